@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { commands } from './commands.ts';
+import { ConfigError } from '../config/env.ts';
+
+// Exit codes: 0 ok, 1 runtime failure, 2 bad arguments or configuration (one-line message).
+const program = new Command()
+  .name('cohortwatch')
+  .description('Continuous statistical surveillance of the PTR/PORT registry cohort')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
+    // commander has already printed its message (or the help text).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof ConfigError) {
+    console.error(`cohortwatch: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`cohortwatch: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
+  }
+}
