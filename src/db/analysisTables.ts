@@ -1,3 +1,99 @@
-// Tables of the reanalysis, alerts and outbox (owned by the analysis layer; see migrations/).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AnalysisTables {}
+// Tables of the reanalysis, alerts and outbox (owned by the analysis layer; see
+// migrations/2026_11_26_100_analysis_tables.ts). DATE columns are 'YYYY-MM-DD' text, int8 numbers (src/db/connect.ts).
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T extends object> = JSONColumnType<T, string, string>;
+
+export interface AnalysisRunsTable {
+  id: Generated<number>;
+  cutoff: string;
+  plan_version: string;
+  code_version: string;
+  status: 'running' | 'completed' | 'failed';
+  look: number;
+  dataset_hash: string | null;
+  patients: number | null;
+  plan: Json<Record<string, unknown>>;
+  /** The run's curves and tables (KM/CIF, follow-up, replication, flow): see src/analysis/runResults.ts. */
+  results: ColumnType<unknown, string | null | undefined, string | null>;
+  timings: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+  error: string | null;
+  started_at: Timestamp;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface AnalysisEstimatesTable {
+  id: Generated<number>;
+  run_id: number;
+  population: string;
+  endpoint: string;
+  model: string;
+  term: string;
+  is_primary: Generated<boolean>;
+  n: number;
+  events: number;
+  events_port: number | null;
+  events_no_port: number | null;
+  coef: number | null;
+  se: number | null;
+  hr: number | null;
+  lower: number | null;
+  upper: number | null;
+  z: number | null;
+  p: number | null;
+  information_fraction: number | null;
+  boundary_z: number | null;
+  repeated_lower: number | null;
+  repeated_upper: number | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface AlertsTable {
+  id: string;
+  run_id: number;
+  population: string;
+  endpoint: string;
+  rule: 'boundary' | 'departure' | 'drift' | 'validity';
+  status: 'fired' | 'held';
+  summary: string;
+  evidence: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
+export interface InvestigatorsTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface SubscriptionsTable {
+  investigator_id: number;
+  population: string;
+  endpoint: string;
+}
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  alert_id: string;
+  recipient: string;
+  message_id: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: ColumnType<'pending' | 'sent', 'pending' | 'sent' | undefined, 'pending' | 'sent'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface AnalysisTables {
+  analysis_runs: AnalysisRunsTable;
+  analysis_estimates: AnalysisEstimatesTable;
+  alerts: AlertsTable;
+  investigators: InvestigatorsTable;
+  subscriptions: SubscriptionsTable;
+  mail_outbox: MailOutboxTable;
+}

@@ -1,0 +1,10 @@
+export { evaluateAlerts } from './evaluateAlerts.ts';
+export type { AlertEvaluation, AlertEvaluationInput } from './evaluateAlerts.ts';
+export { crossesBoundary } from './boundaryCrossing.ts';
+export { excludesPublished } from './departure.ts';
+export { driftSince } from './drift.ts';
+export type { Drift } from './drift.ts';
+export { gatingReason } from './gating.ts';
+export { validityIssues, newValidityIssues } from './validity.ts';
+export { INITIAL_RULE_STATE } from './types.ts';
+export type { AlertDecision, AlertRule, EffectRule, LookEstimate, RuleState, ValidityInputs, ValidityIssue } from './types.ts';
