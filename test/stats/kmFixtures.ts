@@ -79,8 +79,11 @@ export function levelsOf(dataset: Dataset, name: string, rows: readonly number[]
   return distinct.sort((a, b) => Number(a) - Number(b));
 }
 
-/** Groups as R's strata(a, b): labels "a=x, b=y", the first column varying slowest; unused cells dropped. */
-export function grouping(dataset: Dataset, names: readonly string[], rows: readonly number[]): Grouping {
+/**
+ * Groups as R's strata(a, b): labels "a=x, b=y", the first column varying slowest; unused cells dropped.
+ * `shortLabels` drops the "a=" part for factor columns, as R's strata() does for all-factor arguments.
+ */
+export function grouping(dataset: Dataset, names: readonly string[], rows: readonly number[], shortLabels = false): Grouping {
   const levels = names.map((name) => levelsOf(dataset, name, rows));
   const cellOf = (i: number): number =>
     names.reduce((acc, name, k) => acc * levels[k].length + levels[k].indexOf(column(dataset, name)[i] as string), 0);
@@ -88,7 +91,8 @@ export function grouping(dataset: Dataset, names: readonly string[], rows: reado
   const labels = used.map((cell) => {
     const parts: string[] = [];
     for (let k = names.length - 1; k >= 0; k--) {
-      parts.unshift(`${names[k]}=${levels[k][cell % levels[k].length]}`);
+      const level = levels[k][cell % levels[k].length];
+      parts.unshift(shortLabels && dataset.factors[names[k]] ? level : `${names[k]}=${level}`);
       cell = Math.floor(cell / levels[k].length);
     }
     return parts.join(', ');
