@@ -1,0 +1,48 @@
+// The single entry point producers' events go through: limits, schema, then cross-field rules, with
+// one specific one-line reason for the first problem found.
+import { crossFieldProblem } from './crossFieldRules.ts';
+import { checkShape } from './envelope.ts';
+import { firstIssue, formatIssue } from './formatIssue.ts';
+import { eventIdSchema, followUpEventSchema, patientIdSchema } from './schemas.ts';
+import type { FollowUpEvent } from './schemas.ts';
+
+export type ValidationResult =
+  | { readonly ok: true; readonly event: FollowUpEvent }
+  | { readonly ok: false; readonly reason: string; readonly eventId?: string; readonly patientId?: string };
+
+export interface ValidateOptions {
+  /** Size of the serialized event when the caller has it (the NDJSON line, the job payload). */
+  readonly byteLength?: number;
+}
+
+/**
+ * The ids of a rejected event, when they are themselves valid, so the rejection can be filed under
+ * them; a hostile id (SQL, a megabyte of text) is never echoed back as an id.
+ */
+function usableIds(raw: unknown): { eventId?: string; patientId?: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
+  const record = raw as Record<string, unknown>;
+  const eventId = eventIdSchema.safeParse(record.eventId);
+  const patientId = patientIdSchema.safeParse(record.patientId);
+  return {
+    ...(eventId.success ? { eventId: eventId.data } : {}),
+    ...(patientId.success ? { patientId: patientId.data } : {}),
+  };
+}
+
+function rejected(reason: string, raw: unknown): ValidationResult {
+  return { ok: false, reason, ...usableIds(raw) };
+}
+
+export function validateEvent(raw: unknown, options: ValidateOptions = {}): ValidationResult {
+  const shape = checkShape(raw, options.byteLength);
+  if (!shape.ok) return rejected(shape.reason, raw);
+  const parsed = followUpEventSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const issue = firstIssue(parsed.error.issues);
+    return rejected(issue === undefined ? 'event is not valid' : formatIssue(issue, raw), raw);
+  }
+  const problem = crossFieldProblem(parsed.data);
+  if (problem !== null) return rejected(problem, raw);
+  return { ok: true, event: parsed.data };
+}
