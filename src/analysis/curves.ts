@@ -1,0 +1,62 @@
+import { reverseKmFollowUp, survivalCurves } from '../stats/km/index.ts';
+import type { KmCurve } from '../stats/km/index.ts';
+import type { EndpointId, PopulationId } from './plan.ts';
+import type { CurveRecord, FollowUpRecord } from './runResult.ts';
+
+export const DAYS_PER_YEAR = 365.25;
+/** Curves are stored on a monthly grid: enough for a report's step plot, small at any cohort size. */
+const GRID_DAYS = DAYS_PER_YEAR / 12;
+
+const nan2null = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** Last index i with table time <= t (-1 before the first time). */
+function stepIndex(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
+}
+
+function thin(curve: KmCurve): Pick<CurveRecord, 'time' | 'estimate' | 'lower' | 'upper' | 'nRisk'> {
+  const { table, band } = curve;
+  const last = table.time.length > 0 ? table.time[table.time.length - 1] : 0;
+  const out = { time: [] as number[], estimate: [] as number[], lower: [] as number[], upper: [] as number[], nRisk: [] as number[] };
+  for (let t = 0; t <= last + 1e-9; t += GRID_DAYS) {
+    const i = stepIndex(table.time, t);
+    // n at risk at t: that of the first table time >= t (everyone before the first time).
+    const j = Math.min(table.time.length - 1, i + (i >= 0 && table.time[i] === t ? 0 : 1));
+    out.time.push(Math.round(t * 100) / 100);
+    out.estimate.push(i < 0 ? 1 : table.surv[i]);
+    out.lower.push(i < 0 ? 1 : nan2null(band.lower[i]) ?? 0);
+    out.upper.push(i < 0 ? 1 : nan2null(band.upper[i]) ?? 1);
+    out.nRisk.push(j < 0 ? 0 : table.nRisk[j]);
+  }
+  return out;
+}
+
+/** Kaplan-Meier by PORT arm with values at the plan's landmarks (R's summary(fit, times, extend = TRUE)). */
+export function kmByArm(population: PopulationId, endpoint: EndpointId, time: Float64Array, event: Uint8Array, port: Float64Array, landmarkYears: readonly number[]): CurveRecord[] {
+  const codes = Int32Array.from(port, (p) => (p === 1 ? 1 : 0));
+  const landmarkDays = landmarkYears.map((y) => y * DAYS_PER_YEAR);
+  const curves = survivalCurves({ time, event }, { confType: 'log', times: landmarkDays }, { codes, labels: ['ptr', 'port'] });
+  return curves.map((curve) => ({
+    population, endpoint, arm: curve.group === 'port' ? 'port' : 'ptr', kind: 'survival', n: curve.n, events: curve.nEvent,
+    ...thin(curve),
+    landmarks: landmarkYears.map((years, k) => {
+      const at = curve.at;
+      if (!at || at.beyondLastTime[k]) return { years, estimate: null, lower: null, upper: null };
+      return { years, estimate: at.surv[k], lower: nan2null(at.lower[k]), upper: nan2null(at.upper[k]) };
+    }),
+  }));
+}
+
+/** Median follow-up by reverse Kaplan-Meier on overall survival (Schemper & Smith 1996). */
+export function followUpOf(population: PopulationId, time: Float64Array, event: Uint8Array): FollowUpRecord {
+  if (time.length === 0) return { population, n: 0, medianDays: null, lowerDays: null, upperDays: null };
+  const f = reverseKmFollowUp({ time, event });
+  return { population, n: time.length, medianDays: nan2null(f.reverseKm.median), lowerDays: nan2null(f.reverseKm.lower), upperDays: nan2null(f.reverseKm.upper) };
+}

@@ -1,0 +1,109 @@
+import { eValueForHazardRatio } from '../stats/evalue.ts';
+import { estimandData } from './estimandData.ts';
+import type { EstimandData } from './estimandData.ts';
+import { followUpOf, kmByArm } from './curves.ts';
+import { fitPortModel } from './monitoringModel.ts';
+import type { PortFit } from './monitoringModel.ts';
+import { primaryEstimand } from './plan.ts';
+import type { AnalysisPlan, Endpoint, Population } from './plan.ts';
+import type { PlanRow } from './planRow.ts';
+import { estimandKey } from './runResult.ts';
+import type { CurveRecord, EstimateRecord, FollowUpRecord, PlanRunResult, PreviousFractions } from './runResult.ts';
+import { sequentialLook } from './sequentialLook.ts';
+import { propensityWeighted } from './iptwModel.ts';
+import type { IptwResult } from './iptwModel.ts';
+
+/** VanderWeele & Ding: the HR approximates the risk ratio when the outcome is rare (< 15% by the end). */
+const RARE_OUTCOME = 0.15;
+
+function counts(data: EstimandData) {
+  return { n: data.n, events: data.eventsPort + data.eventsNoPort, eventsPort: data.eventsPort, eventsNoPort: data.eventsNoPort };
+}
+
+function emptyEstimate(population: Population, endpoint: Endpoint, data: EstimandData, primary: boolean, reason: string): EstimateRecord {
+  return {
+    population: population.id, endpoint: endpoint.id, model: 'monitoring', term: 'port', primary, ...counts(data),
+    coef: null, se: null, hr: null, lower: null, upper: null, z: null, p: null,
+    informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
+    details: { reason, nPort: data.nPort, nNoPort: data.n - data.nPort },
+  };
+}
+
+function eValue(fit: PortFit, data: EstimandData) {
+  if (!(fit.hr > 0) || !Number.isFinite(fit.hr) || !(fit.lower > 0) || !Number.isFinite(fit.upper)) return null;
+  const outcome = (data.eventsPort + data.eventsNoPort) / data.n < RARE_OUTCOME ? 'rare' : 'common';
+  const e = eValueForHazardRatio(fit.hr, { lower: fit.lower, upper: fit.upper }, outcome);
+  return { point: e.estimate, ci: e.limit, outcome };
+}
+
+function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, data: EstimandData, previous: PreviousFractions): EstimateRecord[] {
+  const primary = primaryEstimand(plan, population.id, endpoint.id);
+  const fit = fitPortModel(data);
+  if (fit === null) return [emptyEstimate(population, endpoint, data, primary !== undefined, 'an arm is empty or there are no events')];
+  const iptw: IptwResult | null = propensityWeighted(data);
+  const look = primary ? sequentialLook(primary, data.eventsPort + data.eventsNoPort, previous[estimandKey(population.id, endpoint.id)] ?? [], fit.coef, fit.se) : null;
+  const validity = {
+    phP: fit.phP, firth: fit.needsFirth,
+    maxAbsSmdWeighted: iptw?.maxAbsSmdWeighted ?? null, essFraction: iptw?.essFraction ?? null,
+  };
+  const monitoring: EstimateRecord = {
+    population: population.id, endpoint: endpoint.id, model: 'monitoring', term: 'port', primary: primary !== undefined, ...counts(data),
+    coef: fit.coef, se: fit.se, hr: fit.hr, lower: fit.lower, upper: fit.upper, z: fit.z, p: fit.p,
+    informationFraction: look?.informationFraction ?? null, boundaryZ: look?.boundaryZ ?? null,
+    repeatedLower: look?.repeatedLower ?? null, repeatedUpper: look?.repeatedUpper ?? null,
+    details: {
+      nPort: data.nPort, nNoPort: data.n - data.nPort, covariates: data.covariates.map((c) => c.name),
+      phP: fit.phP, phGlobalP: fit.phGlobalP, eValue: fit.needsFirth ? null : eValue(fit, data), validity,
+      plannedEvents: primary?.plannedEvents ?? null, alpha: primary?.alpha ?? null, warnings: fit.fit.warnings,
+    },
+  };
+  const out: EstimateRecord[] = [monitoring];
+  // Adjusted covariate terms of the monitoring model, for the report's tables.
+  fit.fit.terms.slice(1).forEach((t) => out.push({
+    population: population.id, endpoint: endpoint.id, model: 'monitoring', term: t.term, primary: false, ...counts(data),
+    coef: t.coef, se: t.se, hr: t.hr, lower: t.lower, upper: t.upper, z: t.z, p: t.p,
+    informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null, details: {},
+  }));
+  if (iptw?.fit) {
+    const t = iptw.fit;
+    out.push({
+      population: population.id, endpoint: endpoint.id, model: 'iptw', term: 'port', primary: false, ...counts(data),
+      coef: t.coef, se: t.se, hr: t.hr, lower: t.lower, upper: t.upper, z: t.z, p: t.p,
+      informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
+      details: { maxAbsSmdWeighted: iptw.maxAbsSmdWeighted, maxAbsSmdUnweighted: iptw.maxAbsSmdUnweighted, essPort: iptw.essPort, essNoPort: iptw.essNoPort, essFraction: iptw.essFraction },
+    });
+  }
+  return out;
+}
+
+/**
+ * Runs the whole plan on the analysis dataset of one cutoff: a pure function of (plan, rows, earlier
+ * looks' information fractions), so the same cutoff and plan give the same numbers.
+ */
+export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: PreviousFractions): PlanRunResult {
+  const timingsMs: Record<string, number> = {};
+  const time = <T>(label: string, work: () => T): T => {
+    const t0 = performance.now();
+    const value = work();
+    timingsMs[label] = (timingsMs[label] ?? 0) + performance.now() - t0;
+    return value;
+  };
+  const estimates: EstimateRecord[] = [];
+  const curves: CurveRecord[] = [];
+  const followUp: FollowUpRecord[] = [];
+  for (const population of plan.populations) {
+    for (const endpoint of plan.endpoints) {
+      const data = time('design', () => estimandData(rows, population, endpoint, population.monitoringCovariates));
+      estimates.push(...time('monitoring+iptw', () => monitoringEstimates(plan, population, endpoint, data, previous)));
+      // Curves and follow-up use every patient of the population, not only those with complete covariates.
+      const all = endpoint.kind === 'survival' || endpoint.id === 'os' ? time('design', () => estimandData(rows, population, endpoint, [])) : null;
+      if (all && endpoint.kind === 'survival') {
+        curves.push(...time('curves', () => kmByArm(population.id, endpoint.id, all.time, all.event, all.port, plan.landmarkYears)));
+      }
+      if (all && endpoint.id === 'os') followUp.push(time('followUp', () => followUpOf(population.id, all.time, all.event)));
+    }
+  }
+  const patientsByGroup: Record<string, number> = {};
+  for (const row of rows) patientsByGroup[row.group] = (patientsByGroup[row.group] ?? 0) + 1;
+  return { planVersion: plan.version, patients: rows.length, patientsByGroup, estimates, curves, followUp, timingsMs };
+}

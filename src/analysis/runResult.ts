@@ -1,0 +1,71 @@
+import type { EndpointId, PopulationId } from './plan.ts';
+
+/** Which model an estimate comes from. Only 'monitoring' estimates of PORT are watched by alerts. */
+export type ModelKind = 'monitoring' | 'iptw' | 'firth' | 'univariate' | 'multivariate';
+
+/** One stored estimate (a row of analysis_estimates). coef/se on the log-HR scale. */
+export interface EstimateRecord {
+  readonly population: PopulationId;
+  readonly endpoint: EndpointId;
+  readonly model: ModelKind;
+  readonly term: string;
+  readonly primary: boolean;
+  readonly n: number;
+  readonly events: number;
+  readonly eventsPort: number;
+  readonly eventsNoPort: number;
+  readonly coef: number | null;
+  readonly se: number | null;
+  readonly hr: number | null;
+  readonly lower: number | null;
+  readonly upper: number | null;
+  readonly z: number | null;
+  readonly p: number | null;
+  readonly informationFraction: number | null;
+  readonly boundaryZ: number | null;
+  readonly repeatedLower: number | null;
+  readonly repeatedUpper: number | null;
+  /** Model-specific extras: PH test, E-value, IPTW balance, Firth flag, warnings. JSON-safe. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A step curve by arm, in days, thinned to what a report draws. */
+export interface CurveRecord {
+  readonly population: PopulationId;
+  readonly endpoint: EndpointId;
+  readonly arm: 'ptr' | 'port';
+  readonly kind: 'survival' | 'incidence';
+  readonly n: number;
+  readonly events: number;
+  readonly time: number[];
+  readonly estimate: number[];
+  readonly lower: number[];
+  readonly upper: number[];
+  readonly nRisk: number[];
+  /** Value at each plan landmark (years), with CI; null when the curve does not reach it. */
+  readonly landmarks: { years: number; estimate: number | null; lower: number | null; upper: number | null }[];
+}
+
+export interface FollowUpRecord {
+  readonly population: PopulationId;
+  readonly n: number;
+  readonly medianDays: number | null;
+  readonly lowerDays: number | null;
+  readonly upperDays: number | null;
+}
+
+/** Information fractions of a primary estimand's earlier looks (strictly increasing). */
+export type PreviousFractions = Readonly<Record<string, readonly number[]>>;
+
+export interface PlanRunResult {
+  readonly planVersion: string;
+  readonly patients: number;
+  readonly patientsByGroup: Readonly<Record<string, number>>;
+  readonly estimates: EstimateRecord[];
+  readonly curves: CurveRecord[];
+  readonly followUp: FollowUpRecord[];
+  /** Wall-clock milliseconds per stage of the run. */
+  readonly timingsMs: Record<string, number>;
+}
+
+export const estimandKey = (population: string, endpoint: string) => `${population}/${endpoint}`;

@@ -1,0 +1,25 @@
+import type { EstimateRecord } from '../analysis/runResult.ts';
+import { publishedPortHr } from '../analysis/published.ts';
+import type { ForestRow } from '../reports/reportInput.ts';
+
+/** The forest plot's rows (monitoring-model PORT HRs) of a look, for the mail and the report. */
+export function forestRows(estimates: readonly EstimateRecord[], previousNaiveExcluded: ReadonlyMap<string, boolean> = new Map()): ForestRow[] {
+  const rows: ForestRow[] = [];
+  for (const e of estimates) {
+    if (e.model !== 'monitoring' || e.term !== 'port' || e.hr === null || e.lower === null || e.upper === null) continue;
+    if (!Number.isFinite(e.hr) || !Number.isFinite(e.lower) || !Number.isFinite(e.upper)) continue;
+    const nPort = Number(e.details.nPort ?? 0);
+    const nNoPort = Number(e.details.nNoPort ?? 0);
+    const naiveExcludes = e.lower > 1 || e.upper < 1;
+    const published = publishedPortHr(e.population, e.endpoint);
+    rows.push({
+      population: e.population, endpoint: e.endpoint, primary: e.primary,
+      n: { ptr: nNoPort, port: nPort }, events: { ptr: e.eventsNoPort, port: e.eventsPort },
+      hr: e.hr, naive: { lower: e.lower, upper: e.upper },
+      repeated: e.repeatedLower !== null && e.repeatedUpper !== null && Number.isFinite(e.repeatedUpper) ? { lower: e.repeatedLower, upper: e.repeatedUpper } : null,
+      published, informationFraction: e.informationFraction,
+      naiveNewlyExcludesOne: naiveExcludes && !(previousNaiveExcluded.get(`${e.population}/${e.endpoint}`) ?? false),
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,37 @@
+import { Worker } from 'node:worker_threads';
+import type { PlanRow } from '../analysis/planRow.ts';
+import type { PlanRunResult, PreviousFractions } from '../analysis/runResult.ts';
+
+export interface PlanThreadInput {
+  readonly planVersion: string;
+  readonly rows: readonly PlanRow[];
+  readonly previousFractions: PreviousFractions;
+}
+
+// The thread loads TypeScript itself (tsx), whatever loader the parent runs under (tsx CLI, vitest).
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
+`;
+
+/**
+ * Runs the plan in a worker thread: the fits are CPU-bound for seconds at 100k patients, and on the
+ * main thread they would block the event loop that renews the BullMQ job lock (a stalled job runs twice).
+ */
+export function runPlanInThread(input: PlanThreadInput): Promise<PlanRunResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: { entry: new URL('./planThread.ts', import.meta.url).href, input },
+    });
+    let settled = false;
+    worker.once('message', (message: { ok: true; result: PlanRunResult } | { ok: false; error: string }) => {
+      settled = true;
+      if (message.ok) resolve(message.result);
+      else reject(new Error(message.error));
+      void worker.terminate();
+    });
+    worker.once('error', (error) => { settled = true; reject(error); });
+    worker.once('exit', (code) => { if (!settled) reject(new Error(`plan thread exited with code ${code}`)); });
+  });
+}
