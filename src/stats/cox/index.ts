@@ -1,0 +1,4 @@
+/** The Cox engine's public surface (docs/stats-cox.md). */
+export type { ConcordanceCounts, CoxFit, CoxInput, CoxTerm, CoxTest, Ties, ZphOptions, ZphResult, ZphRow, ZphTransform } from './types.ts';
+export { fitCox, CoxFitError, COX_DEFAULT_EPS, COX_DEFAULT_MAX_ITER } from './fitCox.ts';
+export { CoxInputError } from './prepare.ts';
