@@ -2,3 +2,4 @@
 export type { ConcordanceCounts, CoxFit, CoxInput, CoxTerm, CoxTest, Ties, ZphOptions, ZphResult, ZphRow, ZphTransform } from './types.ts';
 export { fitCox, CoxFitError, COX_DEFAULT_EPS, COX_DEFAULT_MAX_ITER } from './fitCox.ts';
 export { CoxInputError } from './prepare.ts';
+export { coxZph } from './coxZph.ts';
