@@ -1,0 +1,24 @@
+import { writeJson } from './jsonOutput.ts';
+import { StatsUsageError } from './statsUsageError.ts';
+
+/**
+ * Runs one `stats` method: prints its JSON result, or a one-line message with exit code 2 for bad
+ * arguments or input (StatsUsageError: unknown column, non-numeric value, invalid design). Anything else is a runtime
+ * failure and propagates (exit code 1).
+ */
+export function runMethod<Flags>(method: string, compute: (flags: Flags) => unknown): (flags: Flags) => void {
+  return (flags: Flags) => {
+    let result: unknown;
+    try {
+      result = compute(flags);
+    } catch (error) {
+      if (error instanceof StatsUsageError) {
+        process.stderr.write(`cohortwatch stats ${method}: ${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      throw error;
+    }
+    writeJson(result);
+  };
+}

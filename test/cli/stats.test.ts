@@ -1,0 +1,180 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { csvPath, expectClose, loadDataset, type Json, type JsonObject } from '../stats/kmFixtures.ts';
+
+// End to end: spawn the CLI on the fixture CSVs and compare its JSON with R's values.
+const execFileAsync = promisify(execFile);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...args: string[]): Promise<Run> {
+  try {
+    const { stdout, stderr } = await execFileAsync('node', ['bin/cohortwatch.js', 'stats', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+  }
+}
+
+async function json(...args: string[]): Promise<JsonObject> {
+  const run = await cli(...args);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  return JSON.parse(run.stdout) as JsonObject;
+}
+
+const lung = loadDataset('lung');
+const mgus2 = loadDataset('mgus2');
+const find = (entries: Json, id: string): JsonObject => {
+  const entry = (entries as JsonObject[]).find((e) => e.id === id);
+  if (!entry) throw new Error(`fixture ${id} missing`);
+  return entry;
+};
+const pluck = (rows: Json, key: string): number[] => (rows as JsonObject[]).map((row) => (row[key] === null ? Number.NaN : (row[key] as number)));
+
+describe.concurrent('cohortwatch stats (end to end on the R fixtures)', () => {
+  it('km: lung by sex with values at times matches lung.km.sex', async () => {
+    const out = await json('km', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--group', 'sex', '--times', '182.625,365.25,730.5');
+    const strata = find(lung.expected.km, 'lung.km.sex').strata as JsonObject[];
+    const curves = out.curves as JsonObject[];
+    expect(curves.map((c) => c.group)).toEqual(['1', '2']);
+    curves.forEach((curve, s) => {
+      const table = strata[s].table as JsonObject;
+      expectClose(curve.n as number, strata[s].n, 'n');
+      expectClose(pluck(curve.table, 'time'), table.time, 'time');
+      expectClose(pluck(curve.table, 'nRisk'), table.n_risk, 'nRisk');
+      expectClose(pluck(curve.table, 'surv'), table.surv, 'surv');
+      expectClose(pluck(curve.table, 'stdErrLogS'), table.std_err_logS, 'stdErrLogS');
+      expectClose(pluck(curve.table, 'lower'), table.lower_log, 'lower');
+      expectClose(pluck(curve.table, 'upper'), table.upper_log, 'upper');
+      const median = (strata[s].median as JsonObject).log as JsonObject;
+      const got = curve.median as JsonObject;
+      expectClose([got.value, got.lower, got.upper].map((v) => (v === null ? Number.NaN : (v as number))), [median.median, median.lower, median.upper], 'median');
+      const at = strata[s].at_times as JsonObject;
+      expectClose(pluck(curve.at, 'nRisk'), at.n_risk, 'at nRisk');
+      expectClose(pluck(curve.at, 'surv'), at.surv, 'at surv');
+      expectClose(pluck(curve.at, 'stdErrSurv'), at.std_err_surv, 'at stdErrSurv');
+      expectClose(pluck(curve.at, 'lower'), at.lower_log, 'at lower');
+    });
+  });
+
+  it('km: log-log band, and null (not NaN) where S reaches 0 (lung ph.ecog)', async () => {
+    const out = await json('km', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--group', 'ph.ecog', '--conf-type', 'log-log');
+    const strata = find(lung.expected.km, 'lung.km.ph.ecog').strata as JsonObject[];
+    const curves = out.curves as JsonObject[];
+    expect(curves.map((c) => c.group)).toEqual(['0', '1', '2', '3']);
+    curves.forEach((curve, s) => {
+      const table = strata[s].table as JsonObject;
+      expectClose(pluck(curve.table, 'lower'), table.lower_loglog, 'lower');
+      expectClose(pluck(curve.table, 'upper'), table.upper_loglog, 'upper');
+      expectClose(pluck(curve.table, 'stdErrLogS'), (table.std_err_logS as Json[]).map((v) => (v === 'Inf' ? null : v)), 'stdErrLogS');
+    });
+    const lastRow = (curves[2].table as JsonObject[]).at(-1);
+    expect(lastRow).toMatchObject({ surv: 0, stdErrLogS: null, lower: null, upper: null });
+  });
+
+  it('logrank: Peto-Peto (rho 1) matches lung.survdiff.sex_rho1', async () => {
+    const out = await json('logrank', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--group', 'sex', '--rho', '1');
+    const expected = find(lung.expected.survdiff, 'lung.survdiff.sex_rho1');
+    expectClose(out.chisq as number, expected.chisq, 'chisq');
+    expectClose(out.df as number, expected.df, 'df');
+    expectClose(out.p as number, expected.p, 'p');
+    expectClose(pluck(out.groups, 'observed'), expected.observed, 'observed');
+    expectClose(pluck(out.groups, 'expected'), expected.expected, 'expected');
+    expectClose(pluck(out.groups, 'n'), expected.n, 'n');
+  });
+
+  it('logrank: stratified, dropping the row with missing ph.ecog, matches lung.survdiff.sex_strata_ph.ecog', async () => {
+    const out = await json('logrank', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--group', 'sex', '--strata', 'ph.ecog');
+    const expected = find(lung.expected.survdiff, 'lung.survdiff.sex_strata_ph.ecog');
+    expect(out.rowsDropped).toBe(1);
+    expectClose(out.chisq as number, expected.chisq, 'chisq');
+    expectClose(out.p as number, expected.p, 'p');
+    expectClose(pluck(out.groups, 'expected'), expected.expected, 'expected');
+  });
+
+  it('cif: mgus2 by sex at the fixture times matches mgus2.aj.sex', async () => {
+    const out = await json('cif', '--csv', csvPath('mgus2'), '--time', 'etime', '--status', 'event', '--censor-value', 'censor', '--group', 'sex', '--times', '60,120,240,360');
+    const strata = find(mgus2.expected.competing_risks, 'mgus2.aj.sex').strata as JsonObject[];
+    const curves = out.curves as JsonObject[];
+    expect(curves.map((c) => c.group)).toEqual(['F', 'M']);
+    curves.forEach((curve, s) => {
+      const at = strata[s].at_times as JsonObject;
+      expectClose(curve.nRisk as number[], at.n_risk, 'nRisk');
+      for (const cause of curve.causes as JsonObject[]) {
+        const name = cause.cause as string;
+        const state = (block: string): Json => (at[block] as JsonObject)[name];
+        expectClose(pluck(cause.at, 'estimate'), state('pstate'), `${name} estimate`);
+        expectClose(pluck(cause.at, 'stdErr'), state('std_err'), `${name} stdErr`);
+        expectClose(pluck(cause.at, 'lower'), state('lower'), `${name} lower`);
+        expectClose(pluck(cause.at, 'upper'), state('upper'), `${name} upper`);
+      }
+    });
+  });
+
+  it('followup: ovarian reverse-KM median with an open upper limit (null)', async () => {
+    const out = await json('followup', '--csv', csvPath('ovarian'), '--time', 'futime', '--event', 'fustat');
+    const expected = loadDataset('ovarian').expected.reverse_km_followup as JsonObject;
+    expect(out.reverseKm).toEqual({ median: expected.median, lower: expected.lower, upper: null });
+    expect(out.simpleMedian).toBe(expected.simple_median_time_all);
+  });
+
+  it('cox: lung multivariable model with a factor matches lung.multi.efron', async () => {
+    const out = await json('cox', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--covariates', 'age,sex,ph.ecog,ph.karno,wt.loss', '--factors', 'ph.ecog');
+    const result = find(lung.expected.coxph, 'lung.multi.efron').result as JsonObject;
+    const coefficients = result.coefficients as JsonObject[];
+    expect(pluck(out.terms, 'coef')).toHaveLength(coefficients.length);
+    expectClose(pluck(out.terms, 'coef'), coefficients.map((c) => c.beta), 'coef');
+    expectClose(pluck(out.terms, 'se'), coefficients.map((c) => c.se), 'se');
+    expectClose(pluck(out.terms, 'p'), coefficients.map((c) => c.p), 'p');
+    expectClose((out.loglik as JsonObject).model as number, result.loglik, 'loglik');
+    expectClose(((out.tests as JsonObject).likelihoodRatio as JsonObject).stat as number, (result.lrt as JsonObject).stat, 'lrt');
+    expectClose((out.concordance as JsonObject).value as number, (result.concordance as JsonObject).concordance, 'concordance');
+    expect(out.n).toBe(result.n);
+  });
+
+  it('cox: weighted fit reports the robust se (lung.weighted.breslow)', async () => {
+    const out = await json('cox', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--covariates', 'age,sex,ph.ecog', '--weights', 'w', '--robust', '--ties', 'breslow');
+    const result = find(lung.expected.coxph, 'lung.weighted.breslow').result as JsonObject;
+    const coefficients = result.coefficients as JsonObject[];
+    expectClose(pluck(out.terms, 'robustSe'), coefficients.map((c) => c.robust_se), 'robustSe');
+    expectClose(pluck(out.terms, 'z'), coefficients.map((c) => c.z), 'z');
+  });
+
+  it('boundaries: two-sided O\'Brien-Fleming matches rpact', async () => {
+    const designs = (JSON.parse(readFileSync('test/fixtures/reference/expected/group_sequential.json', 'utf8')) as JsonObject).designs as JsonObject[];
+    const expected = designs.find((d) => d.id === 'asOF_sided2_alpha0.05_t0.25-0.5-0.75-1');
+    if (!expected) throw new Error('rpact design missing');
+    const out = await json('boundaries', '--rates', '0.25,0.5,0.75,1', '--alpha', '0.05', '--sides', '2', '--type', 'obf');
+    expectClose(pluck(out.looks, 'critical'), expected.criticalValues, 'critical');
+    expectClose(pluck(out.looks, 'cumulativeAlpha'), expected.alphaSpent_cumulative, 'cumulative alpha');
+  });
+});
+
+describe.concurrent('cohortwatch stats: bad arguments exit 2 with one line', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['a column that is not there', ['km', '--csv', csvPath('lung'), '--time', 'tme', '--event', 'status'], /column "tme" is not in/],
+    ['an unknown CI type', ['km', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--conf-type', 'logit'], /--conf-type "logit" must be one of log, log-log, plain/],
+    ['a file that does not exist', ['followup', '--csv', 'no/such.csv', '--time', 'time', '--event', 'status'], /cannot read --csv no\/such.csv: no such file/],
+    ['a missing required option', ['logrank', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status'], /required option '--group <column>' not specified/],
+    ['a non-numeric time column', ['km', '--csv', csvPath('mgus2'), '--time', 'sex', '--event', 'death'], /column "sex" has the non-numeric value "F"/],
+    ['an unknown covariate in cox', ['cox', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--covariates', 'age,nope'], /column "nope" is not in the data/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const run = await cli(...args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(message);
+    });
+  }
+});
