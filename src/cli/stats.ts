@@ -6,6 +6,7 @@ import { registerCox } from './stats/coxMethod.ts';
 import { registerFollowUp } from './stats/followupMethod.ts';
 import { registerKm } from './stats/kmMethod.ts';
 import { registerLogRank } from './stats/logrankMethod.ts';
+import { registerZph } from './stats/zphMethod.ts';
 
 /**
  * `cohortwatch stats <method> --csv FILE ...`: the survival engine on a CSV, one JSON object on stdout
@@ -14,8 +15,8 @@ import { registerLogRank } from './stats/logrankMethod.ts';
 export const registerStats: RegisterCommand = (program: Command) => {
   const stats = program
     .command('stats')
-    .description('survival statistics on a CSV file, printed as JSON (cox, km, logrank, cif, followup, boundaries)');
-  for (const register of [registerCox, registerKm, registerLogRank, registerCif, registerFollowUp, registerBoundaries]) register(stats);
+    .description('survival statistics on a CSV file, printed as JSON (cox, km, logrank, cif, followup, zph, boundaries)');
+  for (const register of [registerCox, registerKm, registerLogRank, registerCif, registerFollowUp, registerZph, registerBoundaries]) register(stats);
   // One-line errors: no help text after a bad option.
   for (const method of stats.commands) method.showHelpAfterError(false);
 };

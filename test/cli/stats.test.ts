@@ -149,6 +149,17 @@ describe.concurrent('cohortwatch stats (end to end on the R fixtures)', () => {
     expectClose(pluck(out.terms, 'z'), coefficients.map((c) => c.z), 'z');
   });
 
+  it('zph: km transform, a factor as one 3-df test, matches lung cox.zph of multi (efron)', async () => {
+    const out = await json('zph', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--covariates', 'age,sex,ph.ecog,ph.karno,wt.loss', '--factors', 'ph.ecog', '--transform', 'km');
+    const entry = (lung.expected.cox_zph as JsonObject[]).find((z) => z.model_id === 'multi' && z.ties === 'efron' && z.transform === 'km' && z.terms === true);
+    if (!entry) throw new Error('zph fixture missing');
+    const table = entry.table as JsonObject[];
+    const rows = [...(out.terms as JsonObject[]), out.global as JsonObject];
+    expectClose(pluck(rows, 'chisq'), table.map((r) => r.chisq), 'chisq');
+    expectClose(pluck(rows, 'df'), table.map((r) => r.df), 'df');
+    expectClose(pluck(rows, 'p'), table.map((r) => r.p), 'p');
+  });
+
   it('boundaries: two-sided O\'Brien-Fleming matches rpact', async () => {
     const designs = (JSON.parse(readFileSync('test/fixtures/reference/expected/group_sequential.json', 'utf8')) as JsonObject).designs as JsonObject[];
     const expected = designs.find((d) => d.id === 'asOF_sided2_alpha0.05_t0.25-0.5-0.75-1');
