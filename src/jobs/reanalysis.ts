@@ -96,7 +96,11 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
         paperHr: record.primary ? publishedPortHr(record.population, record.endpoint)?.hr ?? null : null,
         thresholds: plan.thresholds,
       });
-      for (const decision of evaluation.decisions) decisions.push({ record, decision });
+      // Effect alerts watch the primary estimands only (the family the alpha is spent over); the other
+      // estimands are reported, and their validity problems alert, but their effects never do.
+      for (const decision of evaluation.decisions) {
+        if (record.primary || decision.rule === 'validity') decisions.push({ record, decision });
+      }
       return {
         ...record,
         details: { ...record.details, ruleState: evaluation.state, naiveExcludesOne: evaluation.naiveExcludesOne, gatedBecause: evaluation.gatedBecause },

@@ -1,0 +1,117 @@
+// BullMQ queues and workers of the reanalysis and the alert mail, built from the same QueueConfig as
+// the pipeline's queues (src/workers/queue.ts) so they share connection settings and key prefix.
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { ConnectionOptions, Job } from 'bullmq';
+import type { Kysely } from 'kysely';
+import type { Transporter } from 'nodemailer';
+import type { Database } from '../db/database.ts';
+import type { QueueConfig } from '../workers/queue.ts';
+import { deliverOutboxMail, pendingOutboxIds } from '../notify/deliverOutbox.ts';
+import { CutoffError, quarterCutoff } from './cutoff.ts';
+import { reanalyze } from './reanalysis.ts';
+import type { ReanalysisDeps, ReanalysisOutcome } from './reanalysis.ts';
+
+export const REANALYSIS_QUEUE = 'reanalysis';
+export const MAIL_QUEUE = 'alert-mail';
+export const SCHEDULER_ID = 'reanalysis-quarterly';
+
+export type ReanalysisJobData = { cutoff?: string };
+
+const connection = (config: QueueConfig): ConnectionOptions => ({ url: config.redisUrl, maxRetriesPerRequest: null });
+
+export function createReanalysisQueue(config: QueueConfig): Queue<ReanalysisJobData> {
+  return new Queue<ReanalysisJobData>(REANALYSIS_QUEUE, {
+    connection: connection(config), prefix: config.prefix,
+    defaultJobOptions: { attempts: config.attempts, backoff: { type: 'exponential', delay: config.backoffMs }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 30 * 86_400 } },
+  });
+}
+
+export function createMailQueue(config: QueueConfig): Queue<{ outboxId: number }> {
+  return new Queue<{ outboxId: number }>(MAIL_QUEUE, {
+    connection: connection(config), prefix: config.prefix,
+    defaultJobOptions: { attempts: config.attempts, backoff: { type: 'exponential', delay: config.backoffMs }, removeOnComplete: true, removeOnFail: { age: 30 * 86_400 } },
+  });
+}
+
+/** The job id of a cutoff's reanalysis: the same for every scheduler and every request. */
+export const reanalysisJobId = (cutoff: string, planVersion: string) => `reanalysis-${cutoff}-${planVersion}`;
+
+export async function enqueueReanalysis(queue: Queue<ReanalysisJobData>, cutoff: string, planVersion: string): Promise<Job<ReanalysisJobData>> {
+  return queue.add('reanalyze', { cutoff }, { jobId: reanalysisJobId(cutoff, planVersion) });
+}
+
+/** Registers (or updates: same id, one scheduler) the cron that fires the quarterly reanalysis. */
+export async function registerReanalysisScheduler(queue: Queue<ReanalysisJobData>, pattern: string, tz: string): Promise<void> {
+  await queue.upsertJobScheduler(SCHEDULER_ID, { pattern, tz }, { name: 'tick', data: {} });
+}
+
+/** Hands outbox rows to the mail queue; the job id per row makes re-enqueueing harmless. */
+export async function enqueueMails(queue: Queue<{ outboxId: number }>, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await queue.addBulk(ids.map((outboxId) => ({ name: 'send', data: { outboxId }, opts: { jobId: `mail-${outboxId}` } })));
+}
+
+export interface AnalysisWorkersOptions {
+  readonly config: QueueConfig;
+  readonly deps: ReanalysisDeps;
+  readonly transport: Transporter;
+  readonly alertFrom: string;
+  /** BullMQ lock duration (ms); default BullMQ's 30 s. Tests shorten it to recover a killed worker fast. */
+  readonly lockDuration?: number;
+  readonly stalledInterval?: number;
+}
+
+export interface AnalysisWorkers {
+  readonly reanalysis: Worker<ReanalysisJobData>;
+  readonly mail: Worker<{ outboxId: number }>;
+  readonly reanalysisQueue: Queue<ReanalysisJobData>;
+  readonly mailQueue: Queue<{ outboxId: number }>;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * The reanalysis worker (ticks of the scheduler become a job per quarter's cutoff; a reanalyze job
+ * runs one look) and the mail worker (one outbox row per job). On start, mails left pending by a
+ * crash are re-enqueued.
+ */
+export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Promise<AnalysisWorkers> {
+  const { config, deps, transport, alertFrom } = options;
+  const reanalysisQueue = createReanalysisQueue(config);
+  const mailQueue = createMailQueue(config);
+  const db: Kysely<Database> = deps.db;
+  const lock = { ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}), ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}) };
+
+  const reanalysis = new Worker<ReanalysisJobData>(REANALYSIS_QUEUE, async (job): Promise<ReanalysisOutcome | { enqueued: string }> => {
+    if (job.name === 'tick') {
+      const cutoff = quarterCutoff(new Date(job.timestamp));
+      await enqueueReanalysis(reanalysisQueue, cutoff, deps.plan.version);
+      return { enqueued: cutoff };
+    }
+    if (typeof job.data.cutoff !== 'string') throw new UnrecoverableError('reanalyze job without a cutoff');
+    try {
+      const outcome = await reanalyze(deps, job.data.cutoff);
+      await enqueueMails(mailQueue, await pendingOutboxIds(db));
+      return outcome;
+    } catch (error) {
+      if (error instanceof CutoffError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  }, { connection: connection(config), prefix: config.prefix, concurrency: 1, ...lock });
+
+  const mail = new Worker<{ outboxId: number }>(MAIL_QUEUE, async (job) => {
+    const outcome = await deliverOutboxMail(db, transport, alertFrom, job.data.outboxId);
+    if (outcome === 'busy') throw new Error(`outbox mail ${job.data.outboxId} is being sent by another worker`);
+    return outcome;
+  }, { connection: connection(config), prefix: config.prefix, concurrency: 4, ...lock });
+
+  await enqueueMails(mailQueue, await pendingOutboxIds(db));
+  return {
+    reanalysis, mail, reanalysisQueue, mailQueue,
+    async close(timeoutMs = 10_000) {
+      // worker.close() waits for running jobs without a timeout of its own.
+      const closing = Promise.all([reanalysis.close(), mail.close()]);
+      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+      await Promise.all([reanalysisQueue.close(), mailQueue.close()]);
+    },
+  };
+}
