@@ -10,7 +10,7 @@ export { toStoredEvent } from './storedEvent.ts';
 export type { StoredEvent } from './storedEvent.ts';
 export { parseOffsetDateTime } from './offsetDateTime.ts';
 export type { OffsetDateTime } from './offsetDateTime.ts';
-export { dayNumber, daysBetween, isCalendarDate } from './calendarDate.ts';
+export { DATE_PATTERN, dayNumber, daysBetween, isCalendarDate } from './calendarDate.ts';
 export { FIELD_RULES } from './fieldRules.ts';
 export {
   baselineSchema, followUpEventSchema, registrationSchema, lrrSchema, dpSchema, progressionSchema, deathSchema,
