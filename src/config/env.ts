@@ -18,6 +18,13 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  // Attempts per event before a transient failure (database down) sends it to the dead-letter
+  // queue; with exponential backoff from JOB_BACKOFF_MS, 10 attempts span about 17 minutes.
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  JOB_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
+  // How long a stopping worker waits for running jobs before it exits anyway (their locks expire
+  // and another worker picks them up: nothing is lost, a transaction is all or nothing).
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   ALERT_FROM: z.string().min(3).default('CohortWatch <cohortwatch@localhost>'),
   REANALYSIS_CRON: z.string().min(9).default('0 0 6 1 1,4,7,10 *'),

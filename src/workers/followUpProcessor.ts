@@ -1,0 +1,76 @@
+// The BullMQ processor of the follow-up event queue: applies one event and maps the outcome onto
+// BullMQ's retry semantics. Invalid events and conflicts fail with UnrecoverableError (recorded in
+// rejected_events first, never retried, never blocking the queue); anything else (database down)
+// is thrown for BullMQ to retry with exponential backoff, and on the last attempt the job is copied
+// to the dead-letter queue first, so an event that was accepted onto the queue is never lost.
+import { UnrecoverableError } from 'bullmq';
+import type { Job, Processor } from 'bullmq';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { PipelineMetrics } from '../metrics/pipelineMetrics.ts';
+import { applyEvent } from './applyEvent.ts';
+import type { FollowUpJobData, FollowUpQueue } from './queue.ts';
+
+export interface ProcessorDependencies {
+  db: Kysely<Database>;
+  deadLetter: FollowUpQueue;
+  logger: Logger;
+  metrics?: PipelineMetrics;
+  /** The timeline's "as of" instant; the wall clock unless a simulation drives it. */
+  now?: () => Date;
+}
+
+export type JobResult = { outcome: 'applied'; timelineChanged: boolean } | { outcome: 'duplicate' };
+
+export function createFollowUpProcessor(deps: ProcessorDependencies): Processor<FollowUpJobData, unknown, string> {
+  const now = deps.now ?? (() => new Date());
+  return async (job): Promise<JobResult> => {
+    const stopTimer = deps.metrics?.applySeconds.startTimer();
+    let outcome;
+    try {
+      outcome = await applyEvent(deps.db, job.data, now());
+    } catch (error) {
+      await onTransientFailure(job, error, deps);
+      throw error;
+    }
+    stopTimer?.();
+    switch (outcome.kind) {
+      case 'applied':
+        deps.metrics?.applied.inc({ type: outcome.event.type });
+        return { outcome: 'applied', timelineChanged: outcome.rebuild.timelineChanged };
+      case 'duplicate':
+        deps.metrics?.duplicates.inc();
+        return { outcome: 'duplicate' };
+      case 'invalid':
+      case 'conflict':
+        deps.metrics?.rejected.inc({ kind: outcome.kind });
+        // The reason may quote the producer's values but never a patient id (logged at debug only).
+        deps.logger.warn({ jobId: job.id, kind: outcome.kind, reason: outcome.reason }, 'event rejected');
+        throw new UnrecoverableError(outcome.reason);
+    }
+  };
+}
+
+async function onTransientFailure(job: Job<FollowUpJobData, unknown, string>, error: unknown, deps: ProcessorDependencies): Promise<void> {
+  deps.metrics?.transientFailures.inc();
+  const attempts = job.opts.attempts ?? 1;
+  const message = error instanceof Error ? error.message : String(error);
+  // attemptsMade counts the attempts finished before this one.
+  if (job.attemptsMade + 1 < attempts) {
+    deps.logger.warn({ jobId: job.id, attempt: job.attemptsMade + 1, attempts, err: message }, 'event failed, will retry');
+    return;
+  }
+  await moveToDeadLetter(deps.deadLetter, job, message);
+  deps.metrics?.deadLettered.inc();
+  deps.logger.error({ jobId: job.id, attempts, err: message }, 'event failed on its last attempt; moved to the dead-letter queue');
+}
+
+/**
+ * Copies the job to the dead-letter queue with its data unchanged (an operator replays it as is) and
+ * the failure in the job's log. Idempotent: the dead-letter job keeps the original job id.
+ */
+export async function moveToDeadLetter(deadLetter: FollowUpQueue, job: Job<FollowUpJobData, unknown, string>, reason: string): Promise<void> {
+  const copy = await deadLetter.add(job.name, job.data, job.id === undefined ? {} : { jobId: job.id });
+  await copy.log(`${new Date().toISOString()} ${reason}`);
+}

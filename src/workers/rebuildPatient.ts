@@ -1,0 +1,142 @@
+// Rebuilds one patient's derived state from ALL of that patient's stored events, inside the caller's
+// transaction (which holds the patient's advisory lock). Recomputing from the set, rather than
+// patching the previous state with the new event, is what makes arrival order irrelevant: an event
+// before its registration, or a retraction before its target, simply waits in the log.
+import type { Kysely } from 'kysely';
+import { toStoredEvent } from '../contract/index.ts';
+import type { FollowUpEvent } from '../contract/index.ts';
+import { deriveTimeline } from '../timeline/index.ts';
+import type { Timeline } from '../timeline/index.ts';
+import type { Database } from '../db/database.ts';
+import type { Json, JsonDocument } from '../db/pipelineTables.ts';
+
+export interface RebuildResult {
+  registered: boolean;
+  timelineChanged: boolean;
+}
+
+/** The timeline columns compared to decide whether anything changed (as_of always moves). */
+interface TimelineState {
+  registered: boolean;
+  ptr_date: string | null;
+  last_known_on: string | null;
+  os_days: number | null;
+  os_status: number | null;
+  pfs_days: number | null;
+  pfs_status: number | null;
+  lrr_days: number | null;
+  lrr_status: number | null;
+  dp_days: number | null;
+  dp_status: number | null;
+  conflicts: JsonDocument;
+  event_count: number;
+}
+
+function stateOf(timeline: Timeline | null, eventCount: number): TimelineState {
+  if (timeline === null) {
+    return {
+      registered: false, ptr_date: null, last_known_on: null, os_days: null, os_status: null, pfs_days: null, pfs_status: null,
+      lrr_days: null, lrr_status: null, dp_days: null, dp_status: null, conflicts: [], event_count: eventCount,
+    };
+  }
+  return {
+    registered: true,
+    ptr_date: timeline.ptrDate,
+    last_known_on: timeline.lastKnownDate,
+    os_days: timeline.os.days,
+    os_status: timeline.os.status,
+    pfs_days: timeline.pfs.days,
+    pfs_status: timeline.pfs.status,
+    lrr_days: timeline.lrr.days,
+    lrr_status: timeline.lrr.status,
+    dp_days: timeline.dp.days,
+    dp_status: timeline.dp.status,
+    conflicts: timeline.conflicts.map((c) => ({ eventId: c.eventId, type: c.type, occurredOn: c.occurredOn, kind: c.kind, reason: c.reason })),
+    event_count: eventCount,
+  };
+}
+
+const sameState = (a: TimelineState, b: TimelineState): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export async function rebuildPatient(trx: Kysely<Database>, patientId: string, now: Date, trigger: FollowUpEvent): Promise<RebuildResult> {
+  const rows = await trx.selectFrom('follow_up_events').select('payload').where('patient_id', '=', patientId).execute();
+  // Payloads were validated before they were stored; the log holds nothing else.
+  const events = rows.map((row) => toStoredEvent(row.payload as unknown as FollowUpEvent));
+  const { timeline } = deriveTimeline(events, now);
+  const after = stateOf(timeline, events.length);
+
+  const previous = await trx.selectFrom('timelines')
+    .leftJoin('patients', 'patients.patient_id', 'timelines.patient_id')
+    .select([
+      'timelines.registered', 'timelines.ptr_date', 'timelines.last_known_on', 'timelines.os_days', 'timelines.os_status',
+      'timelines.pfs_days', 'timelines.pfs_status', 'timelines.lrr_days', 'timelines.lrr_status', 'timelines.dp_days',
+      'timelines.dp_status', 'timelines.conflicts', 'timelines.event_count',
+      'patients.registration_event_id', 'patients.baseline',
+    ])
+    .where('timelines.patient_id', '=', patientId)
+    .executeTakeFirst();
+  const before: TimelineState | null = previous === undefined ? null : {
+    registered: previous.registered, ptr_date: previous.ptr_date, last_known_on: previous.last_known_on,
+    os_days: previous.os_days, os_status: previous.os_status, pfs_days: previous.pfs_days, pfs_status: previous.pfs_status,
+    lrr_days: previous.lrr_days, lrr_status: previous.lrr_status, dp_days: previous.dp_days, dp_status: previous.dp_status,
+    conflicts: previous.conflicts, event_count: previous.event_count,
+  };
+
+  const row = { ...after, conflicts: JSON.stringify(after.conflicts), as_of: now, updated_at: now };
+  await trx.insertInto('timelines').values({ patient_id: patientId, ...row })
+    .onConflict((oc) => oc.column('patient_id').doUpdateSet(row))
+    .execute();
+
+  if (trigger.type === 'registration') {
+    await trx.insertInto('baseline_history').values({
+      event_id: trigger.eventId, patient_id: patientId, ptr_date: trigger.occurredOn, centre: trigger.centre ?? null,
+      baseline: JSON.stringify(trigger.baseline), reported_at: trigger.reportedAt,
+    }).onConflict((oc) => oc.column('event_id').doNothing()).execute();
+  }
+
+  const audit: AuditRow[] = [{ action: 'event_stored', reason: `${trigger.type} event stored`, before: null, after: null }];
+  const timelineChanged = before === null || !sameState(before, after);
+  if (timelineChanged) {
+    audit.push({ action: 'timeline_changed', reason: `rebuilt after ${trigger.type} event`, before: before as Json, after: after as unknown as Json });
+  }
+  const baselineAudit = await syncPatient(trx, patientId, timeline, previous?.registration_event_id ?? null, previous?.baseline ?? null, now);
+  if (baselineAudit !== null) audit.push(baselineAudit);
+  await trx.insertInto('audit_log')
+    .values(audit.map((a) => ({
+      action: a.action, patient_id: patientId, event_id: trigger.eventId, reason: a.reason,
+      before: a.before === null ? null : JSON.stringify(a.before), after: a.after === null ? null : JSON.stringify(a.after),
+    })))
+    .execute();
+  return { registered: timeline !== null, timelineChanged };
+}
+
+interface AuditRow {
+  action: 'event_stored' | 'timeline_changed' | 'baseline_set' | 'baseline_corrected';
+  reason: string;
+  before: Json;
+  after: Json;
+}
+
+/** Keeps patients (the current baseline) in step with the timeline; returns the audit row if it changed. */
+async function syncPatient(
+  trx: Kysely<Database>, patientId: string, timeline: Timeline | null, previousRegistration: string | null,
+  previousBaseline: JsonDocument | null, now: Date,
+): Promise<AuditRow | null> {
+  if (timeline === null) {
+    if (previousRegistration === null) return null;
+    await trx.deleteFrom('patients').where('patient_id', '=', patientId).execute();
+    return { action: 'baseline_corrected', reason: 'no registration counts any more (retracted)', before: previousBaseline, after: null };
+  }
+  if (timeline.registrationEventId === previousRegistration) return null;
+  const values = {
+    centre: timeline.centre, ptr_date: timeline.ptrDate, registration_event_id: timeline.registrationEventId,
+    baseline: JSON.stringify(timeline.baseline), updated_at: now,
+  };
+  await trx.insertInto('patients').values({ patient_id: patientId, ...values })
+    .onConflict((oc) => oc.column('patient_id').doUpdateSet(values))
+    .execute();
+  const after = timeline.baseline as unknown as Json;
+  return previousRegistration === null
+    ? { action: 'baseline_set', reason: `registration ${timeline.registrationEventId}`, before: null, after }
+    : { action: 'baseline_corrected', reason: `registration ${timeline.registrationEventId} replaces ${previousRegistration}`, before: previousBaseline, after };
+}
