@@ -6,19 +6,25 @@
  *
  * Each death i is compared with every row j at risk at t_i that is not itself a death at t_i (a row
  * censored at t_i is at risk). Fenwick trees over the ranks of the risk score make it O(n log n).
+ * Rows are in the prepared order: sorted by (stratum, stop ascending).
  */
+import { argsortFloat64 } from './argsort.ts';
 import type { ConcordanceCounts } from './types.ts';
 
 export interface ConcordanceInput {
+  /** Sorted by stop within stratum. */
   stop: Float64Array;
   /** Interval starts for counting-process data (rows at risk on (start, stop]). */
   start: Float64Array | null;
+  /** Positions ordered by (stratum, start descending), for counting-process data. */
+  byStartDesc: Int32Array | null;
   event: Uint8Array;
   /** Risk score; a higher score should mean an earlier event. */
   score: Float64Array;
   weight: Float64Array;
-  /** Rows of each stratum. */
-  strata: Int32Array[];
+  /** Positions where each stratum begins, plus n. */
+  strataBounds: Int32Array;
+  /** Dense cluster code per row (0..k-1), or null for none. */
   cluster: Int32Array | null;
 }
 
@@ -47,137 +53,164 @@ class Fenwick {
     for (let i = rank; i > 0; i -= i & -i) s += this.tree[i];
     return s;
   }
+  /** Back to empty without reallocating (subtracting leaves rounding residue). */
+  clear(ranks: Int32Array, lo: number, hi: number): void {
+    for (let k = lo; k < hi; k++) {
+      const r = ranks[k];
+      this.equal[r] = 0;
+      for (let i = r + 1; i < this.tree.length; i += i & -i) this.tree[i] = 0;
+    }
+    this.total = 0;
+  }
 }
 
-/** Influence of each row on the weighted (concordant, discordant, tied-on-score) counts. */
-interface Influence {
+/** Dense ranks of the scores (equal scores share a rank) and the number of distinct scores. */
+function denseRanks(score: Float64Array): { rank: Int32Array; size: number } {
+  const order = argsortFloat64(score);
+  const rank = new Int32Array(score.length);
+  let size = 0;
+  for (let k = 0; k < order.length; k++) {
+    if (k > 0 && score[order[k]] !== score[order[k - 1]]) size++;
+    rank[order[k]] = size;
+  }
+  return { rank, size: order.length === 0 ? 0 : size + 1 };
+}
+
+interface Work {
+  rank: Int32Array;
+  counts: ConcordanceCounts;
+  /** Influence of each row on the weighted concordant, discordant and tied-on-score counts. */
   conc: Float64Array;
   disc: Float64Array;
   tied: Float64Array;
+  atRisk: Fenwick;
+  deaths: Fenwick;
+  /** Per-rank scratch sums for the deaths of one time (kept all zero between uses). */
+  scratchW: Float64Array;
+  scratchW2: Float64Array;
 }
 
-function ranks(score: Float64Array, rows: Int32Array): { rank: Int32Array; size: number } {
-  const values = Float64Array.from(rows, (r) => score[r]).sort();
-  const distinct: number[] = [];
-  for (const v of values) if (distinct.length === 0 || distinct[distinct.length - 1] !== v) distinct.push(v);
-  const index = new Map<number, number>();
-  distinct.forEach((v, i) => index.set(v, i));
-  return { rank: Int32Array.from(rows, (r) => index.get(score[r]) ?? 0), size: distinct.length };
-}
-
-/** Distinct-time groups of the rows, descending by stop time. */
-function groupsByStopDesc(rows: Int32Array, stop: Float64Array): Int32Array[] {
-  const sorted = Int32Array.from(rows).sort((a, b) => stop[b] - stop[a]);
-  const groups: Int32Array[] = [];
-  let begin = 0;
-  for (let k = 1; k <= sorted.length; k++) {
-    if (k === sorted.length || stop[sorted[k]] !== stop[sorted[begin]]) {
-      groups.push(sorted.subarray(begin, k));
-      begin = k;
+/** Backward in time: each death against the rows at risk (its influence as the death). */
+function deathsAgainstRiskSets(input: ConcordanceInput, w: Work, lo: number, hi: number): void {
+  const { stop, start, byStartDesc, event, weight } = input;
+  const { rank, counts, atRisk } = w;
+  let leave = lo;
+  let k = hi - 1;
+  while (k >= lo) {
+    const t = stop[k];
+    if (start !== null && byStartDesc !== null) {
+      for (; leave < hi && start[byStartDesc[leave]] >= t; leave++) atRisk.add(rank[byStartDesc[leave]], -weight[byStartDesc[leave]]);
     }
-  }
-  return groups;
-}
-
-function stratumCounts(input: ConcordanceInput, rows: Int32Array, counts: ConcordanceCounts, infl: Influence): void {
-  const { stop, start, event, weight } = input;
-  const { rank: localRank, size } = ranks(input.score, rows);
-  const rankOf = new Map<number, number>();
-  rows.forEach((r, k) => rankOf.set(r, localRank[k]));
-  const rk = (r: number): number => rankOf.get(r) ?? 0;
-  const groups = groupsByStopDesc(rows, stop);
-
-  // Backward in time: each death against the rows at risk (its own influence as the death).
-  const atRisk = new Fenwick(size);
-  const byStartDesc = start === null ? null : Int32Array.from(rows).sort((a, b) => start[b] - start[a]);
-  let leave = 0;
-  for (const group of groups) {
-    const t = stop[group[0]];
-    if (byStartDesc !== null && start !== null) {
-      for (; leave < byStartDesc.length && start[byStartDesc[leave]] >= t; leave++) {
-        atRisk.add(rk(byStartDesc[leave]), -weight[byStartDesc[leave]]);
-      }
-    }
-    for (const r of group) if (event[r] === 0) atRisk.add(rk(r), weight[r]);
+    const top = k;
+    let bottom = k;
+    while (bottom - 1 >= lo && stop[bottom - 1] === t) bottom--;
+    for (let r = bottom; r <= top; r++) if (event[r] === 0) atRisk.add(rank[r], weight[r]);
     let deadWeight = 0;
     let deadSquares = 0;
-    const deadByRank = new Map<number, number>();
-    for (const r of group) {
+    for (let r = bottom; r <= top; r++) {
       if (event[r] !== 1) continue;
-      const q = rk(r);
+      const q = rank[r];
       const below = atRisk.below(q);
       const equal = atRisk.equal[q];
       const above = atRisk.total - below - equal;
-      const w = weight[r];
-      counts.concordant += w * below;
-      counts.discordant += w * above;
-      counts.tiedX += w * equal;
-      infl.conc[r] += below;
-      infl.disc[r] += above;
-      infl.tied[r] += equal;
-      deadWeight += w;
-      deadSquares += w * w;
-      deadByRank.set(q, (deadByRank.get(q) ?? 0) + w);
+      const wr = weight[r];
+      counts.concordant += wr * below;
+      counts.discordant += wr * above;
+      counts.tiedX += wr * equal;
+      w.conc[r] += below;
+      w.disc[r] += above;
+      w.tied[r] += equal;
+      deadWeight += wr;
+      deadSquares += wr * wr;
     }
-    counts.tiedY += (deadWeight * deadWeight - deadSquares) / 2;
-    for (const [, wsum] of deadByRank) counts.tiedXY += wsum * wsum;
-    for (const r of group) {
-      if (event[r] === 1) {
-        const w = weight[r];
-        counts.tiedXY -= w * w;
-        atRisk.add(rk(r), w);
+    if (deadWeight > 0) {
+      counts.tiedY += (deadWeight * deadWeight - deadSquares) / 2;
+      // Deaths tied on time and score: per score rank, (W² − Σw²)/2 pairs.
+      for (let r = bottom; r <= top; r++) {
+        if (event[r] !== 1) continue;
+        w.scratchW[rank[r]] += weight[r];
+        w.scratchW2[rank[r]] += weight[r] * weight[r];
       }
+      for (let r = bottom; r <= top; r++) {
+        const q = rank[r];
+        if (event[r] !== 1 || w.scratchW[q] === 0) continue;
+        counts.tiedXY += (w.scratchW[q] * w.scratchW[q] - w.scratchW2[q]) / 2;
+        w.scratchW[q] = 0;
+        w.scratchW2[q] = 0;
+      }
+      for (let r = bottom; r <= top; r++) if (event[r] === 1) atRisk.add(rank[r], weight[r]);
     }
+    k = bottom - 1;
   }
+  atRisk.clear(rank, lo, hi);
+}
 
-  // Forward in time: each row's influence as a member of the deaths' risk sets, as the deaths before its
-  // stop (deaths at its stop too if it is censored) minus the deaths up to its start.
-  const deaths = new Fenwick(size);
+/**
+ * Forward in time: each row's influence as a member of the deaths' risk sets, as the deaths up to its
+ * stop (those at its stop only if it is censored) minus the deaths up to its start.
+ */
+function rowsAsRiskSetMembers(input: ConcordanceInput, w: Work, lo: number, hi: number): void {
+  const { stop, start, byStartDesc, event, weight } = input;
+  const { rank, deaths } = w;
   const member = (r: number, sign: number): void => {
-    const q = rk(r);
+    const q = rank[r];
     const below = deaths.below(q);
     const equal = deaths.equal[q];
     const above = deaths.total - below - equal;
-    infl.conc[r] += sign * above;
-    infl.disc[r] += sign * below;
-    infl.tied[r] += sign * equal;
+    w.conc[r] += sign * above;
+    w.disc[r] += sign * below;
+    w.tied[r] += sign * equal;
   };
-  const ascending = groups.slice().reverse();
-  const startsAsc = byStartDesc === null ? null : byStartDesc.slice().reverse();
-  let enter = 0;
-  for (const group of ascending) {
-    const t = stop[group[0]];
-    if (startsAsc !== null && start !== null) {
-      for (; enter < startsAsc.length && start[startsAsc[enter]] < t; enter++) member(startsAsc[enter], -1);
+  // byStartDesc within this stratum, read backwards, is ascending start.
+  let enter = hi - 1;
+  let k = lo;
+  while (k < hi) {
+    const t = stop[k];
+    if (start !== null && byStartDesc !== null) {
+      for (; enter >= lo && start[byStartDesc[enter]] < t; enter--) member(byStartDesc[enter], -1);
     }
-    for (const r of group) if (event[r] === 1) member(r, 1);
-    for (const r of group) if (event[r] === 1) deaths.add(rk(r), weight[r]);
-    for (const r of group) if (event[r] === 0) member(r, 1);
+    let end = k;
+    while (end + 1 < hi && stop[end + 1] === t) end++;
+    for (let r = k; r <= end; r++) if (event[r] === 1) member(r, 1);
+    for (let r = k; r <= end; r++) if (event[r] === 1) deaths.add(rank[r], weight[r]);
+    for (let r = k; r <= end; r++) if (event[r] === 0) member(r, 1);
+    k = end + 1;
   }
-  if (startsAsc !== null) for (; enter < startsAsc.length; enter++) member(startsAsc[enter], -1);
+  if (byStartDesc !== null) for (; enter >= lo; enter--) member(byStartDesc[enter], -1);
+  deaths.clear(rank, lo, hi);
 }
 
 export function concordance(input: ConcordanceInput): ConcordanceResult {
   const n = input.stop.length;
-  const counts: ConcordanceCounts = { concordant: 0, discordant: 0, tiedX: 0, tiedY: 0, tiedXY: 0 };
-  const infl: Influence = { conc: new Float64Array(n), disc: new Float64Array(n), tied: new Float64Array(n) };
-  for (const rows of input.strata) stratumCounts(input, rows, counts, infl);
-  counts.tiedXY /= 2;
+  const { rank, size } = denseRanks(input.score);
+  const w: Work = {
+    rank,
+    counts: { concordant: 0, discordant: 0, tiedX: 0, tiedY: 0, tiedXY: 0 },
+    conc: new Float64Array(n),
+    disc: new Float64Array(n),
+    tied: new Float64Array(n),
+    atRisk: new Fenwick(size),
+    deaths: new Fenwick(size),
+    scratchW: new Float64Array(size),
+    scratchW2: new Float64Array(size),
+  };
+  const bounds = input.strataBounds;
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    deathsAgainstRiskSets(input, w, bounds[s], bounds[s + 1]);
+    rowsAsRiskSetMembers(input, w, bounds[s], bounds[s + 1]);
+  }
+  const { counts } = w;
   // R counts a pair tied on both time and score as tied_xy only, not also as tied_y.
   counts.tiedY -= counts.tiedXY;
   const npair = counts.concordant + counts.discordant + counts.tiedX;
   const somers = (counts.concordant - counts.discordant) / npair;
-  const dfbeta = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    dfbeta[i] = input.weight[i] * ((infl.conc[i] - infl.disc[i]) / npair - (somers / npair) * (infl.conc[i] + infl.disc[i] + infl.tied[i]));
-  }
   let variance = 0;
-  if (input.cluster === null) {
-    for (const d of dfbeta) variance += d * d;
-  } else {
-    const sums = new Map<number, number>();
-    for (let i = 0; i < n; i++) sums.set(input.cluster[i], (sums.get(input.cluster[i]) ?? 0) + dfbeta[i]);
-    for (const [, d] of sums) variance += d * d;
+  const clusterSums = input.cluster === null ? null : new Float64Array(input.cluster.reduce((m, c) => Math.max(m, c), 0) + 1);
+  for (let i = 0; i < n; i++) {
+    const d = input.weight[i] * ((w.conc[i] - w.disc[i]) / npair - (somers / npair) * (w.conc[i] + w.disc[i] + w.tied[i]));
+    if (clusterSums === null || input.cluster === null) variance += d * d;
+    else clusterSums[input.cluster[i]] += d;
   }
+  if (clusterSums !== null) for (const d of clusterSums) variance += d * d;
   return { value: (somers + 1) / 2, se: Math.sqrt(variance / 4), counts };
 }

@@ -25,32 +25,38 @@ function test(stat: number, df: number): CoxTest {
   return { stat, df, p: pchisqUpper(stat, df) };
 }
 
-/** Weighted dfbeta residuals (score residuals × variance × weight), summed within cluster: rows of D. */
-function weightedDfbeta(prep: PreparedCox, resid: Float64Array, variance: Float64Array | null, clusterSorted: Int32Array | null): Float64Array[] {
-  const { n, p, weight } = prep;
-  const rows = new Map<number, Float64Array>();
+/**
+ * Rows of D: weighted dfbeta residuals (score residual × variance × weight), or weighted score residuals
+ * when variance is null, summed within cluster (each row its own cluster without one). Flat m × p.
+ */
+function weightedDfbeta(prep: PreparedCox, resid: Float64Array, variance: Float64Array | null): { rows: Float64Array; m: number } {
+  const { n, p, weight, cluster } = prep;
+  const m = cluster === null ? n : prep.nClusters;
+  const rows = new Float64Array(m * p);
   for (let k = 0; k < n; k++) {
-    const key = clusterSorted === null ? k : clusterSorted[k];
-    let row = rows.get(key);
-    if (row === undefined) {
-      row = new Float64Array(p);
-      rows.set(key, row);
-    }
+    const off = (cluster === null ? k : cluster[k]) * p;
+    const w = weight[k];
     for (let j = 0; j < p; j++) {
       let v = 0;
       if (variance === null) v = resid[k * p + j];
       else for (let i = 0; i < p; i++) v += resid[k * p + i] * variance[i * p + j];
-      row[j] += weight[k] * v;
+      rows[off + j] += w * v;
     }
   }
-  return Array.from(rows.values());
+  return { rows, m };
 }
 
-function crossProduct(rows: Float64Array[], p: number): Float64Array {
+function crossProduct(d: { rows: Float64Array; m: number }, p: number): Float64Array {
   const out = new Float64Array(p * p);
-  for (const row of rows) {
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) out[i * p + j] += row[i] * row[j];
+  const { rows, m } = d;
+  for (let r = 0; r < m; r++) {
+    const off = r * p;
+    for (let i = 0; i < p; i++) {
+      const v = rows[off + i];
+      for (let j = 0; j <= i; j++) out[i * p + j] += v * rows[off + j];
+    }
   }
+  for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) out[j * p + i] = out[i * p + j];
   return out;
 }
 
@@ -99,19 +105,9 @@ function linearPredictors(input: CoxInput, beta: Float64Array, means: Float64Arr
   return lp;
 }
 
-function permute<T extends Float64Array | Int32Array>(values: T, order: Int32Array, make: (n: number) => T): T {
-  const out = make(order.length);
+function permute(values: Float64Array, order: Int32Array): Float64Array {
+  const out = new Float64Array(order.length);
   for (let k = 0; k < order.length; k++) out[k] = values[order[k]];
-  return out;
-}
-
-function strataRanges(prep: PreparedCox): Int32Array[] {
-  const out: Int32Array[] = [];
-  for (let s = 0; s + 1 < prep.strataBounds.length; s++) {
-    const lo = prep.strataBounds[s];
-    const hi = prep.strataBounds[s + 1];
-    out.push(Int32Array.from({ length: hi - lo }, (_, k) => lo + k));
-  }
   return out;
 }
 
@@ -146,17 +142,16 @@ export function fitCox(input: CoxInput): CoxFit {
   const lp = linearPredictors(input, nr.beta, prep.means);
   const warnings = monotoneWarnings(input, nr, lp, eps);
   const robust = isRobust(input);
-  const clusterSorted = input.cluster === undefined ? null : permute(input.cluster, prep.order, (n) => new Int32Array(n));
 
   let varRobust: Float64Array | null = null;
   let robustScore: CoxTest | null = null;
   if (robust) {
     const resid = scoreResiduals(prep, nr.beta, ties);
-    varRobust = crossProduct(weightedDfbeta(prep, resid, nr.variance, clusterSorted), p);
+    varRobust = crossProduct(weightedDfbeta(prep, resid, nr.variance), p);
     // R's robust score test: the score residuals at the initial beta, their sum u and crossproduct.
-    const rows0 = weightedDfbeta(prep, scoreResiduals(prep, init, ties), null, clusterSorted);
+    const rows0 = weightedDfbeta(prep, scoreResiduals(prep, init, ties), null);
     const u0 = new Float64Array(p);
-    for (const row of rows0) for (let j = 0; j < p; j++) u0[j] += row[j];
+    for (let r = 0; r < rows0.m; r++) for (let j = 0; j < p; j++) u0[j] += rows0.rows[r * p + j];
     robustScore = test(quadraticFormInverse(crossProduct(rows0, p), p, u0).stat, p);
   }
 
@@ -173,11 +168,12 @@ export function fitCox(input: CoxInput): CoxFit {
   const conc = concordance({
     stop: prep.stop,
     start: prep.start,
+    byStartDesc: prep.byStartDesc,
     event: prep.event,
-    score: permute(lp, prep.order, (n) => new Float64Array(n)),
+    score: permute(lp, prep.order),
     weight: prep.weight,
-    strata: strataRanges(prep),
-    cluster: clusterSorted,
+    strataBounds: prep.strataBounds,
+    cluster: prep.cluster,
   });
 
   const waldModel = test(quadraticFormInverse(nr.variance, p, nr.beta).stat, p);

@@ -2,7 +2,8 @@
  * Validation and the one-time preparation every Cox computation shares: timefix, the sort by
  * (stratum, stop), R's centring, and the row-major covariate copy the risk-set sweeps read.
  */
-import { timefix } from '../timefix.ts';
+import { TIMEFIX_TOLERANCE } from '../timefix.ts';
+import { argsortFloat64, stableByCode } from './argsort.ts';
 import type { CoxInput } from './types.ts';
 
 export class CoxInputError extends Error {
@@ -25,6 +26,9 @@ export interface PreparedCox {
   /** Counting process: sorted positions ordered by stratum, then start descending (rows leave the risk set). */
   byStartDesc: Int32Array | null;
   means: Float64Array;
+  /** Dense cluster code (0..nClusters-1) per sorted row, or null without cluster. */
+  cluster: Int32Array | null;
+  nClusters: number;
   nevent: number;
   /** Whether any weight differs from 1. */
   weighted: boolean;
@@ -67,13 +71,78 @@ function checkValues(input: CoxInput, n: number): void {
 }
 
 /** Stable argsort of rows by (stratum, key ascending or descending). */
-function argsort(n: number, strata: Int32Array | undefined, key: Float64Array, descending: boolean): Int32Array {
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const sign = descending ? -1 : 1;
-  if (strata === undefined) idx.sort((a, b) => sign * (key[a] - key[b]) || a - b);
-  else idx.sort((a, b) => strata[a] - strata[b] || sign * (key[a] - key[b]) || a - b);
-  return idx;
+function argsort(strata: Int32Array | undefined, key: Float64Array, descending: boolean): Int32Array {
+  const order = argsortFloat64(descending ? key.map((v) => -v) : key);
+  return strata === undefined ? order : stableByCode(order, strata);
+}
+
+/** Codes as 0..k-1 (any Int32 labels are allowed on input); small non-negative codes are kept. */
+function denseCodes(codes: Int32Array): Int32Array {
+  let min = 0;
+  let max = 0;
+  for (const c of codes) {
+    if (c < min) min = c;
+    if (c > max) max = c;
+  }
+  if (min >= 0 && max <= 4 * codes.length) return codes;
+  const index = new Map<number, number>();
+  return codes.map((c) => {
+    let d = index.get(c);
+    if (d === undefined) {
+      d = index.size;
+      index.set(c, d);
+    }
+    return d;
+  });
+}
+
+/**
+ * R's timefix only changes anything when two distinct times are within the tolerance; checking that on
+ * one sorted copy is much cheaper than building the merge map, so the map is built only when needed.
+ */
+function applyTimefix(columns: Float64Array[]): Float64Array[] {
+  let total = 0;
+  for (const c of columns) total += c.length;
+  const all = new Float64Array(total);
+  let off = 0;
+  for (const c of columns) {
+    all.set(c, off);
+    off += c.length;
+  }
+  all.sort();
+  let distinct = 0;
+  let sumAbs = 0;
+  let minGap = Infinity;
+  for (let i = 0; i < total; i++) {
+    if (i > 0 && all[i] === all[i - 1]) continue;
+    if (distinct > 0) minGap = Math.min(minGap, all[i] - all[i - 1]);
+    distinct++;
+    sumAbs += Math.abs(all[i]);
+  }
+  const meanAbs = sumAbs / distinct;
+  if (minGap > TIMEFIX_TOLERANCE && minGap / meanAbs > TIMEFIX_TOLERANCE) return columns;
+  // Same rule as timefix.ts (chains merge into the first time of the run), on typed arrays.
+  const values = new Float64Array(distinct);
+  const representative = new Float64Array(distinct);
+  let m = 0;
+  for (let i = 0; i < total; i++) {
+    if (i > 0 && all[i] === all[i - 1]) continue;
+    values[m] = all[i];
+    const gap = m === 0 ? Infinity : all[i] - values[m - 1];
+    representative[m] = gap <= TIMEFIX_TOLERANCE || gap / meanAbs <= TIMEFIX_TOLERANCE ? representative[m - 1] : all[i];
+    m++;
+  }
+  const lookup = (t: number): number => {
+    let lo = 0;
+    let hi = distinct - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (values[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return representative[lo];
+  };
+  return columns.map((c) => c.map(lookup));
 }
 
 /**
@@ -104,8 +173,9 @@ export function prepareCox(input: CoxInput): PreparedCox {
   const p = input.x.length;
   const counting = input.start !== undefined;
   // R applies aeqSurv to start and stop together (Surv(time1, time2) is one object).
-  const [stopFixed, startFixed] = counting && input.start !== undefined ? timefix([input.stop, input.start]) : timefix([input.stop]);
-  const order = argsort(n, input.strata, stopFixed, false);
+  const [stopFixed, startFixed] = counting && input.start !== undefined ? applyTimefix([input.stop, input.start]) : applyTimefix([input.stop]);
+  const strataCodes = input.strata === undefined ? undefined : denseCodes(input.strata);
+  const order = argsort(strataCodes, stopFixed, false);
   const means = centring(input, n, counting);
 
   const stop = new Float64Array(n);
@@ -134,7 +204,17 @@ export function prepareCox(input: CoxInput): PreparedCox {
   if (start !== null) {
     const sortedStrata = new Int32Array(n);
     for (let s = 0; s + 1 < bounds.length; s++) sortedStrata.fill(s, bounds[s], bounds[s + 1]);
-    byStartDesc = argsort(n, sortedStrata, start, true);
+    byStartDesc = argsort(sortedStrata, start, true);
   }
-  return { n, p, order, stop, start, event, weight, x, strataBounds: Int32Array.from(bounds), byStartDesc, means, nevent, weighted };
+  let cluster: Int32Array | null = null;
+  let nClusters = 0;
+  if (input.cluster !== undefined) {
+    const dense = denseCodes(input.cluster);
+    cluster = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      cluster[k] = dense[order[k]];
+      if (cluster[k] >= nClusters) nClusters = cluster[k] + 1;
+    }
+  }
+  return { n, p, order, stop, start, event, weight, x, strataBounds: Int32Array.from(bounds), byStartDesc, means, cluster, nClusters, nevent, weighted };
 }

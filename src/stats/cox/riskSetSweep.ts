@@ -4,6 +4,8 @@
  * rows leave when time falls to their start. O(n p²) per call. This mirrors survival's coxfit6/agfit4
  * (Therneau & Grambsch 2000, sec 3.3), including Efron's ties with case weights, where each of the d tied
  * deaths contributes the average death weight and the deaths enter the k-th term with weight k/d.
+ *
+ * The loops are written out over flat typed arrays on purpose: this is the hot path of every fit.
  */
 import type { PreparedCox } from './prepare.ts';
 import type { Ties } from './types.ts';
@@ -31,58 +33,40 @@ export function linearPredictor(prep: PreparedCox, beta: ArrayLike<number>): Flo
   return eta;
 }
 
-class RiskSums {
-  denom = 0;
-  count = 0;
-  readonly a: Float64Array;
-  /** Lower triangle (j ≤ i) of Σ risk·x xᵀ, row-major p × p. */
-  readonly cmat: Float64Array;
-  constructor(private readonly p: number) {
-    this.a = new Float64Array(p);
-    this.cmat = new Float64Array(p * p);
-  }
-  reset(): void {
-    this.denom = 0;
-    this.count = 0;
-    this.a.fill(0);
-    this.cmat.fill(0);
-  }
-  add(x: Float64Array, off: number, risk: number, sign: 1 | -1): void {
-    const { p, a, cmat } = this;
-    const r = sign * risk;
-    this.denom += r;
-    this.count += sign;
-    for (let i = 0; i < p; i++) {
-      const xi = r * x[off + i];
-      a[i] += xi;
-      const base = i * p;
-      for (let j = 0; j <= i; j++) cmat[base + j] += xi * x[off + j];
-    }
-  }
-  addSums(other: RiskSums): void {
-    this.denom += other.denom;
-    this.count += other.count;
-    for (let i = 0; i < this.a.length; i++) this.a[i] += other.a[i];
-    for (let i = 0; i < this.cmat.length; i++) this.cmat[i] += other.cmat[i];
+/** Adds sign·risk·(1, x, x xᵀ lower triangle) of row `off` into (a, cmat); returns the risk added. */
+function addRow(p: number, x: Float64Array, off: number, r: number, a: Float64Array, cmat: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    const xi = r * x[off + i];
+    a[i] += xi;
+    const base = i * p;
+    for (let j = 0; j <= i; j++) cmat[base + j] += xi * x[off + j];
   }
 }
 
 export function coxSweep(prep: PreparedCox, beta: ArrayLike<number>, ties: Ties, hook?: DeathTimeHook): SweepResult {
-  const { p, x, stop, start, event, weight, strataBounds, byStartDesc } = prep;
+  const { n, p, x, stop, start, event, weight, strataBounds, byStartDesc } = prep;
+  const pp = p * p;
   const eta = linearPredictor(prep, beta);
+  const risk = new Float64Array(n);
+  for (let k = 0; k < n; k++) risk[k] = Math.exp(eta[k]) * weight[k];
   const u = new Float64Array(p);
-  const imat = new Float64Array(p * p);
+  const imat = new Float64Array(pp);
   const du = new Float64Array(p);
-  const dimat = new Float64Array(p * p);
+  const dimat = new Float64Array(pp);
   const mean = new Float64Array(p);
-  const risk = new RiskSums(p);
-  const dead = new RiskSums(p);
+  const a = new Float64Array(p);
+  const cmat = new Float64Array(pp);
+  const aDead = new Float64Array(p);
+  const cDead = new Float64Array(pp);
   let loglik = 0;
 
   for (let s = 0; s + 1 < strataBounds.length; s++) {
     const lo = strataBounds[s];
     const hi = strataBounds[s + 1];
-    risk.reset();
+    let denom = 0;
+    let nrisk = 0;
+    a.fill(0);
+    cmat.fill(0);
     let leave = lo;
     let k = hi - 1;
     while (k >= lo) {
@@ -90,29 +74,41 @@ export function coxSweep(prep: PreparedCox, beta: ArrayLike<number>, ties: Ties,
       if (start !== null && byStartDesc !== null) {
         while (leave < hi && start[byStartDesc[leave]] >= t) {
           const r = byStartDesc[leave];
-          risk.add(x, r * p, Math.exp(eta[r]) * weight[r], -1);
+          denom -= risk[r];
+          nrisk--;
+          addRow(p, x, r * p, -risk[r], a, cmat);
           leave++;
         }
         // Removing by subtraction leaves rounding residue; an empty risk set is exactly empty.
-        if (risk.count === 0) risk.reset();
+        if (nrisk === 0) {
+          denom = 0;
+          a.fill(0);
+          cmat.fill(0);
+        }
       }
-      dead.reset();
       let ndead = 0;
       let deadwt = 0;
-      du.fill(0);
+      let deadDenom = 0;
       const top = k;
       for (; k >= lo && stop[k] === t; k--) {
-        const off = k * p;
-        const w = weight[k];
-        const r = Math.exp(eta[k]) * w;
+        nrisk++;
         if (event[k] === 1) {
+          if (ndead === 0) {
+            du.fill(0);
+            aDead.fill(0);
+            cDead.fill(0);
+          }
+          const off = k * p;
+          const w = weight[k];
           ndead++;
           deadwt += w;
+          deadDenom += risk[k];
           loglik += w * eta[k];
           for (let i = 0; i < p; i++) du[i] += w * x[off + i];
-          dead.add(x, off, r, 1);
+          addRow(p, x, off, risk[k], aDead, cDead);
         } else {
-          risk.add(x, off, r, 1);
+          denom += risk[k];
+          addRow(p, x, k * p, risk[k], a, cmat);
         }
       }
       if (ndead === 0) continue;
@@ -122,16 +118,16 @@ export function coxSweep(prep: PreparedCox, beta: ArrayLike<number>, ties: Ties,
       const stepWeight = deadwt / steps;
       for (let step = 1; step <= steps; step++) {
         const frac = step / steps;
-        const denom = risk.denom + frac * dead.denom;
-        loglik -= stepWeight * Math.log(denom);
+        const d = denom + frac * deadDenom;
+        loglik -= stepWeight * Math.log(d);
         for (let i = 0; i < p; i++) {
-          mean[i] = (risk.a[i] + frac * dead.a[i]) / denom;
+          mean[i] = (a[i] + frac * aDead[i]) / d;
           du[i] -= stepWeight * mean[i];
         }
         for (let i = 0; i < p; i++) {
+          const base = i * p;
           for (let j = 0; j <= i; j++) {
-            const c = risk.cmat[i * p + j] + frac * dead.cmat[i * p + j];
-            dimat[i * p + j] += (stepWeight * (c / denom - mean[i] * mean[j]));
+            dimat[base + j] += stepWeight * ((cmat[base + j] + frac * cDead[base + j]) / d - mean[i] * mean[j]);
           }
         }
       }
@@ -139,9 +135,11 @@ export function coxSweep(prep: PreparedCox, beta: ArrayLike<number>, ties: Ties,
         for (let j = 0; j < i; j++) dimat[j * p + i] = dimat[i * p + j];
       }
       for (let i = 0; i < p; i++) u[i] += du[i];
-      for (let i = 0; i < p * p; i++) imat[i] += dimat[i];
+      for (let i = 0; i < pp; i++) imat[i] += dimat[i];
       if (hook !== undefined) hook(top, du, dimat);
-      risk.addSums(dead);
+      denom += deadDenom;
+      for (let i = 0; i < p; i++) a[i] += aDead[i];
+      for (let i = 0; i < pp; i++) cmat[i] += cDead[i];
     }
   }
   return { loglik, u, imat };

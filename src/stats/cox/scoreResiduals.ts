@@ -11,20 +11,21 @@ import type { Ties } from './types.ts';
 
 /** Per-stratum death-time tables, ascending in time, with prefix sums over the hazard steps. */
 interface DeathTimes {
-  time: number[];
+  count: number;
+  time: Float64Array;
   /** Prefix Σ h over death times (length D + 1). */
-  hazard: number[];
-  /** Prefix Σ h·x̄ (length (D + 1) × p). */
-  hazardX: number[];
-  /** At each death time: the deaths' own weighted share Σ (k/d) h_k and Σ (k/d) h_k x̄_k, and the mean x̄. */
-  deadHazard: number[];
-  deadHazardX: number[];
-  meanX: number[];
+  hazard: Float64Array;
+  /** Prefix Σ h·x̄ ((D + 1) × p). */
+  hazardX: Float64Array;
+  /** At each death time: the deaths' own share Σ (k/d) h_k and Σ (k/d) h_k x̄_k, and the mean of x̄_k. */
+  deadHazard: Float64Array;
+  deadHazardX: Float64Array;
+  meanX: Float64Array;
 }
 
-function upperBound(values: number[], t: number): number {
+function upperBound(values: Float64Array, count: number, t: number): number {
   let lo = 0;
-  let hi = values.length;
+  let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (values[mid] <= t) lo = mid + 1;
@@ -33,14 +34,38 @@ function upperBound(values: number[], t: number): number {
   return lo;
 }
 
+function countDeathTimes(prep: PreparedCox, lo: number, hi: number): number {
+  let d = 0;
+  let last = Number.NaN;
+  for (let k = lo; k < hi; k++) {
+    if (prep.event[k] === 1 && prep.stop[k] !== last) {
+      d++;
+      last = prep.stop[k];
+    }
+  }
+  return d;
+}
+
 function stratumDeathTimes(prep: PreparedCox, eta: Float64Array, ties: Ties, lo: number, hi: number): DeathTimes {
   const { p, x, stop, start, event, weight, byStartDesc } = prep;
+  const D = countDeathTimes(prep, lo, hi);
+  const out: DeathTimes = {
+    count: D,
+    time: new Float64Array(D),
+    hazard: new Float64Array(D + 1),
+    hazardX: new Float64Array((D + 1) * p),
+    deadHazard: new Float64Array(D),
+    deadHazardX: new Float64Array(D * p),
+    meanX: new Float64Array(D * p),
+  };
+  // Per-time hazard steps, filled from the last death time down; prefix sums afterwards.
+  const h = new Float64Array(D);
+  const hx = new Float64Array(D * p);
   const a = new Float64Array(p);
   const aDead = new Float64Array(p);
   let denom = 0;
   let count = 0;
-  // Collected backwards, reversed at the end.
-  const rec: { time: number; h: number; hx: Float64Array; dh: number; dhx: Float64Array; mean: Float64Array }[] = [];
+  let m = D;
   let leave = lo;
   let k = hi - 1;
   while (k >= lo) {
@@ -77,43 +102,30 @@ function stratumDeathTimes(prep: PreparedCox, eta: Float64Array, ties: Ties, lo:
       }
     }
     if (ndead > 0) {
+      m--;
+      out.time[m] = t;
       const steps = ties === 'efron' ? ndead : 1;
       const stepWeight = deadwt / steps;
-      let h = 0;
-      let dh = 0;
-      const hx = new Float64Array(p);
-      const dhx = new Float64Array(p);
-      const mean = new Float64Array(p);
       for (let step = 1; step <= steps; step++) {
         const frac = step / steps;
         const d = denom + frac * deadDenom;
         const hk = stepWeight / d;
-        h += hk;
-        dh += frac * hk;
+        h[m] += hk;
+        out.deadHazard[m] += frac * hk;
         for (let i = 0; i < p; i++) {
           const xbar = (a[i] + frac * aDead[i]) / d;
-          hx[i] += hk * xbar;
-          dhx[i] += frac * hk * xbar;
-          mean[i] += xbar / steps;
+          hx[m * p + i] += hk * xbar;
+          out.deadHazardX[m * p + i] += frac * hk * xbar;
+          out.meanX[m * p + i] += xbar / steps;
         }
       }
-      rec.push({ time: t, h, hx, dh, dhx, mean });
     }
     denom += deadDenom;
     for (let i = 0; i < p; i++) a[i] += aDead[i];
   }
-  rec.reverse();
-  const out: DeathTimes = { time: [], hazard: [0], hazardX: new Array<number>(p).fill(0), deadHazard: [], deadHazardX: [], meanX: [] };
-  for (let m = 0; m < rec.length; m++) {
-    const r = rec[m];
-    out.time.push(r.time);
-    out.hazard.push(out.hazard[m] + r.h);
-    for (let i = 0; i < p; i++) out.hazardX.push(out.hazardX[m * p + i] + r.hx[i]);
-    out.deadHazard.push(r.dh);
-    for (let i = 0; i < p; i++) {
-      out.deadHazardX.push(r.dhx[i]);
-      out.meanX.push(r.mean[i]);
-    }
+  for (let j = 0; j < D; j++) {
+    out.hazard[j + 1] = out.hazard[j] + h[j];
+    for (let i = 0; i < p; i++) out.hazardX[(j + 1) * p + i] = out.hazardX[j * p + i] + hx[j * p + i];
   }
   return out;
 }
@@ -128,8 +140,8 @@ export function scoreResiduals(prep: PreparedCox, beta: ArrayLike<number>, ties:
     const hi = strataBounds[s + 1];
     const dt = stratumDeathTimes(prep, eta, ties, lo, hi);
     for (let k = lo; k < hi; k++) {
-      const iStop = upperBound(dt.time, stop[k]);
-      const iStart = start === null ? 0 : upperBound(dt.time, start[k]);
+      const iStop = upperBound(dt.time, dt.count, stop[k]);
+      const iStart = start === null ? 0 : upperBound(dt.time, dt.count, start[k]);
       let h = dt.hazard[iStop] - dt.hazard[iStart];
       const r = Math.exp(eta[k]);
       const own = event[k] === 1 ? iStop - 1 : -1;

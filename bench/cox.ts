@@ -1,0 +1,148 @@
+// Benchmark of fitCox against R's coxph (npm run bench:cox [-- --sizes 10000,100000,1000000]).
+// Seeded synthetic data: 8 numeric covariates, ~60% events, continuous and integer (tied) times.
+// Each size runs in its own child process so the peak RSS is that fit's. If Rscript with survival is
+// installed, the same data goes to a temporary CSV and R times coxph (system.time of the fit only).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fitCox } from '../src/stats/cox/index.ts';
+import type { Ties } from '../src/stats/cox/index.ts';
+
+const P = 8;
+const TRUE_BETA = [0.5, -0.4, 0.3, -0.2, 0.15, -0.1, 0.05, 0];
+
+/** mulberry32: small, fast, seeded. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Data {
+  time: Float64Array;
+  event: Uint8Array;
+  x: Float64Array[];
+}
+
+function generate(n: number, tied: boolean, seed: number): Data {
+  const u = rng(seed);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const x = Array.from({ length: P }, () => new Float64Array(n));
+  const time = new Float64Array(n);
+  const event = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let eta = 0;
+    for (let j = 0; j < P; j++) {
+      x[j][i] = normal();
+      eta += TRUE_BETA[j] * x[j][i];
+    }
+    const t = -Math.log(1 - u()) / (0.1 * Math.exp(eta));
+    const c = -Math.log(1 - u()) / 0.062;
+    const observed = Math.min(t, c);
+    time[i] = tied ? Math.ceil(observed) : observed;
+    event[i] = t <= c ? 1 : 0;
+  }
+  return { time, event, x };
+}
+
+function writeCsv(path: string, d: Data): void {
+  const n = d.time.length;
+  const lines = [`time,status,${Array.from({ length: P }, (_, j) => `x${j + 1}`).join(',')}`];
+  for (let i = 0; i < n; i++) {
+    const row = [String(d.time[i]), String(d.event[i])];
+    for (let j = 0; j < P; j++) row.push(String(d.x[j][i]));
+    lines.push(row.join(','));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+interface ChildResult {
+  n: number;
+  tied: boolean;
+  events: number;
+  fitMs: number;
+  peakRssMb: number;
+  iterations: number;
+  coef: number[];
+}
+
+function child(n: number, tied: boolean, ties: Ties, csv: string | null): void {
+  const d = generate(n, tied, 20261126 + n + (tied ? 1 : 0));
+  if (csv !== null) writeCsv(csv, d);
+  const names = Array.from({ length: P }, (_, j) => `x${j + 1}`);
+  const t0 = performance.now();
+  const fit = fitCox({ stop: d.time, event: d.event, x: d.x, names, ties });
+  const fitMs = performance.now() - t0;
+  const out: ChildResult = {
+    n,
+    tied,
+    events: fit.nevent,
+    fitMs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    iterations: fit.iterations,
+    coef: Array.from(fit.coef),
+  };
+  process.stdout.write(JSON.stringify(out));
+}
+
+function rAvailable(): boolean {
+  const r = spawnSync('Rscript', ['-e', 'library(survival)'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function rFit(csv: string, ties: Ties): { seconds: number; coef: number[] } {
+  const script = `suppressMessages(library(survival)); d <- read.csv("${csv}");
+tm <- system.time(fit <- coxph(Surv(time, status) ~ x1+x2+x3+x4+x5+x6+x7+x8, data = d, ties = "${ties}"))[["elapsed"]];
+cat(sprintf("%.17g", c(tm, coef(fit))), sep = "\\n")`;
+  const out = execFileSync('Rscript', ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const values = out.trim().split('\n').map(Number);
+  return { seconds: values[0], coef: values.slice(1) };
+}
+
+function maxRelDiff(a: number[], b: number[]): number {
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(Math.abs(b[i]), 1e-12)));
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    child(Number(args[1]), args[2] === 'tied', args[3] as Ties, args[4] === '-' ? null : args[4]);
+    return;
+  }
+  const sizesArg = args.indexOf('--sizes');
+  const sizes = sizesArg >= 0 ? args[sizesArg + 1].split(',').map(Number) : [10_000, 100_000, 1_000_000];
+  const withR = !args.includes('--no-r') && rAvailable();
+  const dir = mkdtempSync(join(tmpdir(), 'cox-bench-'));
+  console.log(`fitCox benchmark: ${P} covariates, ties = efron; R survival: ${withR ? 'yes' : 'not found'}`);
+  console.log('n\ttimes\tevents\titer\tfit ms\tpeak RSS MB\tR s\tratio\tmax rel coef diff');
+  try {
+    for (const n of sizes) {
+      for (const tied of [false, true]) {
+        const csv = withR ? join(dir, `bench-${n}-${tied ? 'tied' : 'cont'}.csv`) : '-';
+        const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child', String(n), tied ? 'tied' : 'continuous', 'efron', csv], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        });
+        if (run.status !== 0) throw new Error(`benchmark child failed: ${run.stderr}`);
+        const res = JSON.parse(run.stdout) as ChildResult;
+        let rCols = '\t-\t-\t-';
+        if (withR) {
+          const r = rFit(csv, 'efron');
+          rCols = `\t${r.seconds.toFixed(2)}\t${(res.fitMs / 1000 / r.seconds).toFixed(3)}\t${maxRelDiff(res.coef, r.coef).toExponential(2)}`;
+          rmSync(csv);
+        }
+        console.log(`${n}\t${tied ? 'integer' : 'continuous'}\t${res.events}\t${res.iterations}\t${res.fitMs.toFixed(0)}\t${res.peakRssMb.toFixed(0)}${rCols}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
