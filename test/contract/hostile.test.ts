@@ -45,9 +45,9 @@ describe('size and depth limits on parsed values', () => {
     expect(result).toMatchObject({ ok: false, reason: `event is larger than the ${MAX_EVENT_BYTES}-byte limit`, eventId: 'de-1' });
   });
 
-  it('rejects an event with 100,000 unknown fields as too large', () => {
+  it('rejects an event with 20,000 unknown fields as too large', () => {
     const fields: Record<string, unknown> = {};
-    for (let i = 0; i < 100_000; i++) fields[`f${i}`] = i;
+    for (let i = 0; i < 20_000; i++) fields[`f${i}`] = i;
     expect(validateEvent({ ...validEvents.death, ...fields })).toMatchObject({ ok: false, reason: `event is larger than the ${MAX_EVENT_BYTES}-byte limit` });
   });
 
