@@ -8,7 +8,7 @@ import { dayOf } from './days.ts';
  * for ordered uniforms (Bentley & Saxe, ACM TOMS 1980;6:359-64): u_i = 1 - (1 - u_{i-1}) V^(1/(n-i+1)),
  * so N patients stream in accrual order without holding N dates.
  */
-export const ACCRUAL = { first: '2000-10-01', last: '2015-12-31', laterWeight: 4 } as const;
+export const ACCRUAL = { first: '2000-10-01', last: '2015-12-31', laterWeight: 2.5 } as const;
 
 export class AccrualClock {
   private readonly firstDay = dayOf(ACCRUAL.first);

@@ -45,7 +45,7 @@ export const BASELINE = {
    * PORT assignment, logistic: confounded as the authors describe (no-PORT has more disseminated
    * disease); BCS and N2/3 make radiotherapy more likely. Intercept set so that ~250 of 426 get PORT.
    */
-  port: { intercept: 0.55, disseminated: -1.2, bcs: 1.3, n23: 0.45, allMetastasesTreated: 0.5 },
+  port: { intercept: 0.31, disseminated: -1.2, bcs: 1.3, n23: 0.45, allMetastasesTreated: 0.5 },
 } as const;
 
 export interface DrawnBaseline {

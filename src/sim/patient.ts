@@ -82,7 +82,8 @@ export function simulatePatient(context: PatientContext, index: number, ptrDay: 
   const lostToFollowUp = ltfuDay < deathDay && ltfuDay <= context.adminEndDay;
   const observedUntil = Math.min(deathDay, lostToFollowUp ? ltfuDay : Infinity, context.adminEndDay);
 
-  if (recorded.port) recorded.portStartedOn = isoDateOf(portStartDay(rng, recorded, ptrDay, Math.min(dpDay ?? Infinity, lrrDay ?? Infinity, deathDay)));
+  const portDay = recorded.port ? portStartDay(rng, recorded, ptrDay, Math.min(dpDay ?? Infinity, lrrDay ?? Infinity, deathDay)) : null;
+  if (portDay !== null) recorded.portStartedOn = isoDateOf(portDay);
 
   const truth: PatientTruth = {
     patientId, centre, subgroup, port: recorded.port, portEffect, ptrDate: isoDateOf(ptrDay),
@@ -92,7 +93,8 @@ export function simulatePatient(context: PatientContext, index: number, ptrDay: 
   };
 
   const builder = new ScheduleBuilder(rng, patientId, centre, context.adminEndDay);
-  builder.registrations(recorded, ptrDay);
+  // The registration is filed once primary treatment is complete: it carries the PORT start date.
+  builder.registrations(recorded, ptrDay, portDay ?? ptrDay);
   const observed = (day: number | null): day is number => day !== null && day <= observedUntil;
   if (observed(lrrDay)) builder.lrr(lrrDay, recorded.port);
   if (observed(dpDay)) builder.dp(dpDay);
@@ -139,14 +141,15 @@ class ScheduleBuilder {
     return { eventId: `${this.patientId}-${suffix}`, patientId: this.patientId, occurredOn: isoDateOf(day), reportedAt, centre: this.centre };
   }
 
-  registrations(baseline: SimBaseline, ptrDay: number): void {
+  registrations(baseline: SimBaseline, ptrDay: number, treatedDay: number): void {
     const q = REGISTRY.quirks;
+    const lag = treatedDay - ptrDay + lagDays(this.rng, REGISTRY.lag.registration);
     if (!bernoulli(this.rng, q.correction)) {
-      this.add(ptrDay, REGISTRY.lag.registration, (r) => ({ ...this.common('reg', ptrDay, r), type: 'registration', baseline }));
+      this.add(ptrDay, lag, (r) => ({ ...this.common('reg', ptrDay, r), type: 'registration', baseline }));
       return;
     }
     const wrong = miscoded(this.rng, baseline);
-    const firstDay = this.add(ptrDay, REGISTRY.lag.registration, (r) => ({ ...this.common('reg', ptrDay, r), type: 'registration', baseline: wrong }));
+    const firstDay = this.add(ptrDay, lag, (r) => ({ ...this.common('reg', ptrDay, r), type: 'registration', baseline: wrong }));
     if (firstDay === null) return;
     const delay = firstDay - ptrDay + integerBetween(this.rng, q.correctionDelayDays[0], q.correctionDelayDays[1]);
     this.add(ptrDay, delay, (r) => ({ ...this.common('reg-c1', ptrDay, r), type: 'registration', baseline }));

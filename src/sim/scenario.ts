@@ -21,8 +21,8 @@ const NO_EFFECT: PortEffect = { distant: 1, locoregional: 1, afterProgression: 1
  * opposite; these are reproduction devices, not biological claims.
  */
 const PAPER: Record<Subgroup, PortEffect> = {
-  group1: { distant: 0.55, locoregional: 0.33, afterProgression: 0.8 },
-  group2: { distant: 0.65, locoregional: 0.5, afterProgression: 1.25 },
+  group1: { distant: 0.68, locoregional: 0.36, afterProgression: 0.8 },
+  group2: { distant: 0.75, locoregional: 0.45, afterProgression: 1.4 },
   group3: NO_EFFECT,
 };
 
