@@ -3,6 +3,11 @@ import { pchisqUpper } from './distributions.ts';
 import { timefixMap } from './timefix.ts';
 import type { Grouping } from './km/types.ts';
 
+/** The test is undefined for these data (fewer than two groups with expected events, singular variance). */
+export class LogRankError extends Error {
+  override name = 'LogRankError';
+}
+
 export interface LogRankInput {
   time: Float64Array;
   /** 1 = event, 0 = censored. */
@@ -32,6 +37,7 @@ export interface LogRankResult {
  * G-rho family of k-sample tests (Harrington & Fleming 1982), as R's `survdiff`: at each event time
  * o_g += w·d_g, e_g += w·d·n_g/n, V += w²·d(n−d)/(n(n−1))·n_g(δ_gh − n_h/n) with w = S(t−)^ρ, S the
  * unweighted KM of the pooled stratum. χ² drops groups with e = 0 and the first remaining group.
+ * Throws LogRankError when fewer than two groups have expected events.
  */
 export function logRankTest(input: LogRankInput): LogRankResult {
   const rho = input.rho ?? 0;
@@ -106,7 +112,7 @@ export function logRankTest(input: LogRankInput): LogRankResult {
     variance,
     chisq,
     df,
-    p: df > 0 ? pchisqUpper(chisq, df) : Number.NaN,
+    p: pchisqUpper(chisq, df),
     strata: input.strata
       ? {
           labels: strataCodes.map((code) => input.strata?.labels[code] ?? ''),
@@ -128,12 +134,13 @@ function presentCodes(grouping: Grouping): number[] {
 
 function chiSquare(observed: number[], expected: number[], variance: number[][]): { chisq: number; df: number } {
   const kept = expected.map((e, g) => (e > 0 ? g : -1)).filter((g) => g >= 0);
-  if (kept.length < 2) return { chisq: 0, df: 0 };
+  // R's survdiff reports chisq = 0 on 0 df here, which is no test at all: say so instead.
+  if (kept.length < 2) throw new LogRankError('the log-rank test needs at least two groups with expected events');
   const used = kept.slice(1);
   const diff = Matrix.columnVector(used.map((g) => observed[g] - expected[g]));
   const v = new Matrix(used.map((g) => used.map((h) => variance[g][h])));
   const lu = new LuDecomposition(v);
-  if (lu.isSingular()) throw new Error('log-rank test: the variance matrix is singular');
+  if (lu.isSingular()) throw new LogRankError('the log-rank variance matrix is singular');
   const solution = lu.solve(diff);
   let chisq = 0;
   used.forEach((_, r) => (chisq += solution.get(r, 0) * diff.get(r, 0)));

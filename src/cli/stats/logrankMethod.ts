@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { logRankTest } from '../../stats/logrank.ts';
+import { LogRankError, logRankTest, type LogRankResult } from '../../stats/logrank.ts';
 import { choice } from './argumentParsing.ts';
 import { completeRows, groupingOf, indicatorColumn, numericColumn } from './columns.ts';
 import { readCsvTable } from './csvTable.ts';
 import { runMethod } from './runMethod.ts';
+import { StatsUsageError } from './statsUsageError.ts';
 
 interface LogRankFlags {
   csv: string;
@@ -21,13 +22,20 @@ export function logRankReport(flags: LogRankFlags): unknown {
   const table = readCsvTable(flags.csv);
   const used = [flags.time, flags.event, flags.group, ...(flags.strata === undefined ? [] : [flags.strata])];
   const rows = completeRows(table, used);
-  const result = logRankTest({
-    time: numericColumn(table, flags.time, rows),
-    event: indicatorColumn(table, flags.event, flags.eventValue, rows),
-    group: groupingOf(table, flags.group, rows),
-    strata: flags.strata === undefined ? undefined : groupingOf(table, flags.strata, rows),
-    rho,
-  });
+  let result: LogRankResult;
+  try {
+    result = logRankTest({
+      time: numericColumn(table, flags.time, rows),
+      event: indicatorColumn(table, flags.event, flags.eventValue, rows),
+      group: groupingOf(table, flags.group, rows),
+      strata: flags.strata === undefined ? undefined : groupingOf(table, flags.strata, rows),
+      rho,
+    });
+  } catch (error) {
+    // Too few groups for a test is a property of the arguments (the group column), not a crash.
+    if (error instanceof LogRankError) throw new StatsUsageError(`--group ${flags.group}: ${error.message}`);
+    throw error;
+  }
   return {
     rho,
     chisq: result.chisq,
