@@ -96,9 +96,10 @@ describe('as of a cutoff', () => {
     expect(timelineOf([reg, late], parseCutoff('2023-01-05')).os.status).toBe(1);
   });
 
-  it('a date cutoff includes the whole UTC day, to the last millisecond', () => {
+  it('a date cutoff is 23:59:59Z of that UTC day, as the contract writes it', () => {
     const cutoff = parseCutoff('2021-06-30');
-    expect(timelineOf([reg, clinical('death', 'd', '2021-06-30', '2021-06-30T23:59:59.500Z')], cutoff).os.status).toBe(1);
+    expect(timelineOf([reg, clinical('death', 'd', '2021-06-30', '2021-06-30T23:59:59Z')], cutoff).os.status).toBe(1);
+    expect(timelineOf([reg, clinical('death', 'd', '2021-06-30', '2021-06-30T23:59:59.500Z')], cutoff).os.status).toBe(0);
     expect(timelineOf([reg, clinical('death', 'd', '2021-06-30', '2021-07-01T00:00:00Z')], cutoff).os.status).toBe(0);
   });
 
