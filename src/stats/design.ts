@@ -195,7 +195,6 @@ class ColumnBuilder {
   /** Products of the parts' columns; as R's model.matrix, the first part varies fastest. */
   interaction(label: string): Column[] {
     const parts = label.split(':');
-    if (parts.length < 2 || parts.some((p) => p === '')) throw new DesignError(`interaction "${label}" must name two or more columns as a:b`);
     let acc: Column[] = [{ name: '', values: new Float64Array(this.rows.length).fill(1) }];
     for (const part of parts) {
       const next: Column[] = [];
@@ -227,6 +226,10 @@ function eventIndicator(table: ColumnTable, spec: DesignSpec, rows: Int32Array):
 
 /** Builds the Cox input and term structure; throws DesignError (one line) for bad specs or data. */
 export function buildDesign(table: ColumnTable, spec: DesignSpec): Design {
+  for (const label of spec.interactions ?? []) {
+    const parts = label.split(':');
+    if (parts.length < 2 || parts.some((x) => x === '')) throw new DesignError(`interaction "${label}" must name two or more columns as a:b`);
+  }
   const names = usedColumns(spec);
   const cols = names.map((n) => column(table, n));
   const nRows = cols.length > 0 ? cols[0].length : 0;
