@@ -1,12 +1,24 @@
 import type { Command } from 'commander';
+import { registerExport } from './export.ts';
+import { registerIngest } from './ingest.ts';
+import { registerMigrate } from './migrate.ts';
+import { registerRejected } from './rejected.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerStats } from './stats.ts';
+import { registerStatus } from './status.ts';
+import { registerWorker } from './worker.ts';
 
 /** A CLI command registers itself on the program; each lives in its own file under src/cli. */
 export type RegisterCommand = (program: Command) => void;
 
 // One line per command module; keep the list sorted.
 export const commands: readonly RegisterCommand[] = [
+  registerExport,
+  registerIngest,
+  registerMigrate,
+  registerRejected,
   registerSimulate,
   registerStats,
+  registerStatus,
+  registerWorker,
 ];
