@@ -1,0 +1,70 @@
+// vega-lite spec → standalone SVG string, rendered in Node without a browser (vega's headless
+// scenegraph: `renderer: 'none'` + `view.toSVG()`). Specs carry inline data only: nothing is loaded.
+import { parse, View } from 'vega';
+import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+
+export const FONT = 'Liberation Sans, Helvetica, Arial, sans-serif';
+
+/** Okabe & Ito (2008) colour-blind-safe palette: PTR alone orange, PORT blue; vermillion for boundaries. */
+export const COLOURS = {
+  ptr: '#D55E00',
+  port: '#0072B2',
+  boundary: '#CC3311',
+  neutral: '#4D4D4D',
+  published: '#009E73',
+  band: '#56B4E9',
+} as const;
+
+const THEME: Config = {
+  font: FONT,
+  background: 'white',
+  padding: 6,
+  view: { stroke: null },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    titleColor: '#222',
+    labelColor: '#333',
+    domainColor: '#777',
+    tickColor: '#777',
+    gridColor: '#e6e6e6',
+  },
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', symbolStrokeWidth: 2 },
+  header: { labelFontSize: 12, labelFontWeight: 'bold', titleFontSize: 12 },
+  title: { fontSize: 13, fontWeight: 'bold', anchor: 'start', color: '#111' },
+};
+
+/**
+ * Renders a vega-lite spec to SVG in the report's theme (which replaces any `config` of the spec). Ids inside the SVG (clip paths) are prefixed with `idPrefix`
+ * and a hash of the SVG, so that several charts inlined in one HTML page never resolve each
+ * other's `url(#clip1)`, and the same input still gives the same bytes.
+ */
+export async function renderVegaLite(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  const { spec: vegaSpec } = compile({ ...spec, config: THEME });
+  const view = new View(parse(vegaSpec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return uniquifySvgIds(svg, `${idPrefix}${fnv1a(svg)}`);
+  } finally {
+    view.finalize();
+  }
+}
+
+export function uniquifySvgIds(svg: string, prefix: string): string {
+  const safe = prefix.replace(/[^A-Za-z0-9_-]/g, '');
+  return svg
+    .replace(/\sid="([^"]+)"/g, (_m, id: string) => ` id="${safe}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${safe}-${id})`)
+    .replace(/href="#([^"]+)"/g, (_m, id: string) => `href="#${safe}-${id}"`);
+}
+
+/** 32-bit FNV-1a, hex: a short content tag, not a security hash. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

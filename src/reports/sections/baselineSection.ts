@@ -1,0 +1,136 @@
+// Table 1: baseline characteristics by PORT arm, with the standardised mean difference before and
+// after inverse-probability-of-treatment weighting (|SMD| > 0.1 flagged; Austin 2009).
+import type { Arm, BaselineTable, ByArm, CategoricalBaselineRow, ContinuousBaselineRow, ReportInput } from '../reportInput.ts';
+import { ARMS } from '../reportInput.ts';
+import { EN_DASH, countCell, fixed, formatCount, formatCountPercent, formatSmd, isSmallCell } from '../format.ts';
+import { htmlTable, num, type HtmlCell, type HtmlRow } from '../htmlTable.ts';
+import { makeTable, type Cell } from '../tableData.ts';
+import { ARM_LABEL, POPULATION_LABEL, covariateLabel, labelOf, levelLabel } from '../vocabulary.ts';
+import type { Section } from './section.ts';
+
+export const SMD_FLAG = 0.1;
+
+function smdCell(smd: number | null): HtmlCell {
+  const flagged = smd !== null && Math.abs(smd) > SMD_FLAG;
+  return flagged ? { text: formatSmd(smd), numeric: true, className: 'flag', title: `|SMD| > ${SMD_FLAG}` } : num(formatSmd(smd));
+}
+
+function continuousSummary(row: ContinuousBaselineRow, arm: Arm, n: ByArm<number>, min: number): string {
+  const s = row.summary[arm];
+  // A median of fewer than smallCellMin patients is close to one patient's value: suppress it.
+  if (s === null || isSmallCell(n[arm] - row.missing[arm], min)) return s === null ? 'NA' : `n ${formatCount(n[arm] - row.missing[arm], min)}`;
+  return `${fixed(s.median, 0)} (${fixed(s.q1, 0)}${EN_DASH}${fixed(s.q3, 0)})`;
+}
+
+function categoricalRows(row: CategoricalBaselineRow, n: ByArm<number>, min: number): HtmlRow[] {
+  const header: HtmlRow = { cells: [covariateLabel(row.covariate), '', '', smdCell(row.smd), smdCell(row.smdWeighted)], className: 'group' };
+  const levels: HtmlRow[] = row.levels.map((l) => ({
+    cells: [
+      levelLabel(row.covariate, l.level),
+      ...ARMS.map((arm) => num(formatCountPercent(l.count[arm], n[arm], min, 'baseline count'))),
+      '',
+      '',
+    ],
+    className: 'indent',
+  }));
+  const missing: HtmlRow[] =
+    row.missing.ptr + row.missing.port > 0
+      ? [{ cells: ['Missing', ...ARMS.map((arm) => num(formatCountPercent(row.missing[arm], n[arm], min, 'missing count'))), '', ''], className: 'indent muted' }]
+      : [];
+  return [header, ...levels, ...missing];
+}
+
+function continuousRows(row: ContinuousBaselineRow, n: ByArm<number>, min: number): HtmlRow[] {
+  const main: HtmlRow = {
+    cells: [`${covariateLabel(row.covariate)}, median (IQR)`, ...ARMS.map((arm) => num(continuousSummary(row, arm, n, min))), smdCell(row.smd), smdCell(row.smdWeighted)],
+    className: 'group',
+  };
+  const missing: HtmlRow[] =
+    row.missing.ptr + row.missing.port > 0
+      ? [{ cells: ['Missing', ...ARMS.map((arm) => num(formatCountPercent(row.missing[arm], n[arm], min, 'missing count'))), '', ''], className: 'indent muted' }]
+      : [];
+  return [main, ...missing];
+}
+
+function tableHtml(t: BaselineTable, min: number): string {
+  const head = [
+    'Characteristic',
+    ...ARMS.map((arm) => num(`${ARM_LABEL[arm]} (n = ${formatCount(t.n[arm], min, 'arm size')})`)),
+    num('SMD'),
+    num('SMD, IPTW'),
+  ];
+  return htmlTable({
+    caption: `Table 1. Baseline characteristics by PORT: ${labelOf(POPULATION_LABEL, t.population, 'population')}`,
+    head: [head],
+    body: t.rows.flatMap((row) => (row.kind === 'categorical' ? categoricalRows(row, t.n, min) : continuousRows(row, t.n, min))),
+    notes: [
+      'Values are n (% of the arm) unless stated. SMD: standardised mean difference, PORT vs PTR alone; multi-level factors use the Mahalanobis form (Yang & Dalton 2012).',
+      `|SMD| > ${SMD_FLAG} is highlighted. IPTW: inverse probability of treatment weights from the propensity model.`,
+    ],
+    className: 'table1',
+  });
+}
+
+export function baselineSection(input: ReportInput): Section {
+  const min = input.privacy.smallCellMin;
+  const categorical: Cell[][] = [];
+  const continuous: Cell[][] = [];
+  for (const t of input.baseline) {
+    for (const row of t.rows) {
+      if (row.kind === 'categorical') {
+        for (const l of row.levels) categorical.push([t.population, row.covariate, l.level, countCell(l.count.ptr, min), countCell(l.count.port, min), row.smd, row.smdWeighted]);
+        categorical.push([t.population, row.covariate, 'missing', countCell(row.missing.ptr, min), countCell(row.missing.port, min), row.smd, row.smdWeighted]);
+      } else {
+        for (const arm of ARMS) {
+          const s = row.summary[arm];
+          const hidden = s === null || isSmallCell(t.n[arm] - row.missing[arm], min);
+          continuous.push([t.population, row.covariate, arm, hidden ? null : s.median, hidden ? null : s.q1, hidden ? null : s.q3, countCell(row.missing[arm], min), row.smd, row.smdWeighted]);
+        }
+      }
+    }
+  }
+  return {
+    id: 'baseline',
+    title: 'Baseline characteristics (Table 1)',
+    html: input.baseline.map((t) => tableHtml(t, min)).join('\n'),
+    tables: {
+      'baseline-categorical': makeTable(
+        'Baseline characteristics by arm: counts per level (level "missing" = not recorded)',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'covariate', type: 'string' },
+          { name: 'level', type: 'string' },
+          { name: 'ptr', type: 'count' },
+          { name: 'port', type: 'count' },
+          { name: 'smd', type: 'number' },
+          { name: 'smdWeighted', type: 'number' },
+        ],
+        categorical,
+      ),
+      'baseline-continuous': makeTable(
+        'Baseline characteristics by arm: continuous covariates (median and quartiles)',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'covariate', type: 'string' },
+          { name: 'arm', type: 'string' },
+          { name: 'median', type: 'number' },
+          { name: 'q1', type: 'number' },
+          { name: 'q3', type: 'number' },
+          { name: 'missing', type: 'count' },
+          { name: 'smd', type: 'number' },
+          { name: 'smdWeighted', type: 'number' },
+        ],
+        continuous,
+      ),
+      'baseline-arms': makeTable(
+        'Patients per arm and population',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'ptr', type: 'count' },
+          { name: 'port', type: 'count' },
+        ],
+        input.baseline.map((t) => [t.population, countCell(t.n.ptr, min), countCell(t.n.port, min)]),
+      ),
+    },
+  };
+}

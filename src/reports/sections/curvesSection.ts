@@ -1,0 +1,171 @@
+// Follow-up (reverse Kaplan-Meier), Kaplan-Meier curves for OS and PFS, cumulative incidence for
+// LRR and DP (death competing), with numbers at risk and the 3- and 5-year estimates.
+import type { ArmCurve, IncidenceCurves, LandmarkEstimate, ReportInput, SurvivalCurves } from '../reportInput.ts';
+import { cifPlotSvg, kmPlotSvg, visiblePoints } from '../charts/curvePlot.ts';
+import { EN_DASH, countCell, formatCount, formatMonths, formatP, formatPercentCi } from '../format.ts';
+import { htmlTable, num, type HtmlRow } from '../htmlTable.ts';
+import { makeTable, type Cell } from '../tableData.ts';
+import { ARM_LABEL, ENDPOINT_LABEL, ENDPOINT_SHORT, POPULATION_LABEL, labelOf } from '../vocabulary.ts';
+import { figure, heading, type Section } from './section.ts';
+
+const MONTHS_PER_YEAR = 12;
+
+/** Time of the first step resting on fewer than `smallCellMin` patients at risk, or null. */
+export function truncationTime(curve: ArmCurve, smallCellMin: number): number | null {
+  return curve.points.find((p) => p.nRisk < smallCellMin)?.time ?? null;
+}
+
+/** A landmark estimate is printed only where the drawn curve reaches it (enough patients at risk). */
+function landmarkShown(curve: ArmCurve | undefined, landmark: LandmarkEstimate, smallCellMin: number): boolean {
+  if (curve === undefined || landmark.estimate === null) return false;
+  const cut = truncationTime(curve, smallCellMin);
+  return cut === null || cut > landmark.years * MONTHS_PER_YEAR;
+}
+
+type CurveSetInput = SurvivalCurves | IncidenceCurves;
+
+function landmarkRows(sets: readonly CurveSetInput[], min: number): HtmlRow[] {
+  return sets.flatMap((set) =>
+    set.arms.map((curve) => {
+      const at = (years: 3 | 5) => {
+        const l = set.landmarks.find((x) => x.arm === curve.arm && x.years === years);
+        if (l === undefined) return 'NA';
+        return landmarkShown(curve, l, min) ? formatPercentCi(l) : `NA (< ${min} at risk)`;
+      };
+      const p = 'logRankP' in set ? set.logRankP : set.grayP;
+      return [
+        `${labelOf(POPULATION_LABEL, set.population, 'population')} · ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')} · ${ARM_LABEL[curve.arm]}`,
+        num(formatCount(curve.n, min, 'patients')),
+        num(formatCount(curve.events, min, 'events')),
+        num(at(3)),
+        num(at(5)),
+        num(curve.arm === 'port' ? formatP(p) : ''),
+      ];
+    }),
+  );
+}
+
+function curveCaption(set: CurveSetInput, min: number): string {
+  const kind = 'logRankP' in set ? 'Kaplan-Meier estimate' : 'Cumulative incidence (Aalen-Johansen, death as competing risk)';
+  const test = 'logRankP' in set ? `log-rank p = ${formatP(set.logRankP)}` : `Gray's test p = ${formatP(set.grayP)}`;
+  return `${labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint')}, ${labelOf(POPULATION_LABEL, set.population, 'population')}: ${kind} by arm with pointwise 95% CI; ${test}. Curves stop where fewer than ${min} patients remain at risk.`;
+}
+
+async function curveFigures(sets: readonly CurveSetInput[], min: number): Promise<string> {
+  const figures: string[] = [];
+  for (const set of sets) {
+    const yTitle = 'logRankP' in set ? labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint') : `Cumulative incidence of ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')}`;
+    const options = { smallCellMin: min, yTitle, description: curveCaption(set, min) };
+    const svg = 'logRankP' in set ? await kmPlotSvg(set, options) : await cifPlotSvg(set, options);
+    figures.push(figure(svg, curveCaption(set, min)));
+  }
+  return `<div class="grid-2 figures">${figures.join('\n')}</div>`;
+}
+
+function curveTableRows(sets: readonly CurveSetInput[], kind: 'km' | 'cif', min: number): Cell[][] {
+  return sets.flatMap((set) =>
+    set.arms.flatMap((curve) => visiblePoints(curve.points, min).map((p): Cell[] => [set.population, set.endpoint, kind, curve.arm, p.time, p.estimate, p.lower, p.upper])),
+  );
+}
+
+export async function curvesSection(input: ReportInput): Promise<Section> {
+  const min = input.privacy.smallCellMin;
+  const followUpHtml = htmlTable({
+    caption: 'Follow-up by reverse Kaplan-Meier (months since PTR)',
+    head: [['Population', num('Patients'), num('Median (95% CI)'), num('IQR')]],
+    body: input.followUp.map((f) => [
+      labelOf(POPULATION_LABEL, f.population, 'population'),
+      num(formatCount(f.n, min, 'patients')),
+      num(f.medianMonths === null ? 'not reached' : `${formatMonths(f.medianMonths)} (${formatMonths(f.lower)}${EN_DASH}${formatMonths(f.upper)})`),
+      num(f.q1Months === null || f.q3Months === null ? 'NA' : `${formatMonths(f.q1Months)}${EN_DASH}${formatMonths(f.q3Months)}`),
+    ]),
+    notes: ['Reverse Kaplan-Meier (Schemper & Smith 1996): death censors follow-up, loss to follow-up is the event.'],
+  });
+  const landmarkHtml = htmlTable({
+    caption: '3- and 5-year estimates by arm, % (95% CI): survival for OS and PFS, cumulative incidence for LRR and DP',
+    head: [['Population · endpoint · arm', num('Patients'), num('Events'), num('3 years'), num('5 years'), num('p')]],
+    body: landmarkRows([...input.survival, ...input.incidence], min),
+    notes: [`p: log-rank (OS, PFS) or Gray's test (LRR, DP). NA: the estimate rests on fewer than ${min} patients at risk.`],
+  });
+  const html = [
+    heading(3, 'Follow-up'),
+    followUpHtml,
+    heading(3, 'Kaplan-Meier curves: overall and progression-free survival'),
+    await curveFigures(input.survival, min),
+    heading(3, 'Cumulative incidence: locoregional recurrence and distant progression'),
+    await curveFigures(input.incidence, min),
+    heading(3, 'Landmark estimates'),
+    landmarkHtml,
+  ].join('\n');
+  const landmarks = [...input.survival, ...input.incidence].flatMap((set) =>
+    set.landmarks.map((l): Cell[] => {
+      const shown = landmarkShown(
+        set.arms.find((a) => a.arm === l.arm),
+        l,
+        min,
+      );
+      return [set.population, set.endpoint, l.arm, l.years, shown ? l.estimate : null, shown ? l.lower : null, shown ? l.upper : null];
+    }),
+  );
+  const risk = [...input.survival, ...input.incidence].flatMap((set) =>
+    (['ptr', 'port'] as const).flatMap((arm) => set.riskTable.times.map((t, i): Cell[] => [set.population, set.endpoint, arm, t, countCell(set.riskTable.atRisk[arm][i] ?? 0, min, 'at risk')])),
+  );
+  return {
+    id: 'survival',
+    title: 'Follow-up, survival and cumulative incidence',
+    html,
+    tables: {
+      'follow-up': makeTable(
+        'Median follow-up by reverse Kaplan-Meier, months',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'patients', type: 'count' },
+          { name: 'median', type: 'number' },
+          { name: 'lower', type: 'number' },
+          { name: 'upper', type: 'number' },
+          { name: 'q1', type: 'number' },
+          { name: 'q3', type: 'number' },
+        ],
+        input.followUp.map((f) => [f.population, countCell(f.n, min), f.medianMonths, f.lower, f.upper, f.q1Months, f.q3Months]),
+      ),
+      landmarks: makeTable(
+        '3- and 5-year survival (OS, PFS) and cumulative incidence (LRR, DP) by arm; null where fewer than smallCellMin remain at risk',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'endpoint', type: 'string' },
+          { name: 'arm', type: 'string' },
+          { name: 'years', type: 'number' },
+          { name: 'estimate', type: 'number' },
+          { name: 'lower', type: 'number' },
+          { name: 'upper', type: 'number' },
+        ],
+        landmarks,
+      ),
+      'risk-tables': makeTable(
+        'Numbers at risk by arm at fixed months since PTR',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'endpoint', type: 'string' },
+          { name: 'arm', type: 'string' },
+          { name: 'month', type: 'number' },
+          { name: 'atRisk', type: 'count' },
+        ],
+        risk,
+      ),
+      curves: makeTable(
+        'Step functions as drawn (KM survival or cumulative incidence), months since PTR, stopped where fewer than smallCellMin are at risk',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'endpoint', type: 'string' },
+          { name: 'kind', type: 'string' },
+          { name: 'arm', type: 'string' },
+          { name: 'time', type: 'number' },
+          { name: 'estimate', type: 'number' },
+          { name: 'lower', type: 'number' },
+          { name: 'upper', type: 'number' },
+        ],
+        [...curveTableRows(input.survival, 'km', min), ...curveTableRows(input.incidence, 'cif', min)],
+      ),
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Subgroup PORT hazard ratios from the monitoring model: forest plot with naive and repeated CIs,
+// and the same numbers as a table.
+import type { ReportInput } from '../reportInput.ts';
+import { forestPlotSvg } from '../charts/forestPlot.ts';
+import { countCell, formatCount, formatFraction, formatHrCi, formatInterval } from '../format.ts';
+import { htmlTable, num } from '../htmlTable.ts';
+import { makeTable } from '../tableData.ts';
+import { estimandLabel } from '../vocabulary.ts';
+import { figure, type Section } from './section.ts';
+
+export async function forestSection(input: ReportInput): Promise<Section> {
+  const min = input.privacy.smallCellMin;
+  const caption =
+    'PORT vs PTR alone, monitoring model. Thin line: naive 95% CI (shown, never alerts). Wide band: repeated CI at this look, which keeps the overall error rate across looks (primary estimands, marked *). Diamond: the paper’s published HR.';
+  const svg = input.forest.length === 0 ? '' : figure(await forestPlotSvg(input.forest, { smallCellMin: min, description: caption }), caption, 'wide');
+  const table = htmlTable({
+    caption: 'PORT hazard ratios by population and endpoint',
+    head: [['Estimand', num('Patients PTR / PORT'), num('Events PTR / PORT'), num('HR (95% CI)'), num('Repeated CI'), num('Information fraction'), num('Published HR (95% CI)')]],
+    body: input.forest.map((f) => [
+      `${estimandLabel(f.population, f.endpoint)}${f.primary ? ' *' : ''}`,
+      num(`${formatCount(f.n.ptr, min, 'patients')} / ${formatCount(f.n.port, min, 'patients')}`),
+      num(`${formatCount(f.events.ptr, min, 'events')} / ${formatCount(f.events.port, min, 'events')}`),
+      num(formatHrCi({ hr: f.hr, ...f.naive })),
+      num(f.repeated === null ? '' : formatInterval(f.repeated.lower, f.repeated.upper)),
+      num(f.informationFraction === null ? '' : formatFraction(f.informationFraction)),
+      num(f.published === null ? '' : formatHrCi(f.published)),
+    ]),
+    notes: ['* primary estimand of the sequential plan (alpha spent with Lan-DeMets O’Brien-Fleming).', 'Published: Kim YJ et al., Cancer Res Treat 2022;54(2):478-487 (multivariate for the whole cohort, PORT vs no PORT within subgroups).'],
+  });
+  return {
+    id: 'forest',
+    title: 'Subgroup PORT hazard ratios',
+    html: `${svg}\n${table}`,
+    tables: {
+      forest: makeTable(
+        'PORT hazard ratios (monitoring model) with naive and repeated CIs',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'endpoint', type: 'string' },
+          { name: 'primary', type: 'boolean' },
+          { name: 'patientsPtr', type: 'count' },
+          { name: 'patientsPort', type: 'count' },
+          { name: 'eventsPtr', type: 'count' },
+          { name: 'eventsPort', type: 'count' },
+          { name: 'hr', type: 'number' },
+          { name: 'lower', type: 'number' },
+          { name: 'upper', type: 'number' },
+          { name: 'repeatedLower', type: 'number' },
+          { name: 'repeatedUpper', type: 'number' },
+          { name: 'informationFraction', type: 'number' },
+          { name: 'publishedHr', type: 'number' },
+          { name: 'publishedLower', type: 'number' },
+          { name: 'publishedUpper', type: 'number' },
+          { name: 'naiveNewlyExcludesOne', type: 'boolean' },
+        ],
+        input.forest.map((f) => [
+          f.population,
+          f.endpoint,
+          f.primary,
+          countCell(f.n.ptr, min),
+          countCell(f.n.port, min),
+          countCell(f.events.ptr, min),
+          countCell(f.events.port, min),
+          f.hr,
+          f.naive.lower,
+          f.naive.upper,
+          f.repeated?.lower ?? null,
+          f.repeated?.upper ?? null,
+          f.informationFraction,
+          f.published?.hr ?? null,
+          f.published?.lower ?? null,
+          f.published?.upper ?? null,
+          f.naiveNewlyExcludesOne,
+        ]),
+      ),
+    },
+  };
+}
