@@ -1,5 +1,5 @@
 import { survivalBand } from '../km/confidenceBand.ts';
-import type { ConfType } from '../km/types.ts';
+import type { Band, ConfType } from '../km/types.ts';
 import type { CifTable, CompetingRisksData } from './types.ts';
 
 /**
@@ -104,7 +104,7 @@ export function aalenJohansen(data: CompetingRisksData, rows: Int32Array, confTy
  * Confidence band for a state probability from its (not log) standard error, as survfit_confint with
  * logse = FALSE: the se of log p is se/p (0 when se = 0); NA where p = 0.
  */
-export function probabilityBand(p: Float64Array, se: Float64Array, confType: ConfType, level: number) {
+export function probabilityBand(p: Float64Array, se: Float64Array, confType: ConfType, level: number): Band {
   const seLog = Float64Array.from(p, (value, j) => (se[j] === 0 ? 0 : se[j] / value));
   return survivalBand(p, seLog, confType, level);
 }
