@@ -48,9 +48,13 @@ export function cumulativeIncidence(data: CompetingRisksData, options: CifOption
   });
 }
 
-/** Values at requested times with `extend = TRUE`: the last row ≤ t; n at risk from the first row ≥ t. */
+/**
+ * Values at requested times with `extend = TRUE`: the last row ≤ t; n at risk from the first row ≥ t.
+ * Times are sorted; those before min(0, first time) are left out, as R does.
+ */
 export function cifAtTimes(table: CifTable, requested: readonly number[], confType: ConfType, level = 0.95): CifAtTimes {
-  const times = [...requested].sort((a, b) => a - b);
+  const minTime = Math.min(0, table.time.length > 0 ? table.time[0] : 0);
+  const times = requested.filter((t) => t >= minTime).sort((a, b) => a - b);
   const m = table.time.length;
   const nStates = table.pstate.length;
   const nRisk = new Float64Array(times.length);

@@ -22,10 +22,12 @@ export interface KmAtTimes {
 /**
  * Values of a Kaplan-Meier curve at requested times with R's `extend = TRUE` semantics: S, its
  * standard errors and cumulative hazard are those of the last curve time ≤ t (S = 1 before the first);
- * n at risk is that of the first curve time ≥ t (0 beyond the last). Times are sorted first, as R does.
+ * n at risk is that of the first curve time ≥ t (0 beyond the last). Times are sorted first, and times
+ * before min(0, first curve time) are left out, as R does.
  */
 export function valuesAtTimes(table: KmTable, requested: readonly number[], confType: ConfType, level = 0.95): KmAtTimes {
-  const times = [...requested].sort((a, b) => a - b);
+  const minTime = Math.min(0, table.time.length > 0 ? table.time[0] : 0);
+  const times = requested.filter((t) => t >= minTime).sort((a, b) => a - b);
   const k = times.length;
   const m = table.time.length;
   const out = {
