@@ -17,6 +17,7 @@ export const registerStats: RegisterCommand = (program: Command) => {
     .command('stats')
     .description('survival statistics on a CSV file, printed as JSON (cox, km, logrank, cif, followup, zph, boundaries)');
   for (const register of [registerCox, registerKm, registerLogRank, registerCif, registerFollowUp, registerZph, registerBoundaries]) register(stats);
-  // One-line errors: no help text after a bad option.
+  // One-line errors: no help text after a bad method or option.
+  stats.showHelpAfterError(false);
   for (const method of stats.commands) method.showHelpAfterError(false);
 };
