@@ -172,6 +172,7 @@ describe.concurrent('cohortwatch stats (end to end on the R fixtures)', () => {
 
 describe.concurrent('cohortwatch stats: bad arguments exit 2 with one line', () => {
   const cases: [string, string[], RegExp][] = [
+    ['an unknown method', ['survreg', '--csv', csvPath('lung')], /unknown command 'survreg'/],
     ['a column that is not there', ['km', '--csv', csvPath('lung'), '--time', 'tme', '--event', 'status'], /column "tme" is not in/],
     ['an unknown CI type', ['km', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--conf-type', 'logit'], /--conf-type "logit" must be one of log, log-log, plain/],
     ['a file that does not exist', ['followup', '--csv', 'no/such.csv', '--time', 'time', '--event', 'status'], /cannot read --csv no\/such.csv: no such file/],
