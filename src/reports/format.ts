@@ -43,7 +43,7 @@ export function formatCount(n: number, smallCellMin: number, where = 'count'): s
 /** "45 (25.6)": count and percentage of `total` with one decimal; a small count hides both. */
 export function formatCountPercent(n: number, total: number, smallCellMin: number, where = 'count'): string {
   const count = formatCount(n, smallCellMin, where);
-  if (isSmallCell(n, smallCellMin) || total <= 0) return count;
+  if (n === 0 || isSmallCell(n, smallCellMin) || total <= 0) return count;
   return `${count} (${fixed((100 * n) / total, 1)})`;
 }
 

@@ -36,6 +36,8 @@ nav.toc a { color: var(--port); text-decoration: none; }
 .table-wrap { margin: .6rem 0 1.1rem; overflow-x: auto; }
 table.data { border-collapse: collapse; width: 100%; font-size: .9rem; font-variant-numeric: tabular-nums;
   border-top: 1.5px solid var(--ink); border-bottom: 1.5px solid var(--ink); }
+table.data.table1 { width: auto; min-width: 62%; }
+table.data.table1 td.num { padding-left: 1.6rem; }
 table.data caption { caption-side: top; text-align: left; font-weight: 700; padding: 0 0 .35rem; font-size: .92rem; }
 table.data thead th { border-bottom: 1px solid var(--ink); font-weight: 700; vertical-align: bottom; }
 table.data th, table.data td { padding: .22rem .5rem; text-align: left; }
@@ -52,6 +54,7 @@ table.data td.sig { font-weight: 700; }
 .table-notes { font-size: .8rem; color: var(--muted); margin-top: .3rem; }
 .table-notes p { margin: .1rem 0; }
 figure.chart { margin: .6rem 0 1.2rem; break-inside: avoid; page-break-inside: avoid; }
+.fig-title { font-weight: 700; font-size: .92rem; margin: 0 0 .2rem; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 figure.chart figcaption { font-size: .8rem; color: var(--muted); margin-top: .3rem; max-width: 60em; }
 article.alert { border: 1px solid var(--rule); border-left: 5px solid var(--alert); border-radius: 3px;

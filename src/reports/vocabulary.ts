@@ -136,9 +136,9 @@ export function levelLabel<K extends Covariate>(covariate: K, level: CovariateLe
   return labelOf(levels, level, `level of ${covariate}`);
 }
 
-/** "T3/4 vs T1/2" for a model term. */
+/** "Clinical T category (T3/4 vs T1/2)" for a model term. */
 export function termLabel(term: ModelTerm): string {
-  return `${levelLabel(term.covariate, term.level)} vs ${levelLabel(term.covariate, term.reference)}`;
+  return `${covariateLabel(term.covariate)} (${levelLabel(term.covariate, term.level)} vs ${levelLabel(term.covariate, term.reference)})`;
 }
 
 export function estimandLabel(population: Population, endpoint: Endpoint): string {

@@ -144,10 +144,15 @@ function curve(times: readonly (readonly [number, number])[], incidence: boolean
       s *= 1 - dAll / atRisk;
       if (atRisk > dAll) greenwood += dAll / (atRisk * (atRisk - dAll));
       if (d1 > 0) {
-        const est = incidence ? cif : s;
-        const se = Math.sqrt(greenwood) / Math.max(1e-9, Math.abs(Math.log(incidence ? 1 - cif : s)));
-        const bound = (z: number) => (incidence ? 1 - (1 - est) ** Math.exp(-z * se) : est ** Math.exp(z * se));
-        points.push({ time: t, estimate: est, lower: Math.max(0, Math.min(bound(-Z975), bound(Z975))), upper: Math.min(1, Math.max(bound(-Z975), bound(Z975))), nRisk: atRisk });
+        if (incidence) {
+          // A plain binomial-style interval: fine for a fabricated fixture, not a method to copy.
+          const half = Z975 * Math.sqrt((cif * (1 - cif)) / atRisk + 1e-12);
+          points.push({ time: t, estimate: cif, lower: Math.max(0, cif - half), upper: Math.min(1, cif + half), nRisk: atRisk });
+        } else {
+          const se = Math.sqrt(greenwood) / Math.max(1e-9, Math.abs(Math.log(s)));
+          const bound = (z: number) => s ** Math.exp(z * se);
+          points.push({ time: t, estimate: s, lower: Math.max(0, bound(Z975)), upper: Math.min(1, bound(-Z975)), nRisk: atRisk });
+        }
       }
     }
     atRisk -= leaving;

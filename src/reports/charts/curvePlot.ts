@@ -68,7 +68,11 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
     visiblePoints(a.points, options.smallCellMin).map((p) => ({ arm: ARM_LABEL[a.arm], shade: ARM_LABEL[a.arm], time: p.time, estimate: p.estimate, lower: p.lower, upper: p.upper })),
   );
   const times = curves.riskTable.times;
-  const lastTime = Math.max(1, times.at(-1) ?? 0, ...steps.map((s) => s.time));
+  // The axis ends at a risk-table time, or one interval past the last when a curve runs beyond it.
+  const interval = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : 12;
+  const lastStep = Math.max(0, ...steps.map((s) => s.time));
+  const lastTick = times.at(-1) ?? 0;
+  const lastTime = lastStep > lastTick ? lastTick + interval * Math.ceil((lastStep - lastTick) / interval) : Math.max(1, lastTick);
   const risk = ARM_ORDER.flatMap((arm) =>
     times.map((time, i) => ({ arm: ARM_LABEL[arm], shade: ARM_LABEL[arm], time, text: formatCount(curves.riskTable.atRisk[arm][i] ?? 0, options.smallCellMin, 'number at risk') })),
   );
@@ -80,7 +84,9 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
   // keeps their legend-less scale apart from the curves' legend (colour + dash, merged).
   const armFill = { field: 'shade', type: 'nominal' as const, scale: { domain: armLabels, range: [COLOURS.ptr, COLOURS.port] } };
   const colour = { field: 'arm', type: 'nominal' as const, scale: { domain: armLabels, range: [COLOURS.ptr, COLOURS.port] } };
-  const tickValues = times.length > 0 ? [...times] : undefined;
+  const extraTicks: number[] = [];
+  for (let t = lastTick + interval; times.length > 0 && t <= lastTime + 1e-9; t += interval) extraTicks.push(t);
+  const tickValues = times.length > 0 ? [...times, ...extraTicks] : undefined;
   // One legend for colour and dash (PTR alone is dashed, so the arms stay apart in greyscale print).
   const legend = { title: null, orient: legendCorner, fillColor: 'white', padding: 4, symbolType: 'stroke', symbolSize: 300 } as const;
   const spec: TopLevelSpec = {

@@ -29,6 +29,9 @@ const THEME: Config = {
     domainColor: '#777',
     tickColor: '#777',
     gridColor: '#e6e6e6',
+    // Text is measured without a canvas in Node, which overestimates label widths and would thin
+    // out tick labels; every axis here lists its tick values explicitly and they fit.
+    labelOverlap: false,
   },
   legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', symbolStrokeWidth: 2 },
   header: { labelFontSize: 12, labelFontWeight: 'bold', titleFontSize: 12 },

@@ -1,6 +1,7 @@
 // Follow-up (reverse Kaplan-Meier), Kaplan-Meier curves for OS and PFS, cumulative incidence for
 // LRR and DP (death competing), with numbers at risk and the 3- and 5-year estimates.
-import type { ArmCurve, IncidenceCurves, LandmarkEstimate, ReportInput, SurvivalCurves } from '../reportInput.ts';
+import type { Arm, ArmCurve, IncidenceCurves, LandmarkEstimate, ReportInput, SurvivalCurves } from '../reportInput.ts';
+import { ARMS } from '../reportInput.ts';
 import { cifPlotSvg, kmPlotSvg, visiblePoints } from '../charts/curvePlot.ts';
 import { EN_DASH, countCell, formatCount, formatMonths, formatP, formatPercentCi } from '../format.ts';
 import { htmlTable, num, type HtmlRow } from '../htmlTable.ts';
@@ -25,30 +26,26 @@ function landmarkShown(curve: ArmCurve | undefined, landmark: LandmarkEstimate, 
 type CurveSetInput = SurvivalCurves | IncidenceCurves;
 
 function landmarkRows(sets: readonly CurveSetInput[], min: number): HtmlRow[] {
-  return sets.flatMap((set) =>
-    set.arms.map((curve) => {
-      const at = (years: 3 | 5) => {
-        const l = set.landmarks.find((x) => x.arm === curve.arm && x.years === years);
-        if (l === undefined) return 'NA';
-        return landmarkShown(curve, l, min) ? formatPercentCi(l) : `NA (< ${min} at risk)`;
-      };
-      const p = 'logRankP' in set ? set.logRankP : set.grayP;
-      return [
-        `${labelOf(POPULATION_LABEL, set.population, 'population')} · ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')} · ${ARM_LABEL[curve.arm]}`,
-        num(formatCount(curve.n, min, 'patients')),
-        num(formatCount(curve.events, min, 'events')),
-        num(at(3)),
-        num(at(5)),
-        num(curve.arm === 'port' ? formatP(p) : ''),
-      ];
-    }),
-  );
+  return sets.map((set) => {
+    const at = (arm: Arm, years: 3 | 5): string => {
+      const curve = set.arms.find((a) => a.arm === arm);
+      const l = set.landmarks.find((x) => x.arm === arm && x.years === years);
+      if (l === undefined) return 'NA';
+      return landmarkShown(curve, l, min) ? formatPercentCi(l) : `NA (< ${min} at risk)`;
+    };
+    const p = 'logRankP' in set ? set.logRankP : set.grayP;
+    return [
+      `${labelOf(POPULATION_LABEL, set.population, 'population')} · ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')}`,
+      ...ARMS.flatMap((arm) => [num(at(arm, 3)), num(at(arm, 5))]),
+      num(formatP(p)),
+    ];
+  });
 }
 
 function curveCaption(set: CurveSetInput, min: number): string {
   const kind = 'logRankP' in set ? 'Kaplan-Meier estimate' : 'Cumulative incidence (Aalen-Johansen, death as competing risk)';
   const test = 'logRankP' in set ? `log-rank p = ${formatP(set.logRankP)}` : `Gray's test p = ${formatP(set.grayP)}`;
-  return `${labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint')}, ${labelOf(POPULATION_LABEL, set.population, 'population')}: ${kind} by arm with pointwise 95% CI; ${test}. Curves stop where fewer than ${min} patients remain at risk.`;
+  return `${kind} by arm with pointwise 95% CI; ${test}. Curves stop where fewer than ${min} patients remain at risk.`;
 }
 
 async function curveFigures(sets: readonly CurveSetInput[], min: number): Promise<string> {
@@ -57,7 +54,8 @@ async function curveFigures(sets: readonly CurveSetInput[], min: number): Promis
     const yTitle = 'logRankP' in set ? labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint') : `Cumulative incidence of ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')}`;
     const options = { smallCellMin: min, yTitle, description: curveCaption(set, min) };
     const svg = 'logRankP' in set ? await kmPlotSvg(set, options) : await cifPlotSvg(set, options);
-    figures.push(figure(svg, curveCaption(set, min)));
+    const title = `${labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint')} · ${labelOf(POPULATION_LABEL, set.population, 'population')}`;
+    figures.push(figure(svg, curveCaption(set, min), { title }));
   }
   return `<div class="grid-2 figures">${figures.join('\n')}</div>`;
 }
@@ -83,7 +81,10 @@ export async function curvesSection(input: ReportInput): Promise<Section> {
   });
   const landmarkHtml = htmlTable({
     caption: '3- and 5-year estimates by arm, % (95% CI): survival for OS and PFS, cumulative incidence for LRR and DP',
-    head: [['Population · endpoint · arm', num('Patients'), num('Events'), num('3 years'), num('5 years'), num('p')]],
+    head: [
+      [{ text: 'Population · endpoint', rowspan: 2 }, ...ARMS.map((arm) => ({ text: ARM_LABEL[arm], colspan: 2, numeric: true })), { text: 'p', rowspan: 2, numeric: true }],
+      [num('3 years'), num('5 years'), num('3 years'), num('5 years')],
+    ],
     body: landmarkRows([...input.survival, ...input.incidence], min),
     notes: [`p: log-rank (OS, PFS) or Gray's test (LRR, DP). NA: the estimate rests on fewer than ${min} patients at risk.`],
   });

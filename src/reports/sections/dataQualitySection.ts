@@ -1,7 +1,7 @@
 // Data quality: overdue follow-up, missing covariates, rejected and conflicting events, and
 // completeness by reporting centre.
 import type { ReportInput } from '../reportInput.ts';
-import { checkCount, countCell, formatCount, formatCountPercent } from '../format.ts';
+import { checkCount, countCell, formatCount, formatCountPercent, formatPercent, isSmallCell } from '../format.ts';
 import { scrubFreeText } from '../freeText.ts';
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
@@ -16,7 +16,7 @@ export function dataQualitySection(input: ReportInput): Section {
   const o = dq.overdueFollowUp;
   checkCount(o.ofPatients, 'overdue follow-up denominator');
   const overdue = paragraph(
-    `Overdue follow-up: ${formatCountPercent(o.patients, o.ofPatients, min, 'overdue patients')} of ${formatCount(o.ofPatients, min, 'patients')} patients (n (%)) are alive and have not been seen in the ${o.overdueAfterMonths} months before the cutoff.`,
+    `Overdue follow-up: ${formatCount(o.patients, min, 'overdue patients')} of ${formatCount(o.ofPatients, min, 'patients')} patients${isSmallCell(o.patients, min) || o.ofPatients === 0 ? '' : ` (${formatPercent(o.patients / o.ofPatients)}%)`} are alive and have not been seen in the ${o.overdueAfterMonths} months before the cutoff.`,
     'lead',
   );
   const missing = htmlTable({

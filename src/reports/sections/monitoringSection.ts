@@ -12,7 +12,7 @@ export async function monitoringSection(input: ReportInput): Promise<Section> {
   const min = input.privacy.smallCellMin;
   const caption =
     'z statistic of the PORT log hazard ratio at each look (blue) against the two-sided Lan-DeMets O’Brien-Fleming boundary for the alpha allocated to the estimand (red, dashed); a point outside the shaded band is a boundary crossing. Negative z favours PORT.';
-  const svg = input.zPaths.length === 0 ? '' : figure(await zPathSvg(input.zPaths, { description: caption }), caption, 'wide');
+  const svg = input.zPaths.length === 0 ? '' : figure(await zPathSvg(input.zPaths, { description: caption }), caption, { className: 'wide' });
   const rows: HtmlRow[] = input.zPaths.flatMap((path) =>
     path.looks.map((l, i) => {
       const crossed = Math.abs(l.z) >= l.boundary;

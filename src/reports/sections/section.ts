@@ -11,10 +11,14 @@ export interface Section {
   readonly tables: Readonly<Record<string, TableData>>;
 }
 
-/** A figure: an inline SVG produced by vega (its text already escaped by vega) and a caption we escape. */
-export function figure(svg: string, caption: string, className = ''): string {
-  const cls = className === '' ? 'chart' : `chart ${escapeHtml(className)}`;
-  return `<figure class="${cls}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+/**
+ * A figure: an inline SVG produced by vega (its text already escaped by vega), a title and a
+ * caption we escape.
+ */
+export function figure(svg: string, caption: string, options: { title?: string; className?: string } = {}): string {
+  const cls = options.className === undefined ? 'chart' : `chart ${escapeHtml(options.className)}`;
+  const title = options.title === undefined ? '' : `<div class="fig-title">${escapeHtml(options.title)}</div>`;
+  return `<figure class="${cls}">${title}${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
 export function paragraph(text: string, className = ''): string {
