@@ -23,7 +23,9 @@ const cutoff = parseCutoff(PAPER_COHORT.cutoff);
 const started = Date.now();
 const perSeed: CohortFigures[] = [];
 for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-  const events = simulateEvents({ seed, patients: PAPER_COHORT.patients, scenario: 'paper' });
+  // The registry read as of the data cut is exactly the registry that ends there (prefix property,
+  // test/sim), so nothing after the cut is generated.
+  const events = simulateEvents({ seed, patients: PAPER_COHORT.patients, scenario: 'paper', adminEnd: PAPER_COHORT.cutoff });
   perSeed.push(cohortFigures(analysisDataset(events, cutoff)));
   process.stderr.write(`\rseed ${seed - firstSeed + 1}/${seeds}`);
 }

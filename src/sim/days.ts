@@ -20,8 +20,18 @@ export function dayOf(isoDate: string): number {
   return ms / MS_PER_DAY;
 }
 
+// Dates are formatted for every emitted event (tens of millions at 1M patients): the days of the
+// registry's era are formatted once, on first use, into a fixed-size table.
+const CACHE_FIRST_DAY = Date.UTC(1990, 0, 1) / MS_PER_DAY;
+const CACHE_DAYS = 60 * 366;
+const cache: (string | undefined)[] = new Array<string | undefined>(CACHE_DAYS);
+
 /** `YYYY-MM-DD` of a day number. */
 export function isoDateOf(day: number): string {
+  const slot = day - CACHE_FIRST_DAY;
+  if (slot >= 0 && slot < CACHE_DAYS && Number.isInteger(day)) {
+    return (cache[slot] ??= new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
+  }
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 

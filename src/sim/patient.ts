@@ -92,20 +92,23 @@ export function simulatePatient(context: PatientContext, index: number, ptrDay: 
     observedUntil: isoDateOf(observedUntil),
   };
 
+  // Every random draw is made whatever the administrative end, so the registry as of an earlier end is
+  // exactly a prefix of the registry as of a later one (same patients, same dates, same reports).
   const builder = new ScheduleBuilder(rng, patientId, centre, context.adminEndDay);
   // The registration is filed once primary treatment is complete: it carries the PORT start date.
   builder.registrations(recorded, ptrDay, portDay ?? ptrDay);
-  const observed = (day: number | null): day is number => day !== null && day <= observedUntil;
-  if (observed(lrrDay)) builder.lrr(lrrDay, recorded.port);
-  if (observed(dpDay)) builder.dp(dpDay);
+  const observed = (day: number | null): boolean => day !== null && day <= observedUntil;
+  if (lrrDay !== null) builder.lrr(lrrDay, recorded.port, observed(lrrDay));
+  if (dpDay !== null) builder.dp(dpDay, observed(dpDay));
   const died = deathDay <= observedUntil;
-  if (died) builder.death(deathDay, trajectory.firstFailure !== 'death');
-  builder.retractedError(ptrDay, died ? deathDay : observedUntil + 1, recorded.port);
-  if (died) builder.contactAfterDeath(deathDay);
+  builder.death(deathDay, trajectory.firstFailure !== 'death', died);
+  const followedUntil = Math.min(deathDay, lostToFollowUp ? ltfuDay : Infinity);
+  builder.retractedError(ptrDay, followedUntil, recorded.port);
+  builder.contactAfterDeath(deathDay, died);
 
   return {
     index, truth, scheduled: builder.sorted(), ptrDay,
-    visitsBefore: died ? deathDay : observedUntil + 1, adminEndDay: context.adminEndDay,
+    visitsBefore: Math.min(followedUntil, context.adminEndDay + 1), adminEndDay: context.adminEndDay,
   };
 }
 
@@ -128,12 +131,16 @@ class ScheduleBuilder {
     private readonly adminEndDay: number,
   ) {}
 
-  /** Adds the event if it is reported by the administrative end; returns its report instant or null. */
-  private add(occurredDay: number, lag: LagModel | number, make: (reportedAt: string) => SimEvent): number | null {
+  /**
+   * Draws the report of an event and keeps the event if `include` and it is reported by the
+   * administrative end. Returns the report day either way (the draws never depend on the end).
+   */
+  private add(occurredDay: number, lag: LagModel | number, make: (reportedAt: string) => SimEvent, include = true): number {
     const delay = typeof lag === 'number' ? lag : lagDays(this.rng, lag);
     const reported = reportOn(this.rng, occurredDay + delay);
-    if (occurredDay > this.adminEndDay || reported.day > this.adminEndDay) return null;
-    this.items.push({ at: reported.ms, seq: this.items.length, event: make(reported.text) });
+    if (include && occurredDay <= this.adminEndDay && reported.day <= this.adminEndDay) {
+      this.items.push({ at: reported.ms, seq: this.items.length, event: make(reported.text) });
+    }
     return reported.day;
   }
 
@@ -150,62 +157,59 @@ class ScheduleBuilder {
     }
     const wrong = miscoded(this.rng, baseline);
     const firstDay = this.add(ptrDay, lag, (r) => ({ ...this.common('reg', ptrDay, r), type: 'registration', baseline: wrong }));
-    if (firstDay === null) return;
     const delay = firstDay - ptrDay + integerBetween(this.rng, q.correctionDelayDays[0], q.correctionDelayDays[1]);
     this.add(ptrDay, delay, (r) => ({ ...this.common('reg-c1', ptrDay, r), type: 'registration', baseline }));
   }
 
-  lrr(day: number, port: boolean): void {
+  lrr(day: number, port: boolean, observed: boolean): void {
     const sites = lrrSites(this.rng);
     const inField = port ? bernoulli(this.rng, REGISTRY.inFieldAmongPort) : null;
-    this.add(day, REGISTRY.lag.clinical, (r) => ({ ...this.common('lrr', day, r), type: 'lrr', sites, inField }));
+    this.add(day, REGISTRY.lag.clinical, (r) => ({ ...this.common('lrr', day, r), type: 'lrr', sites, inField }), observed);
   }
 
-  dp(day: number): void {
+  dp(day: number, observed: boolean): void {
     const sites = dpSites(this.rng);
-    const dpReported = this.add(day, REGISTRY.lag.clinical, (r) => ({ ...this.common('dp', day, r), type: 'dp', sites }));
-    if (dpReported !== null && bernoulli(this.rng, REGISTRY.quirks.progressionBeforeDp)) {
-      const earlier = integerBetween(this.rng, 0, dpReported - day);
-      this.add(day, earlier, (r) => ({ ...this.common('prog', day, r), type: 'progression' }));
-    }
+    const dpReported = this.add(day, REGISTRY.lag.clinical, (r) => ({ ...this.common('dp', day, r), type: 'dp', sites }), observed);
+    const first = bernoulli(this.rng, REGISTRY.quirks.progressionBeforeDp);
+    const earlier = integerBetween(this.rng, 0, dpReported - day);
+    this.add(day, earlier, (r) => ({ ...this.common('prog', day, r), type: 'progression' }), observed && first);
   }
 
-  death(day: number, afterProgression: boolean): void {
+  death(day: number, afterProgression: boolean, observed: boolean): void {
     const causes = REGISTRY.deathCause[afterProgression ? 'afterProgression' : 'withoutProgression'];
     const cause: DeathCause = pick(this.rng, causes);
-    this.add(day, REGISTRY.lag.clinical, (r) => ({ ...this.common('death', day, r), type: 'death', cause }));
+    this.add(day, REGISTRY.lag.clinical, (r) => ({ ...this.common('death', day, r), type: 'death', cause }), observed);
   }
 
-  /** An lrr, dp or last_contact entered in error, then retracted. */
-  retractedError(ptrDay: number, beforeDay: number, port: boolean): void {
+  /** An lrr, dp or last_contact entered in error (while the patient is followed), then retracted. */
+  retractedError(ptrDay: number, followedUntil: number, port: boolean): void {
     const q = REGISTRY.quirks;
-    if (!bernoulli(this.rng, q.retraction)) return;
+    const happens = bernoulli(this.rng, q.retraction);
     const from = ptrDay + 61;
-    const to = beforeDay - 1;
+    const to = followedUntil - 1;
     const kind = categorical(this.rng, [0.3, 0.4, 0.3]);
     const day = integerBetween(this.rng, from, Math.max(from, to));
-    const lag = lagDays(this.rng, REGISTRY.lag.clinical);
     const retractAfter = integerBetween(this.rng, q.retractionDelayDays[0], q.retractionDelayDays[1]);
-    if (to < from) return;
+    const include = happens && from <= to;
     const suffix = 'err1';
-    const reportedDay = this.add(day, lag, (r) => {
+    const reportedDay = this.add(day, REGISTRY.lag.clinical, (r) => {
       const base = this.common(suffix, day, r);
       if (kind === 0) return { ...base, type: 'lrr', sites: ['axilla'], inField: port ? true : null };
       if (kind === 1) return { ...base, type: 'dp', sites: ['other'] };
       return { ...base, type: 'last_contact' };
-    });
-    if (reportedDay === null) return;
+    }, include);
     const retractionDay = reportedDay + retractAfter;
     this.add(retractionDay, 0, (r) => ({
       ...this.common('err1-retraction', retractionDay, r), type: 'retraction',
       retracts: `${this.patientId}-${suffix}`, reason: 'entered in error',
-    }));
+    }), include);
   }
 
-  contactAfterDeath(deathDay: number): void {
-    if (!bernoulli(this.rng, REGISTRY.quirks.contactAfterDeath)) return;
+  /** Rarely, a last_contact dated after death (a clerical error the pipeline must list as a conflict). */
+  contactAfterDeath(deathDay: number, died: boolean): void {
+    const happens = bernoulli(this.rng, REGISTRY.quirks.contactAfterDeath);
     const day = deathDay + integerBetween(this.rng, 1, 30);
-    this.add(day, REGISTRY.lag.visit, (r) => ({ ...this.common('v-late', day, r), type: 'last_contact' }));
+    this.add(day, REGISTRY.lag.visit, (r) => ({ ...this.common('v-late', day, r), type: 'last_contact' }), died && happens);
   }
 
   sorted(): Scheduled[] {

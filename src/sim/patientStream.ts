@@ -13,7 +13,10 @@ import type { SimEvent } from './simEvent.ts';
  * visit spacing, so visits come out already in report order and a two-way merge suffices.
  */
 export class PatientStream {
-  private readonly rng: Rng;
+  // Visits and redeliveries draw from separate streams, so a patient's visit dates do not depend on
+  // how many of her other events were delivered (and an earlier administrative end gives a prefix).
+  private readonly visits: Rng;
+  private readonly redeliveries: Rng;
   // Only what delivery needs is kept (not the truth record): a stream lives as long as its patient is
   // followed, so its size is what bounds memory.
   private readonly patientId: string;
@@ -31,7 +34,8 @@ export class PatientStream {
   nextAt = Infinity;
 
   constructor(seed: number, patient: SimPatient) {
-    this.rng = createRng(seed, STREAM.delivery, patient.index);
+    this.visits = createRng(seed, STREAM.visits, patient.index);
+    this.redeliveries = createRng(seed, STREAM.redelivery, patient.index);
     this.index = patient.index;
     this.patientId = patient.truth.patientId;
     this.centre = patient.truth.centre;
@@ -67,7 +71,7 @@ export class PatientStream {
       throw new Error('PatientStream.take() called after the last event');
     }
     // At-least-once delivery: the identical event again, at the same report instant.
-    if (bernoulli(this.rng, REGISTRY.quirks.duplicate)) this.repeat = event;
+    if (bernoulli(this.redeliveries, REGISTRY.quirks.duplicate)) this.repeat = event;
     this.refresh();
     return event;
   }
@@ -82,8 +86,8 @@ export class PatientStream {
     const { ptrDay, visitsBefore, adminEndDay } = this;
     this.visitNumber++;
     const jitter = REGISTRY.visitJitterDays;
-    const day = ptrDay + Math.round(this.visitNumber * REGISTRY.visitEveryDays) + integerBetween(this.rng, -jitter, jitter);
-    const reported = reportOn(this.rng, day + lagDays(this.rng, REGISTRY.lag.visit));
+    const day = ptrDay + Math.round(this.visitNumber * REGISTRY.visitEveryDays) + integerBetween(this.visits, -jitter, jitter);
+    const reported = reportOn(this.visits, day + lagDays(this.visits, REGISTRY.lag.visit));
     if (day >= visitsBefore || day > adminEndDay || reported.day > adminEndDay) {
       this.nextVisit = null;
       return;

@@ -73,4 +73,4 @@ export function createRng(...key: number[]): Rng {
 }
 
 /** Stream tags: one per independent use of randomness in the simulator. */
-export const STREAM = { accrual: 1, patient: 2, delivery: 3 } as const;
+export const STREAM = { accrual: 1, patient: 2, visits: 3, redelivery: 4 } as const;

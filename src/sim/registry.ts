@@ -1,5 +1,5 @@
 import { createRng, STREAM } from './prng.ts';
-import { AccrualClock } from './accrual.ts';
+import { ACCRUAL, AccrualClock } from './accrual.ts';
 import { MinHeap } from './minHeap.ts';
 import { PatientStream } from './patientStream.ts';
 import { simulatePatient } from './patient.ts';
@@ -40,7 +40,7 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
   if (!(scenario in SCENARIOS)) throw new Error(`unknown scenario "${String(scenario)}"`);
   const adminEnd = options.adminEnd ?? DEFAULT_ADMIN_END;
   const adminEndDay = dayOf(adminEnd);
-  if (adminEndDay < dayOf('2016-01-01')) throw new Error(`adminEnd ${adminEnd} must be on or after 2016-01-01 (accrual runs to 2015-12-31)`);
+  if (adminEndDay < dayOf(ACCRUAL.first)) throw new Error(`adminEnd ${adminEnd} must be on or after ${ACCRUAL.first} (the first PTR)`);
   return { seed, patients, scenario, adminEnd };
 }
 
@@ -59,22 +59,28 @@ export function* simulateEvents(options: SimulationOptions, onPatient?: (truth: 
   const accrual = new AccrualClock(createRng(seed, STREAM.accrual), patients);
   const heap = new MinHeap<PatientStream>(earlier);
 
+  // The release loop is written out twice rather than delegated (yield*): one generator hop per event
+  // matters at tens of millions of events.
   for (let index = 0; index < patients; index++) {
     const ptrDay = accrual.next();
     const releaseBefore = startOfLocalDay(ptrDay);
-    yield* release(heap, releaseBefore);
+    for (let top = heap.peek(); top && top.nextAt < releaseBefore; top = heap.peek()) {
+      yield top.take();
+      settle(heap, top);
+    }
     const patient = simulatePatient(context, index, ptrDay);
     onPatient?.(patient.truth);
     const stream = new PatientStream(seed, patient);
     if (Number.isFinite(stream.nextAt)) heap.push(stream);
   }
-  yield* release(heap, Infinity);
+  for (let top = heap.peek(); top; top = heap.peek()) {
+    yield top.take();
+    settle(heap, top);
+  }
 }
 
-function* release(heap: MinHeap<PatientStream>, before: number): Generator<SimEvent> {
-  for (let top = heap.peek(); top && top.nextAt < before; top = heap.peek()) {
-    yield top.take();
-    if (Number.isFinite(top.nextAt)) heap.topChanged();
-    else heap.pop();
-  }
+/** After the top stream gave an event: re-order it by its next event, or drop it when it is done. */
+function settle(heap: MinHeap<PatientStream>, top: PatientStream): void {
+  if (Number.isFinite(top.nextAt)) heap.topChanged();
+  else heap.pop();
 }
