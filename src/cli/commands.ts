@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { registerExport } from './export.ts';
 import { registerIngest } from './ingest.ts';
+import { registerInvestigators } from './investigators.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerReanalyze } from './reanalyze.ts';
 import { registerRejected } from './rejected.ts';
+import { registerScheduler } from './scheduler.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerStats } from './stats.ts';
 import { registerStatus } from './status.ts';
@@ -15,8 +18,11 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: readonly RegisterCommand[] = [
   registerExport,
   registerIngest,
+  registerInvestigators,
   registerMigrate,
+  registerReanalyze,
   registerRejected,
+  registerScheduler,
   registerSimulate,
   registerStats,
   registerStatus,

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Env } from '../config/env.ts';
+import { connect } from '../db/connect.ts';
+import type { Database } from '../db/database.ts';
+import { CURRENT_PLAN } from '../analysis/plan.ts';
+import { smtpTransport } from '../notify/transport.ts';
+import { queueConfig } from '../workers/queue.ts';
+import { startAnalysisWorkers } from './analysisQueues.ts';
+import type { AnalysisWorkers } from './analysisQueues.ts';
+import { pipelineDataset } from './datasetLoader.ts';
+import type { ReanalysisDeps } from './reanalysis.ts';
+
+/** The reanalysis dependencies from the environment (the production wiring). */
+export function reanalysisDeps(env: Env, db: Kysely<Database>): ReanalysisDeps {
+  return { db, plan: CURRENT_PLAN, loadDataset: pipelineDataset, smallCellMin: env.SMALL_CELL_MIN, alertFrom: env.ALERT_FROM };
+}
+
+export interface AnalysisService {
+  readonly db: Kysely<Database>;
+  readonly workers: AnalysisWorkers;
+  stop(): Promise<void>;
+}
+
+/** Reanalysis and mail workers wired from the environment; `stop()` closes them with a bounded wait. */
+export async function startAnalysisService(env: Env): Promise<AnalysisService> {
+  const db = connect(env.DATABASE_URL, { poolSize: 6, applicationName: 'cohortwatch-analysis' });
+  const workers = await startAnalysisWorkers({
+    config: queueConfig(env), deps: reanalysisDeps(env, db), transport: smtpTransport(env.SMTP_URL), alertFrom: env.ALERT_FROM,
+  });
+  return {
+    db, workers,
+    async stop() {
+      await workers.close(env.SHUTDOWN_TIMEOUT_MS);
+      await db.destroy();
+    },
+  };
+}
