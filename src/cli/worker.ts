@@ -23,7 +23,8 @@ export const registerWorker: RegisterCommand = (program) => {
       // One connection per concurrent job (each holds a transaction) plus health checks.
       const db = connect(env.DATABASE_URL, { poolSize: concurrency + 2, applicationName: 'cohortwatch-worker' });
       const service = await startWorkerService({
-        db, logger, concurrency, queue: queueConfig(env), metricsPort: env.METRICS_PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+        db, logger, concurrency, queue: queueConfig(env), metricsPort: env.METRICS_PORT,
+        shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, lockMs: env.JOB_LOCK_MS,
       });
       await new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals) => {

@@ -24,6 +24,9 @@ export const envSchema = z.object({
   JOB_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
   // How long a stopping worker waits for running jobs before it exits anyway (their locks expire
   // and another worker picks them up: nothing is lost, a transaction is all or nothing).
+  // A job whose worker died is noticed once its lock expires (BullMQ's stalled-job check), then
+  // retried by another worker; shorter means faster recovery but more lock renewals.
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   ALERT_FROM: z.string().min(3).default('CohortWatch <cohortwatch@localhost>'),

@@ -30,8 +30,10 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Kyse
     application_name: options.applicationName ?? 'cohortwatch',
     types: typeParsers,
   });
-  // An idle client losing its server (PostgreSQL restart) emits 'error' on the pool; without a
-  // listener that would crash the process instead of letting the next query fail and retry.
+  // A client losing its server (PostgreSQL restart) emits 'error': on the pool while idle, on the
+  // client itself while checked out between two statements of a transaction. Unheard, either would
+  // crash the process; heard, the next query on that client fails and the job is retried.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -46,25 +46,34 @@ export function followUpJobOptions(config: QueueConfig): JobsOptions {
   };
 }
 
+// Connection errors reach callers through the calls they await (which wait for the reconnect); the
+// 'error' event of an EventEmitter with no listener would instead crash the process.
+function quiet(queue: FollowUpQueue): FollowUpQueue {
+  queue.on('error', () => undefined);
+  return queue;
+}
+
 export function createFollowUpQueue(config: QueueConfig): FollowUpQueue {
-  return new Queue<FollowUpJobData, unknown, string>(FOLLOW_UP_QUEUE, {
+  return quiet(new Queue<FollowUpJobData, unknown, string>(FOLLOW_UP_QUEUE, {
     connection: connection(config),
     prefix: config.prefix,
     defaultJobOptions: followUpJobOptions(config),
-  });
+  }));
 }
 
 export function createDeadLetterQueue(config: QueueConfig): FollowUpQueue {
-  return new Queue<FollowUpJobData, unknown, string>(DEAD_LETTER_QUEUE, {
+  return quiet(new Queue<FollowUpJobData, unknown, string>(DEAD_LETTER_QUEUE, {
     connection: connection(config),
     prefix: config.prefix,
     defaultJobOptions: { removeOnComplete: false, removeOnFail: false },
-  });
+  }));
 }
 
 export interface WorkerOptions {
   concurrency: number;
   maxStalledCount?: number;
+  /** Job lock (and stalled-check interval); default BullMQ's 30 s. */
+  lockMs?: number;
   /** Start consuming at once (default) or wait for `worker.run()`. */
   autorun?: boolean;
 }
@@ -79,6 +88,7 @@ export function createFollowUpWorker(
     prefix: config.prefix,
     concurrency: options.concurrency,
     maxStalledCount: options.maxStalledCount ?? 1,
+    ...(options.lockMs === undefined ? {} : { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
     autorun: options.autorun ?? true,
   });
 }

@@ -20,6 +20,8 @@ export interface WorkerServiceOptions {
   /** Port of /healthz and /metrics; 0 picks a free one, null serves none. */
   metricsPort: number | null;
   shutdownTimeoutMs: number;
+  /** Job lock duration; a crashed worker's jobs are retried after about this long. */
+  lockMs?: number;
   now?: () => Date;
 }
 
@@ -42,7 +44,9 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const deadLetter = createDeadLetterQueue(options.queue);
   const metrics = createPipelineMetrics({ followUp, deadLetter });
   const processor = createFollowUpProcessor({ db, deadLetter, logger, metrics, ...(options.now ? { now: options.now } : {}) });
-  const worker = createFollowUpWorker(options.queue, processor, { concurrency: options.concurrency, maxStalledCount: MAX_STALLED_COUNT });
+  const worker = createFollowUpWorker(options.queue, processor, {
+    concurrency: options.concurrency, maxStalledCount: MAX_STALLED_COUNT, ...(options.lockMs === undefined ? {} : { lockMs: options.lockMs }),
+  });
 
   worker.on('failed', (job, error) => {
     // Failures the processor did not see (stalled too often) still go to the dead-letter queue.

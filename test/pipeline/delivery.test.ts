@@ -36,15 +36,15 @@ describe('delivery through the queue', () => {
   });
 
   it('derives the tricky patient from the whole set: correction, retraction, death', () => {
-    const tricky = inOrder.timelines.find((row) => (row as { patient_id: string }).patient_id === 'tricky-1');
+    const tricky = inOrder.timelines.find((row) => row.patient_id === 'tricky-1');
     expect(tricky).toMatchObject({
       registered: true, ptr_date: '2015-01-10', last_known_on: '2018-07-07',
       os_status: 1, os_days: 1274, pfs_status: 1, pfs_days: 755, lrr_status: 2, lrr_days: 1274, dp_status: 1, dp_days: 755,
     });
-    expect((tricky as { conflicts: { kind: string }[] }).conflicts.map((c) => c.kind)).toEqual(['after_death']);
-    const patient = inOrder.patients.find((row) => (row as { patient_id: string }).patient_id === 'tricky-1');
+    expect((tricky?.conflicts as { kind: string }[]).map((c) => c.kind)).toEqual(['after_death']);
+    const patient = inOrder.patients.find((row) => row.patient_id === 'tricky-1');
     expect(patient).toMatchObject({ registration_event_id: 'tricky-1-reg2', baseline: { tCategory: 'T3' } });
-    expect(inOrder.baselineHistory.filter((row) => (row as { patient_id: string }).patient_id === 'tricky-1')).toHaveLength(2);
+    expect(inOrder.baselineHistory.filter((row) => row.patient_id === 'tricky-1')).toHaveLength(2);
   });
 
   it('reaches the same state from a shuffled stream', async () => {

@@ -6,7 +6,7 @@ import { connect } from '../../../src/db/connect.ts';
 import type { Database } from '../../../src/db/database.ts';
 import { enqueueEvents } from '../../../src/workers/enqueueEvents.ts';
 import { createFollowUpQueue } from '../../../src/workers/queue.ts';
-import type { QueueConfig } from '../../../src/workers/queue.ts';
+import type { FollowUpQueue, QueueConfig } from '../../../src/workers/queue.ts';
 import { waitForJobs } from '../../../src/workers/waitForJobs.ts';
 import { startWorkerService } from '../../../src/workers/workerService.ts';
 import type { WorkerService } from '../../../src/workers/workerService.ts';
@@ -51,4 +51,40 @@ export async function deliver(databaseUrl: string, batches: readonly (readonly R
     await queue.close();
     await q.cleanup();
   }
+}
+
+/** Raw job data: an eventId to derive the job id from, anything else as the producer sent it. */
+export type JobData = { eventId: string; type?: unknown } & Record<string, unknown>;
+
+export interface TestWorker {
+  queue: FollowUpQueue;
+  service: WorkerService;
+  /** Enqueues raw job data (any shape: hostile inputs too) and waits until the jobs left the queue. */
+  deliver(events: readonly JobData[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One in-process worker service (with /healthz and /metrics on a free port) on its own queue prefix. */
+export async function startTestWorker(databaseUrl: string): Promise<TestWorker> {
+  const q = testQueuePrefix('worker');
+  const config = testQueueConfig(q.prefix, q.redisUrl);
+  const queue = createFollowUpQueue(config);
+  const db = connect(databaseUrl, { poolSize: 6 });
+  const service = await startWorkerService({ db, queue: config, logger: silentLogger, concurrency: 4, metricsPort: 0, shutdownTimeoutMs: 5000 });
+  return {
+    queue,
+    service,
+    async deliver(events) {
+      const ids = await enqueueEvents(queue, events.map((event) => ({
+        eventId: event.eventId, name: typeof event.type === 'string' ? event.type : 'unknown', data: event,
+      })));
+      await waitForJobs(queue, ids, { pollMs: 50 });
+    },
+    async stop() {
+      await service.stop();
+      await db.destroy();
+      await queue.close();
+      await q.cleanup();
+    },
+  };
 }

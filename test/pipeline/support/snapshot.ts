@@ -3,17 +3,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../src/db/database.ts';
 
-export interface PipelineSnapshot {
-  timelines: unknown[];
-  patients: unknown[];
-  baselineHistory: unknown[];
-  eventIds: string[];
-  rejected: unknown[];
-  /** eventIds stored more than once according to the audit log (must be empty). */
-  appliedTwice: string[];
-}
+export type PipelineSnapshot = Awaited<ReturnType<typeof pipelineSnapshot>>;
 
-export async function pipelineSnapshot(db: Kysely<Database>): Promise<PipelineSnapshot> {
+/** appliedTwice: eventIds stored more than once according to the audit log (must be empty). */
+export async function pipelineSnapshot(db: Kysely<Database>) {
   const timelines = await db.selectFrom('timelines')
     .select(['patient_id', 'registered', 'ptr_date', 'last_known_on', 'os_days', 'os_status', 'pfs_days', 'pfs_status',
       'lrr_days', 'lrr_status', 'dp_days', 'dp_status', 'conflicts', 'event_count'])
