@@ -67,6 +67,7 @@ interface ChildResult {
   tied: boolean;
   events: number;
   fitMs: number;
+  fitCpuMs: number;
   peakRssMb: number;
   iterations: number;
   coef: number[];
@@ -76,14 +77,17 @@ function child(n: number, tied: boolean, ties: Ties, csv: string | null): void {
   const d = generate(n, tied, 20261126 + n + (tied ? 1 : 0));
   if (csv !== null) writeCsv(csv, d);
   const names = Array.from({ length: P }, (_, j) => `x${j + 1}`);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const fit = fitCox({ stop: d.time, event: d.event, x: d.x, names, ties });
   const fitMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const out: ChildResult = {
     n,
     tied,
     events: fit.nevent,
     fitMs,
+    fitCpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     iterations: fit.iterations,
     coef: Array.from(fit.coef),
@@ -96,13 +100,13 @@ function rAvailable(): boolean {
   return r.status === 0;
 }
 
-function rFit(csv: string, ties: Ties): { seconds: number; coef: number[] } {
+function rFit(csv: string, ties: Ties): { seconds: number; cpuSeconds: number; coef: number[] } {
   const script = `suppressMessages(library(survival)); d <- read.csv("${csv}");
-tm <- system.time(fit <- coxph(Surv(time, status) ~ x1+x2+x3+x4+x5+x6+x7+x8, data = d, ties = "${ties}"))[["elapsed"]];
-cat(sprintf("%.17g", c(tm, coef(fit))), sep = "\\n")`;
+tm <- system.time(fit <- coxph(Surv(time, status) ~ x1+x2+x3+x4+x5+x6+x7+x8, data = d, ties = "${ties}"));
+cat(sprintf("%.17g", c(tm[["elapsed"]], tm[["user.self"]] + tm[["sys.self"]], coef(fit))), sep = "\\n")`;
   const out = execFileSync('Rscript', ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const values = out.trim().split('\n').map(Number);
-  return { seconds: values[0], coef: values.slice(1) };
+  return { seconds: values[0], cpuSeconds: values[1], coef: values.slice(2) };
 }
 
 function maxRelDiff(a: number[], b: number[]): number {
@@ -120,7 +124,8 @@ function main(): void {
   const withR = !args.includes('--no-r') && rAvailable();
   const dir = mkdtempSync(join(tmpdir(), 'cox-bench-'));
   console.log(`fitCox benchmark: ${P} covariates, ties = efron; R survival: ${withR ? 'yes' : 'not found'}`);
-  console.log('n\ttimes\tevents\titer\tfit ms\tpeak RSS MB\tR s\tratio\tmax rel coef diff');
+  console.log('Times are wall-clock; cpu = user+system CPU time of the fit alone (steadier on a shared machine).');
+  console.log('n\ttimes\tevents\titer\tfit ms\tfit cpu ms\tpeak RSS MB\tR s\tR cpu s\tratio\tcpu ratio\tmax rel coef diff');
   try {
     for (const n of sizes) {
       for (const tied of [false, true]) {
@@ -131,13 +136,14 @@ function main(): void {
         });
         if (run.status !== 0) throw new Error(`benchmark child failed: ${run.stderr}`);
         const res = JSON.parse(run.stdout) as ChildResult;
-        let rCols = '\t-\t-\t-';
+        let rCols = '\t-\t-\t-\t-\t-';
         if (withR) {
           const r = rFit(csv, 'efron');
-          rCols = `\t${r.seconds.toFixed(2)}\t${(res.fitMs / 1000 / r.seconds).toFixed(3)}\t${maxRelDiff(res.coef, r.coef).toExponential(2)}`;
+          const ratio = (ms: number, seconds: number): string => (ms / 1000 / seconds).toFixed(3);
+          rCols = `\t${r.seconds.toFixed(2)}\t${r.cpuSeconds.toFixed(2)}\t${ratio(res.fitMs, r.seconds)}\t${ratio(res.fitCpuMs, r.cpuSeconds)}\t${maxRelDiff(res.coef, r.coef).toExponential(2)}`;
           rmSync(csv);
         }
-        console.log(`${n}\t${tied ? 'integer' : 'continuous'}\t${res.events}\t${res.iterations}\t${res.fitMs.toFixed(0)}\t${res.peakRssMb.toFixed(0)}${rCols}`);
+        console.log(`${n}\t${tied ? 'integer' : 'continuous'}\t${res.events}\t${res.iterations}\t${res.fitMs.toFixed(0)}\t${res.fitCpuMs.toFixed(0)}\t${res.peakRssMb.toFixed(0)}${rCols}`);
       }
     }
   } finally {

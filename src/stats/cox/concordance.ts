@@ -91,7 +91,7 @@ interface Work {
 }
 
 /** Backward in time: each death against the rows at risk (its influence as the death). */
-function deathsAgainstRiskSets(input: ConcordanceInput, w: Work, lo: number, hi: number): void {
+function deathsAgainstRiskSets(input: ConcordanceInput, w: Work, lo: number, hi: number, last: boolean): void {
   const { stop, start, byStartDesc, event, weight } = input;
   const { rank, counts, atRisk } = w;
   let leave = lo;
@@ -142,14 +142,15 @@ function deathsAgainstRiskSets(input: ConcordanceInput, w: Work, lo: number, hi:
     }
     k = bottom - 1;
   }
-  atRisk.clear(rank, lo, hi);
+  // The trees are shared by the strata; the last one need not leave them empty.
+  if (!last) atRisk.clear(rank, lo, hi);
 }
 
 /**
  * Forward in time: each row's influence as a member of the deaths' risk sets, as the deaths up to its
  * stop (those at its stop only if it is censored) minus the deaths up to its start.
  */
-function rowsAsRiskSetMembers(input: ConcordanceInput, w: Work, lo: number, hi: number): void {
+function rowsAsRiskSetMembers(input: ConcordanceInput, w: Work, lo: number, hi: number, last: boolean): void {
   const { stop, start, byStartDesc, event, weight } = input;
   const { rank, deaths } = w;
   const member = (r: number, sign: number): void => {
@@ -177,7 +178,7 @@ function rowsAsRiskSetMembers(input: ConcordanceInput, w: Work, lo: number, hi: 
     k = end + 1;
   }
   if (byStartDesc !== null) for (; enter >= lo; enter--) member(byStartDesc[enter], -1);
-  deaths.clear(rank, lo, hi);
+  if (!last) deaths.clear(rank, lo, hi);
 }
 
 export function concordance(input: ConcordanceInput): ConcordanceResult {
@@ -196,8 +197,9 @@ export function concordance(input: ConcordanceInput): ConcordanceResult {
   };
   const bounds = input.strataBounds;
   for (let s = 0; s + 1 < bounds.length; s++) {
-    deathsAgainstRiskSets(input, w, bounds[s], bounds[s + 1]);
-    rowsAsRiskSetMembers(input, w, bounds[s], bounds[s + 1]);
+    const last = s + 2 === bounds.length;
+    deathsAgainstRiskSets(input, w, bounds[s], bounds[s + 1], last);
+    rowsAsRiskSetMembers(input, w, bounds[s], bounds[s + 1], last);
   }
   const { counts } = w;
   // R counts a pair tied on both time and score as tied_xy only, not also as tied_y.

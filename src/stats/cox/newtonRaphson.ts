@@ -6,7 +6,7 @@
  */
 import { ldlFactor, ldlInverse, ldlSolve } from '../linalg/cholesky.ts';
 import type { PreparedCox } from './prepare.ts';
-import { coxSweep } from './riskSetSweep.ts';
+import { coxLikelihood } from './coxLikelihood.ts';
 import type { Ties } from './types.ts';
 
 export interface NewtonResult {
@@ -30,7 +30,7 @@ export interface NewtonResult {
 export function newtonRaphson(prep: PreparedCox, ties: Ties, init: Float64Array, maxIter: number, eps: number): NewtonResult {
   const p = prep.p;
   let beta = Float64Array.from(init);
-  const first = coxSweep(prep, beta, ties);
+  const first = coxLikelihood(prep, beta, ties);
   const ldl0 = ldlFactor(first.imat, p);
   const aliased: number[] = [];
   for (let i = 0; i < p; i++) if (ldl0.factor[i * p + i] === 0) aliased.push(i);
@@ -49,7 +49,7 @@ export function newtonRaphson(prep: PreparedCox, ties: Ties, init: Float64Array,
   let last = first;
   let lastLdl = ldl0;
   for (let iter = 1; iter <= maxIter; iter++) {
-    last = coxSweep(prep, newBeta, ties);
+    last = coxLikelihood(prep, newBeta, ties);
     lastLdl = ldlFactor(last.imat, p);
     if (Math.abs(1 - loglikOld / last.loglik) <= eps && !halving) {
       return { ...base, beta: newBeta, loglik: last.loglik, u: last.u, variance: ldlInverse(lastLdl), iterations: iter, converged: true };

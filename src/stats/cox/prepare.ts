@@ -50,24 +50,28 @@ function checkLengths(input: CoxInput): number {
 }
 
 function checkValues(input: CoxInput, n: number): void {
+  const { stop, start, event, weights } = input;
   for (let i = 0; i < n; i++) {
-    const stop = input.stop[i];
-    if (!Number.isFinite(stop)) throw new CoxInputError(`stop time of row ${i + 1} is not a finite number`);
-    if (input.start !== undefined) {
-      const start = input.start[i];
-      if (!Number.isFinite(start)) throw new CoxInputError(`start time of row ${i + 1} is not a finite number`);
-      if (!(start < stop)) throw new CoxInputError(`row ${i + 1} has start time ${start} not before stop time ${stop}`);
-    }
-    if (input.event[i] !== 0 && input.event[i] !== 1) throw new CoxInputError(`event of row ${i + 1} must be 0 or 1`);
-    if (input.weights !== undefined && !(input.weights[i] > 0 && Number.isFinite(input.weights[i]))) {
-      throw new CoxInputError(`weight of row ${i + 1} must be a positive finite number`);
+    if (!Number.isFinite(stop[i])) throw new CoxInputError(`stop time of row ${i + 1} is not a finite number`);
+    if (event[i] > 1) throw new CoxInputError(`event of row ${i + 1} must be 0 or 1`);
+  }
+  if (start !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(start[i])) throw new CoxInputError(`start time of row ${i + 1} is not a finite number`);
+      if (!(start[i] < stop[i])) throw new CoxInputError(`row ${i + 1} has start time ${start[i]} not before stop time ${stop[i]}`);
     }
   }
-  input.x.forEach((col, j) => {
+  if (weights !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (!(weights[i] > 0 && Number.isFinite(weights[i]))) throw new CoxInputError(`weight of row ${i + 1} must be a positive finite number`);
+    }
+  }
+  for (let j = 0; j < input.x.length; j++) {
+    const col = input.x[j];
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(col[i])) throw new CoxInputError(`design column "${input.names[j]}" has a non-finite value in row ${i + 1}`);
     }
-  });
+  }
 }
 
 /** Stable argsort of rows by (stratum, key ascending or descending). */
@@ -145,24 +149,62 @@ function applyTimefix(columns: Float64Array[]): Float64Array[] {
   return columns.map((c) => c.map(lookup));
 }
 
+/** timefix (same rule as timefix.ts) given the ascending order of the times; returns the input if no merge. */
+function timefixSorted(times: Float64Array, ascending: Int32Array): Float64Array {
+  const n = times.length;
+  let distinct = 0;
+  let sumAbs = 0;
+  let minGap = Infinity;
+  let previous = Number.NaN;
+  for (let k = 0; k < n; k++) {
+    const t = times[ascending[k]];
+    if (t === previous) continue;
+    if (distinct > 0) minGap = Math.min(minGap, t - previous);
+    distinct++;
+    sumAbs += Math.abs(t);
+    previous = t;
+  }
+  const meanAbs = sumAbs / distinct;
+  if (!(minGap <= TIMEFIX_TOLERANCE || minGap / meanAbs <= TIMEFIX_TOLERANCE)) return times;
+  const out = new Float64Array(n);
+  let representative = Number.NaN;
+  previous = Number.NaN;
+  for (let k = 0; k < n; k++) {
+    const i = ascending[k];
+    const t = times[i];
+    if (t !== previous) {
+      const gap = t - previous;
+      // Chains merge into the first time of the run (gap to the previous distinct time, not to the representative).
+      if (!(gap <= TIMEFIX_TOLERANCE || gap / meanAbs <= TIMEFIX_TOLERANCE)) representative = t;
+      previous = t;
+    }
+    out[i] = representative;
+  }
+  return out;
+}
+
 /**
  * Centring as R's coxph: weighted means (coxfit6) for right-censored data, unweighted colMeans for
  * counting-process data (agreg.fit); a column with all values in {-1, 0, 1} is not centred and reports 0.
  */
 function centring(input: CoxInput, n: number, counting: boolean): Float64Array {
-  const means = new Float64Array(input.x.length);
+  const p = input.x.length;
+  const means = new Float64Array(p);
+  const w = counting ? undefined : input.weights;
   let totalWeight = 0;
-  for (let i = 0; i < n; i++) totalWeight += counting || input.weights === undefined ? 1 : input.weights[i];
-  input.x.forEach((col, j) => {
+  if (w === undefined) totalWeight = n;
+  else for (let i = 0; i < n; i++) totalWeight += w[i];
+  for (let j = 0; j < p; j++) {
+    const col = input.x[j];
     let zeroOne = true;
     let sum = 0;
     for (let i = 0; i < n; i++) {
       const v = col[i];
-      if (v !== 0 && v !== 1 && v !== -1) zeroOne = false;
-      sum += counting || input.weights === undefined ? v : v * input.weights[i];
+      if (zeroOne && v !== 0 && v !== 1 && v !== -1) zeroOne = false;
+      sum += w === undefined ? v : v * w[i];
     }
     means[j] = zeroOne ? 0 : sum / totalWeight;
-  });
+  }
   return means;
 }
 
@@ -172,10 +214,20 @@ export function prepareCox(input: CoxInput): PreparedCox {
   checkValues(input, n);
   const p = input.x.length;
   const counting = input.start !== undefined;
-  // R applies aeqSurv to start and stop together (Surv(time1, time2) is one object).
-  const [stopFixed, startFixed] = counting && input.start !== undefined ? applyTimefix([input.stop, input.start]) : applyTimefix([input.stop]);
   const strataCodes = input.strata === undefined ? undefined : denseCodes(input.strata);
-  const order = argsort(strataCodes, stopFixed, false);
+  let stopFixed: Float64Array;
+  let startFixed: Float64Array | undefined;
+  let order: Int32Array;
+  if (counting && input.start !== undefined) {
+    // R applies aeqSurv to start and stop together (Surv(time1, time2) is one object).
+    [stopFixed, startFixed] = applyTimefix([input.stop, input.start]);
+    order = argsort(strataCodes, stopFixed, false);
+  } else {
+    // Right-censored: one sort serves both timefix and the risk-set order (merging keeps the order).
+    const byTime = argsortFloat64(input.stop);
+    stopFixed = timefixSorted(input.stop, byTime);
+    order = strataCodes === undefined ? byTime : stableByCode(byTime, strataCodes);
+  }
   const means = centring(input, n, counting);
 
   const stop = new Float64Array(n);
@@ -186,17 +238,26 @@ export function prepareCox(input: CoxInput): PreparedCox {
   const bounds: number[] = [0];
   let nevent = 0;
   let weighted = false;
+  const inWeights = input.weights;
+  const inEvent = input.event;
   for (let k = 0; k < n; k++) {
     const i = order[k];
     stop[k] = stopFixed[i];
-    if (start !== null && startFixed !== undefined) start[k] = startFixed[i];
-    event[k] = input.event[i];
+    event[k] = inEvent[i];
     nevent += event[k];
-    const w = input.weights === undefined ? 1 : input.weights[i];
+    const w = inWeights === undefined ? 1 : inWeights[i];
     weight[k] = w;
     if (w !== 1) weighted = true;
-    for (let j = 0; j < p; j++) x[k * p + j] = input.x[j][i] - means[j];
-    if (k > 0 && input.strata !== undefined && input.strata[i] !== input.strata[order[k - 1]]) bounds.push(k);
+  }
+  if (start !== null && startFixed !== undefined) for (let k = 0; k < n; k++) start[k] = startFixed[order[k]];
+  // Column by column: one gather stream per column.
+  for (let j = 0; j < p; j++) {
+    const col = input.x[j];
+    const mj = means[j];
+    for (let k = 0; k < n; k++) x[k * p + j] = col[order[k]] - mj;
+  }
+  if (strataCodes !== undefined) {
+    for (let k = 1; k < n; k++) if (strataCodes[order[k]] !== strataCodes[order[k - 1]]) bounds.push(k);
   }
   bounds.push(n);
 
