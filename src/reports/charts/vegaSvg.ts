@@ -47,19 +47,29 @@ export async function renderVegaLite(spec: TopLevelSpec, idPrefix: string): Prom
   const { spec: vegaSpec } = compile({ ...spec, config: THEME });
   const view = new View(parse(vegaSpec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
+    const svg = uniquifySvgIds(await view.toSVG(), 'id');
     return uniquifySvgIds(svg, `${idPrefix}${fnv1a(svg)}`);
   } finally {
     view.finalize();
   }
 }
 
+/**
+ * Renames every id of the SVG (and its references) to `<prefix>-<n>` in order of appearance. vega
+ * numbers clip paths with a process-wide counter, so without this the same chart would come out
+ * with different ids on every render.
+ */
 export function uniquifySvgIds(svg: string, prefix: string): string {
   const safe = prefix.replace(/[^A-Za-z0-9_-]/g, '');
+  const renamed = new Map<string, string>();
+  for (const match of svg.matchAll(/\sid="([^"]+)"/g)) {
+    if (!renamed.has(match[1])) renamed.set(match[1], `${safe}-${renamed.size + 1}`);
+  }
+  const rename = (id: string) => renamed.get(id) ?? id;
   return svg
-    .replace(/\sid="([^"]+)"/g, (_m, id: string) => ` id="${safe}-${id}"`)
-    .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${safe}-${id})`)
-    .replace(/href="#([^"]+)"/g, (_m, id: string) => `href="#${safe}-${id}"`);
+    .replace(/\sid="([^"]+)"/g, (_m, id: string) => ` id="${rename(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${rename(id)})`)
+    .replace(/href="#([^"]+)"/g, (_m, id: string) => `href="#${rename(id)}"`);
 }
 
 /** 32-bit FNV-1a, hex: a short content tag, not a security hash. */
