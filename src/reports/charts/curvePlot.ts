@@ -146,11 +146,13 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
 }
 
 /** Kaplan-Meier curves by arm with 95% CI bands and the number-at-risk table; an SVG string. */
-export function kmPlotSvg(curves: CurveSet, options: CurvePlotOptions): Promise<string> {
-  return renderVegaLite(curveSpec(curves, options, 'top-right'), 'km');
+export async function kmPlotSvg(curves: CurveSet, options: CurvePlotOptions): Promise<string> {
+  // async, so that bad input is a rejected promise like any rendering failure
+  return await renderVegaLite(curveSpec(curves, options, 'top-right'), 'km');
 }
 
 /** Cumulative incidence (Aalen-Johansen) by arm with 95% CI bands and numbers at risk; an SVG string. */
-export function cifPlotSvg(curves: CurveSet, options: CurvePlotOptions): Promise<string> {
-  return renderVegaLite(curveSpec(curves, options, 'top-left'), 'cif');
+export async function cifPlotSvg(curves: CurveSet, options: CurvePlotOptions): Promise<string> {
+  // async, so that bad input is a rejected promise like any rendering failure
+  return await renderVegaLite(curveSpec(curves, options, 'top-left'), 'cif');
 }

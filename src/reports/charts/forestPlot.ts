@@ -155,6 +155,7 @@ type ConcatItem = Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'][number]
 const COLUMNS = ['HR (95% CI)', 'Repeated CI', 'Events PTR / PORT'];
 
 /** The forest plot as an SVG string (also embedded in alert mails). `*` marks a primary estimand. */
-export function forestPlotSvg(rows: readonly ForestRow[], options: ForestPlotOptions): Promise<string> {
-  return renderVegaLite(forestSpec(rows, options), 'forest');
+export async function forestPlotSvg(rows: readonly ForestRow[], options: ForestPlotOptions): Promise<string> {
+  // async, so that bad input is a rejected promise like any rendering failure
+  return await renderVegaLite(forestSpec(rows, options), 'forest');
 }

@@ -77,6 +77,7 @@ export function zPathSpec(paths: readonly ZPath[], options: ZPathPlotOptions = {
 }
 
 /** Small multiples of z against the boundary over the looks; an SVG string. */
-export function zPathSvg(paths: readonly ZPath[], options: ZPathPlotOptions = {}): Promise<string> {
-  return renderVegaLite(zPathSpec(paths, options), 'zpath');
+export async function zPathSvg(paths: readonly ZPath[], options: ZPathPlotOptions = {}): Promise<string> {
+  // async, so that bad input is a rejected promise like any rendering failure
+  return await renderVegaLite(zPathSpec(paths, options), 'zpath');
 }
