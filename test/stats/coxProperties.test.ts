@@ -152,6 +152,16 @@ describe('Cox fit on degenerate data (as R)', () => {
     expect(Number.isFinite(fit.coef[0])).toBe(true);
   });
 
+  it('treats times within timefix tolerance as tied, as R does (right-censored and counting process)', () => {
+    const exact = fitCox({ ...monotone, stop: Float64Array.from([1, 2, 2, 4, 5, 6, 7, 8, 9, 10, 10, 12, 13, 14]), x: [monotone.x[1]], names: ['z'] });
+    const noisy = fitCox({ ...monotone, stop: Float64Array.from([1, 2, 2 + 1e-12, 4, 5, 6, 7, 8, 9, 10 - 1e-13, 10, 12, 13, 14]), x: [monotone.x[1]], names: ['z'] });
+    expect(noisy.coef[0]).toBe(exact.coef[0]);
+    expect(noisy.loglik.model).toBe(exact.loglik.model);
+    const counting = fitCox({ ...monotone, start: new Float64Array(14), stop: Float64Array.from([1, 2, 2 + 1e-12, 4, 5, 6, 7, 8, 9, 10 - 1e-13, 10, 12, 13, 14]), x: [monotone.x[1]], names: ['z'] });
+    expect(counting.coef[0]).toBeCloseTo(exact.coef[0], 12);
+    expect(counting.loglik.model).toBeCloseTo(exact.loglik.model, 12);
+  });
+
   it('refuses data without events with a clear error', () => {
     expect(() => fitCox({ ...monotone, event: new Uint8Array(14) })).toThrow(CoxFitError);
     expect(() => fitCox({ ...monotone, event: new Uint8Array(14) })).toThrow(/no events/);

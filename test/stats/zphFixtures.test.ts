@@ -5,6 +5,9 @@ import { coxZph, fitCox } from '../../src/stats/cox/index.ts';
 import { buildDesign } from '../../src/stats/design.ts';
 import { DATASETS, loadExpected, loadTable, mismatch, specFor } from './fixtures.ts';
 
+/** One design and fit per (data set, model, ties); the zph entries of a model share them. */
+const fits = new Map<string, { design: ReturnType<typeof buildDesign>; fit: ReturnType<typeof fitCox> }>();
+
 for (const name of DATASETS) {
   const file = loadExpected(name);
   describe(`cox.zph fixtures: ${name}`, () => {
@@ -14,8 +17,14 @@ for (const name of DATASETS) {
         const model = file.coxph.find((c) => c.model_id === entry.model_id && c.ties === entry.ties);
         expect(model).toBeDefined();
         if (model === undefined) return;
-        const design = buildDesign(loadTable(name), specFor(file, model));
-        const fit = fitCox({ ...design.input, ties: entry.ties, robust: model.robust_requested });
+        const key = `${name}.${model.model_id}.${model.ties}`;
+        let cached = fits.get(key);
+        if (cached === undefined) {
+          const design = buildDesign(loadTable(name), specFor(file, model));
+          cached = { design, fit: fitCox({ ...design.input, ties: entry.ties, robust: model.robust_requested }) };
+          fits.set(key, cached);
+        }
+        const { design, fit } = cached;
         const byTerm = entry.terms;
         const zph = coxZph(design.input, fit, {
           transform: entry.transform,
