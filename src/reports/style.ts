@@ -69,7 +69,8 @@ article.alert .alert-id { margin-left: auto; color: var(--muted); font-size: .75
 .about dt { font-weight: 700; margin-top: .4rem; }
 .about dd { margin: 0 0 0 1rem; }
 footer.colophon { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--rule); padding-top: .5rem; }
-@media (max-width: 820px) { .grid-2, .glance { grid-template-columns: 1fr; } dl.meta { grid-template-columns: max-content 1fr; } }
+@media screen and (max-width: 820px) { .grid-2, .glance { grid-template-columns: 1fr; } dl.meta { grid-template-columns: max-content 1fr; } }
+dl.meta dd.span { grid-column: 2 / -1; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
   html { font-size: 9pt; }

@@ -50,7 +50,7 @@ export function headerHtml(input: ReportInput, meta: CheckedMeta, toc: readonly 
 <dt>Code version</dt><dd>${e(meta.codeVersion)}</dd>
 <dt>Run</dt><dd class="mono">${e(meta.runId)}</dd>
 <dt>Generated</dt><dd>${e(meta.generatedAt)}</dd>
-<dt>Data hash</dt><dd class="mono" style="grid-column: span 3">${e(meta.dataHash)}</dd>
+<dt>Data hash</dt><dd class="mono span">${e(meta.dataHash)}</dd>
 </dl>
 <div class="glance">${glance.map((g) => `<div${g.alerting ? ' class="alerting"' : ''}><span class="value">${e(g.value)}</span><span class="label">${e(g.label)}</span></div>`).join('')}</div>
 <nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>${toc.map((s) => `<li><a href="#${e(s.id)}">${e(s.title)}</a></li>`).join('')}</ol></nav>
