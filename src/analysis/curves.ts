@@ -1,5 +1,6 @@
 import { reverseKmFollowUp, survivalCurves } from '../stats/km/index.ts';
 import type { KmCurve } from '../stats/km/index.ts';
+import { cumulativeIncidence } from '../stats/competingRisks/index.ts';
 import type { EndpointId, PopulationId } from './plan.ts';
 import type { CurveRecord, FollowUpRecord } from './runResult.ts';
 
@@ -59,4 +60,40 @@ export function followUpOf(population: PopulationId, time: Float64Array, event: 
   if (time.length === 0) return { population, n: 0, medianDays: null, lowerDays: null, upperDays: null };
   const f = reverseKmFollowUp({ time, event });
   return { population, n: time.length, medianDays: nan2null(f.reverseKm.median), lowerDays: nan2null(f.reverseKm.lower), upperDays: nan2null(f.reverseKm.upper) };
+}
+
+/**
+ * Aalen-Johansen cumulative incidence of the endpoint by PORT arm, death competing (status 2), as R's
+ * survfit(Surv(time, factor(status)) ~ port); values at the plan's landmarks.
+ */
+export function cifByArm(population: PopulationId, endpoint: EndpointId, time: Float64Array, status: Int32Array, port: Float64Array, landmarkYears: readonly number[]): CurveRecord[] {
+  const codes = Int32Array.from(port, (p) => (p === 1 ? 1 : 0));
+  const landmarkDays = landmarkYears.map((y) => y * DAYS_PER_YEAR);
+  const curves = cumulativeIncidence({ time, status, causes: [endpoint, 'death'] }, { confType: 'log', times: landmarkDays }, { codes, labels: ['ptr', 'port'] });
+  return curves.map((curve) => {
+    const { table } = curve;
+    const p = table.pstate[1];
+    const band = table.band[1];
+    const last = table.time.length > 0 ? table.time[table.time.length - 1] : 0;
+    const out = { time: [] as number[], estimate: [] as number[], lower: [] as number[], upper: [] as number[], nRisk: [] as number[] };
+    for (let t = 0; t <= last + 1e-9; t += GRID_DAYS) {
+      const i = stepIndex(table.time, t);
+      const j = Math.min(table.time.length - 1, i + (i >= 0 && table.time[i] === t ? 0 : 1));
+      out.time.push(Math.round(t * 100) / 100);
+      out.estimate.push(i < 0 ? 0 : p[i]);
+      out.lower.push(i < 0 ? 0 : nan2null(band.lower[i]) ?? 0);
+      out.upper.push(i < 0 ? 0 : nan2null(band.upper[i]) ?? 1);
+      out.nRisk.push(j < 0 ? 0 : table.nRisk[j]);
+    }
+    let events = 0;
+    for (const d of table.nEvent[1] ?? []) events += d;
+    return {
+      population, endpoint, arm: curve.group === 'port' ? 'port' : 'ptr', kind: 'incidence', n: curve.n, events, ...out,
+      landmarks: landmarkYears.map((years, k) => {
+        const at = curve.at;
+        if (!at || at.beyondLastTime[k]) return { years, estimate: null, lower: null, upper: null };
+        return { years, estimate: at.pstate[1][k], lower: nan2null(at.band[1].lower[k]), upper: nan2null(at.band[1].upper[k]) };
+      }),
+    } satisfies CurveRecord;
+  });
 }

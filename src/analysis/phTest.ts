@@ -1,9 +1,17 @@
+import { coxZph } from '../stats/cox/index.ts';
 import type { CoxFit, CoxInput } from '../stats/cox/index.ts';
 
 /**
- * Grambsch-Therneau test of the PORT term (cox.zph, KM transform). The Cox engine's coxZph has not
- * landed yet: until it does the test is reported as not computed (null), which holds no alert.
+ * Grambsch-Therneau test of proportional hazards for the PORT term and globally (R's cox.zph with the
+ * KM transform, Grambsch & Therneau 1994). Null when undefined (e.g. all events at one time).
  */
-export function phTest(_input: CoxInput, _fit: CoxFit): { portP: number; globalP: number } | null {
-  return null;
+export function phTest(input: CoxInput, fit: CoxFit): { portP: number; globalP: number } | null {
+  try {
+    const zph = coxZph(input, fit, { transform: 'km' });
+    const port = zph.terms.find((t) => t.term === 'port');
+    if (!port || !Number.isFinite(port.p)) return null;
+    return { portP: port.p, globalP: zph.global.p };
+  } catch {
+    return null;
+  }
 }

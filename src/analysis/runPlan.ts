@@ -1,7 +1,7 @@
 import { eValueForHazardRatio } from '../stats/evalue.ts';
 import { estimandData } from './estimandData.ts';
 import type { EstimandData } from './estimandData.ts';
-import { followUpOf, kmByArm } from './curves.ts';
+import { cifByArm, followUpOf, kmByArm } from './curves.ts';
 import { fitPortModel } from './monitoringModel.ts';
 import type { PortFit } from './monitoringModel.ts';
 import { primaryEstimand } from './plan.ts';
@@ -10,6 +10,8 @@ import type { PlanRow } from './planRow.ts';
 import { estimandKey } from './runResult.ts';
 import type { CurveRecord, EstimateRecord, FollowUpRecord, PlanRunResult, PreviousFractions } from './runResult.ts';
 import { sequentialLook } from './sequentialLook.ts';
+import { firthPort } from './firthModel.ts';
+import { isReplicated, replicationEstimates } from './replication.ts';
 import { propensityWeighted } from './iptwModel.ts';
 import type { IptwResult } from './iptwModel.ts';
 
@@ -40,24 +42,37 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
   const primary = primaryEstimand(plan, population.id, endpoint.id);
   const fit = fitPortModel(data);
   if (fit === null) return [emptyEstimate(population, endpoint, data, primary !== undefined, 'an arm is empty or there are no events')];
+  const firth = fit.needsFirth ? firthPort(fit.input) : null;
+  // With a monotone likelihood the ordinary estimate is infinite: the monitoring estimate is Firth's
+  // (and the fallback holds effect alerts as a validity problem).
+  const est = firth ?? fit;
   const iptw: IptwResult | null = propensityWeighted(data);
-  const look = primary ? sequentialLook(primary, data.eventsPort + data.eventsNoPort, previous[estimandKey(population.id, endpoint.id)] ?? [], fit.coef, fit.se) : null;
+  const look = primary ? sequentialLook(primary, data.eventsPort + data.eventsNoPort, previous[estimandKey(population.id, endpoint.id)] ?? [], est.coef, est.se) : null;
   const validity = {
     phP: fit.phP, firth: fit.needsFirth,
     maxAbsSmdWeighted: iptw?.maxAbsSmdWeighted ?? null, essFraction: iptw?.essFraction ?? null,
   };
   const monitoring: EstimateRecord = {
     population: population.id, endpoint: endpoint.id, model: 'monitoring', term: 'port', primary: primary !== undefined, ...counts(data),
-    coef: fit.coef, se: fit.se, hr: fit.hr, lower: fit.lower, upper: fit.upper, z: fit.z, p: fit.p,
+    coef: est.coef, se: est.se, hr: est.hr, lower: est.lower, upper: est.upper, z: est.z, p: est.p,
     informationFraction: look?.informationFraction ?? null, boundaryZ: look?.boundaryZ ?? null,
     repeatedLower: look?.repeatedLower ?? null, repeatedUpper: look?.repeatedUpper ?? null,
     details: {
       nPort: data.nPort, nNoPort: data.n - data.nPort, covariates: data.covariates.map((c) => c.name),
       phP: fit.phP, phGlobalP: fit.phGlobalP, eValue: fit.needsFirth ? null : eValue(fit, data), validity,
+      firth: fit.needsFirth, firthAvailable: firth !== null,
       plannedEvents: primary?.plannedEvents ?? null, alpha: primary?.alpha ?? null, warnings: fit.fit.warnings,
     },
   };
   const out: EstimateRecord[] = [monitoring];
+  if (firth) {
+    out.push({
+      population: population.id, endpoint: endpoint.id, model: 'firth', term: 'port', primary: false, ...counts(data),
+      coef: firth.coef, se: firth.se, hr: firth.hr, lower: firth.lower, upper: firth.upper, z: firth.z, p: firth.p,
+      informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
+      details: { penalised: true, ciMethod: 'profile penalised likelihood', converged: firth.converged },
+    });
+  }
   // Adjusted covariate terms of the monitoring model, for the report's tables.
   fit.fit.terms.slice(1).forEach((t) => out.push({
     population: population.id, endpoint: endpoint.id, model: 'monitoring', term: t.term, primary: false, ...counts(data),
@@ -95,12 +110,17 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: 
     for (const endpoint of plan.endpoints) {
       const data = time('design', () => estimandData(rows, population, endpoint, population.monitoringCovariates));
       estimates.push(...time('monitoring+iptw', () => monitoringEstimates(plan, population, endpoint, data, previous)));
+      if (isReplicated(population, endpoint)) estimates.push(...time('replication', () => replicationEstimates(plan, population, endpoint, rows)));
       // Curves and follow-up use every patient of the population, not only those with complete covariates.
-      const all = endpoint.kind === 'survival' || endpoint.id === 'os' ? time('design', () => estimandData(rows, population, endpoint, [])) : null;
-      if (all && endpoint.kind === 'survival') {
+      const all = time('design', () => estimandData(rows, population, endpoint, []));
+      if (all.n > 0 && endpoint.kind === 'survival') {
         curves.push(...time('curves', () => kmByArm(population.id, endpoint.id, all.time, all.event, all.port, plan.landmarkYears)));
       }
-      if (all && endpoint.id === 'os') followUp.push(time('followUp', () => followUpOf(population.id, all.time, all.event)));
+      if (all.n > 0 && endpoint.kind === 'competing') {
+        const status = Int32Array.from(rows.filter(population.includes), (r) => endpoint.status(r));
+        curves.push(...time('curves', () => cifByArm(population.id, endpoint.id, all.time, status, all.port, plan.landmarkYears)));
+      }
+      if (endpoint.id === 'os') followUp.push(time('followUp', () => followUpOf(population.id, all.time, all.event)));
     }
   }
   const patientsByGroup: Record<string, number> = {};

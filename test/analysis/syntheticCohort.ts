@@ -66,7 +66,7 @@ export function syntheticCohort(options: CohortOptions): SyntheticCohort {
       death: exp(0.00018 * hr), lrr: exp(0.00008 * hr), dp: exp(0.0005 * hr), loss: exp(0.00005),
       base: {
         tCategory: unknown ? null : t34 ? 'T3' : 'T2', nCategory: n23 ? 'N2' : 'N1', metastasisCount: over5 ? 7 : 2,
-        metastaticBurden: over5 ? 'disseminated' : 'oligo', boneOnly, ptrType: rnd() < 0.7 ? 'mastectomy' : 'bcs',
+        metastaticBurden: over5 && rnd() < 0.8 ? 'disseminated' : 'oligo', boneOnly, ptrType: rnd() < 0.7 ? 'mastectomy' : 'bcs',
         axillarySurgery: rnd() < 0.6 ? 'alnd' : 'slnb', chemotherapy: chemo, hormonalTherapy: !tnbc && rnd() < 0.8,
         antiHer2: rnd() < 0.25, allMetastasesTreated: rnd() < 0.3, tnbc: unknown ? null : tnbc, group, port,
       },

@@ -1,0 +1,70 @@
+import { fitCox } from '../stats/cox/index.ts';
+import { selectCoxModel } from '../stats/modelSelection/index.ts';
+import { COVARIATES } from './covariates.ts';
+import type { AnalysisPlan, Endpoint, Population } from './plan.ts';
+import type { PlanRow } from './planRow.ts';
+import type { EstimateRecord } from './runResult.ts';
+
+/** Where the paper ran its univariate/multivariate procedure: every endpoint overall, OS and PFS by subgroup. */
+export function isReplicated(population: Population, endpoint: Endpoint): boolean {
+  return population.id === 'all' || endpoint.kind === 'survival';
+}
+
+/**
+ * Replication of the paper's analysis (labelled as such, never alerting): a univariate Cox per factor,
+ * factors with p <= 0.2 enter, backward elimination by Wald tests (SPSS's "Backward: Wald") with stay p <= 0.05.
+ * Univariate rows use each factor's available cases; the final model the complete cases of the entered factors.
+ */
+export function replicationEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, rows: readonly PlanRow[]): EstimateRecord[] {
+  const subset = rows.filter(population.includes);
+  const n = subset.length;
+  const stop = Float64Array.from(subset, (r) => endpoint.time(r));
+  const event = Uint8Array.from(subset, (r) => (endpoint.status(r) === 1 ? 1 : 0));
+  const candidates = plan.replicationCovariates
+    .map((name) => ({ term: name, columnNames: [name], columns: [Float64Array.from(subset, (r) => COVARIATES[name].value(r) ?? Number.NaN)] }))
+    // A factor constant within the population (e.g. T category in group 1) has nothing to estimate.
+    .filter((c) => { const v = c.columns[0].filter((x) => !Number.isNaN(x)); return v.length > 0 && v.some((x) => x !== v[0]); });
+  if (n === 0 || candidates.length === 0 || event.every((e) => e === 0)) return [];
+  const base = { population: population.id, endpoint: endpoint.id, primary: false, informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null } as const;
+  let selection;
+  try {
+    selection = selectCoxModel({ stop, event, candidates, criterion: 'wald', enter: plan.replicationScreenP, stay: plan.replicationStayP, ties: 'efron' });
+  } catch (error) {
+    // E.g. two factors that coincide in this population (aliased columns): recorded, not fatal to the run.
+    return [{
+      ...base, model: 'multivariate', term: '(selection)', n, events: event.reduce((a, b) => a + b, 0), eventsPort: 0, eventsNoPort: 0,
+      coef: null, se: null, hr: null, lower: null, upper: null, z: null, p: null,
+      details: { status: 'failed', error: error instanceof Error ? error.message : String(error) },
+    }];
+  }
+  const out: EstimateRecord[] = [];
+  for (const u of selection.univariate) {
+    const candidate = candidates.find((c) => c.term === u.term);
+    if (!candidate) continue;
+    const keep = candidate.columns[0].map((x) => (Number.isNaN(x) ? 0 : 1));
+    const idx = Array.from(keep.keys()).filter((i) => keep[i] === 1);
+    const x = Float64Array.from(idx, (i) => candidate.columns[0][i]);
+    const ev = Uint8Array.from(idx, (i) => event[i]);
+    let term = null;
+    try {
+      term = fitCox({ stop: Float64Array.from(idx, (i) => stop[i]), event: ev, x: [x], names: [u.term], ties: 'efron' }).terms[0];
+    } catch {
+      term = null;
+    }
+    out.push({
+      ...base, model: 'univariate', term: u.term, n: u.n, events: ev.reduce((a, b) => a + b, 0), eventsPort: 0, eventsNoPort: 0,
+      coef: term?.coef ?? null, se: term?.se ?? null, hr: term?.hr ?? null, lower: term?.lower ?? null, upper: term?.upper ?? null,
+      z: term?.z ?? null, p: u.p, details: { entered: u.entered, test: selection.criterionDescription },
+    });
+  }
+  const final = selection.finalFit;
+  for (const name of selection.entered) {
+    const t = final?.terms.find((term) => term.term === name) ?? null;
+    out.push({
+      ...base, model: 'multivariate', term: name, n: selection.nComplete, events: final?.nevent ?? 0, eventsPort: 0, eventsNoPort: 0,
+      coef: t?.coef ?? null, se: t?.se ?? null, hr: t?.hr ?? null, lower: t?.lower ?? null, upper: t?.upper ?? null, z: t?.z ?? null, p: t?.p ?? null,
+      details: { status: t ? 'estimated' : 'eliminated', rule: selection.rule },
+    });
+  }
+  return out;
+}
