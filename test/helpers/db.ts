@@ -54,3 +54,16 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * A name for a database that does NOT exist yet (for testing `cohortwatch migrate`, which creates
+ * it); drop() removes it if something created it. Leftovers are dropped at the end of the run.
+ */
+export function reserveTestDatabase(label = 'new'): { url: string; drop(): Promise<void> } {
+  const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20);
+  const name = `${inject('testDatabasePrefix')}${safeLabel}_${randomBytes(4).toString('hex')}`;
+  return {
+    url: urlFor(name),
+    drop: () => onServer((client) => client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`)),
+  };
+}
