@@ -1,4 +1,4 @@
-import { createRng, STREAM } from './prng.ts';
+import { createRng, STREAM, uniformAt } from './prng.ts';
 import type { Rng } from './prng.ts';
 import { bernoulli, categorical, integerBetween, pick } from './variates.ts';
 import { drawBaseline } from './baseline.ts';
@@ -54,6 +54,19 @@ export interface PatientContext {
   adminEndDay: number;
 }
 
+const CENTRES = REGISTRY.centreWeights.map((_, i) => `C${String(i + 1).padStart(2, '0')}`);
+const CENTRE_TOTAL = REGISTRY.centreWeights.reduce((sum, w) => sum + w, 0);
+
+/** A patient's centre, a pure function of (seed, patient), so delivery can look it up without state. */
+export function centreOf(seed: number, index: number): string {
+  let u = uniformAt(seed, STREAM.centre, index) * CENTRE_TOTAL;
+  for (let i = 0; i < CENTRES.length; i++) {
+    u -= REGISTRY.centreWeights[i];
+    if (u < 0) return CENTRES[i];
+  }
+  return CENTRES[CENTRES.length - 1];
+}
+
 export function patientIdOf(index: number): string {
   return `P${String(index + 1).padStart(7, '0')}`;
 }
@@ -69,7 +82,7 @@ export function simulatePatient(context: PatientContext, index: number, ptrDay: 
   const portEffect = portEffectFor(context.scenario, subgroup, ptrDay);
   const trajectory = drawTrajectory(rng, HAZARDS, indicators, recorded.port, portEffect);
   const ltfuYears = -Math.log(rng.uniform()) / REGISTRY.lossToFollowUpPerYear;
-  const centre = `C${String(categorical(rng, REGISTRY.centreWeights) + 1).padStart(2, '0')}`;
+  const centre = centreOf(context.seed, index);
 
   // Days, keeping the order of the history: a later failure is at least a day after an earlier one,
   // except LRR and DP together (same date by construction).

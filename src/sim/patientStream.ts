@@ -1,48 +1,39 @@
-import { createRng, STREAM } from './prng.ts';
-import type { Rng } from './prng.ts';
-import { bernoulli, integerBetween } from './variates.ts';
+import { createRng, STREAM, uniformAt } from './prng.ts';
+import { integerBetween } from './variates.ts';
 import { REGISTRY } from './registryProcess.ts';
 import { lagDays, reportOn } from './reportingClock.ts';
 import { isoDateOf } from './days.ts';
-import type { SimPatient } from './patient.ts';
+import { centreOf, patientIdOf, simulatePatient } from './patient.ts';
+import type { PatientContext, SimPatient } from './patient.ts';
 import type { SimEvent } from './simEvent.ts';
 
 /**
- * One patient's events in report order, produced lazily: her few clinical events are precomputed, her
- * visits (the bulk: up to ~100 over 26 years) are made one at a time. Visit lags are capped below the
- * visit spacing, so visits come out already in report order and a two-way merge suffices.
+ * One patient's events in report order, produced lazily and kept small, because a stream lives as long
+ * as its patient is followed (years) and there is one per patient under follow-up:
+ * - her few clinical events are not kept: the patient is regenerated from her seed (deterministic) when
+ *   the next one is due, and only the next one's report instant is stored;
+ * - each visit draws from its own generator keyed by (seed, patient, visit number), so no generator
+ *   state is kept; visit lags are capped below the visit spacing, so visits come out in report order;
+ * - a redelivery is decided by a counter-based draw keyed by (seed, patient, event).
  */
 export class PatientStream {
-  // Visits and redeliveries draw from separate streams, so a patient's visit dates do not depend on
-  // how many of her other events were delivered (and an earlier administrative end gives a prefix).
-  private readonly visits: Rng;
-  private readonly redeliveries: Rng;
-  // Only what delivery needs is kept (not the truth record): a stream lives as long as its patient is
-  // followed, so its size is what bounds memory.
-  private readonly patientId: string;
-  private readonly centre: string;
+  readonly index: number;
   private readonly ptrDay: number;
   private readonly visitsBefore: number;
-  private readonly adminEndDay: number;
-  private scheduled: SimPatient['scheduled'];
-  readonly index: number;
-  private clinicalIndex = 0;
+  private clinicalTaken = 0;
+  private nextClinicalAt: number;
   private visitNumber = 0;
-  private nextVisit: { at: number; event: SimEvent } | null = null;
+  private nextVisitDay = 0;
+  private nextVisitAt = Infinity;
   private repeat: SimEvent | null = null;
   /** Report instant of the next event, or Infinity when done. */
   nextAt = Infinity;
 
-  constructor(seed: number, patient: SimPatient) {
-    this.visits = createRng(seed, STREAM.visits, patient.index);
-    this.redeliveries = createRng(seed, STREAM.redelivery, patient.index);
+  constructor(private readonly context: PatientContext, patient: SimPatient) {
     this.index = patient.index;
-    this.patientId = patient.truth.patientId;
-    this.centre = patient.truth.centre;
     this.ptrDay = patient.ptrDay;
     this.visitsBefore = patient.visitsBefore;
-    this.adminEndDay = patient.adminEndDay;
-    this.scheduled = patient.scheduled;
+    this.nextClinicalAt = patient.scheduled.length > 0 ? patient.scheduled[0].at : Infinity;
     this.advanceVisit();
     this.refresh();
   }
@@ -55,49 +46,61 @@ export class PatientStream {
       this.refresh();
       return event;
     }
-    const clinical = this.scheduled[this.clinicalIndex];
     let event: SimEvent;
-    if (clinical && (!this.nextVisit || clinical.at <= this.nextVisit.at)) {
-      event = clinical.event;
-      this.clinicalIndex++;
-      if (this.clinicalIndex === this.scheduled.length) {
-        this.scheduled = [];
-        this.clinicalIndex = 0;
-      }
-    } else if (this.nextVisit) {
-      event = this.nextVisit.event;
+    let ordinal: number;
+    if (this.nextClinicalAt <= this.nextVisitAt && Number.isFinite(this.nextClinicalAt)) {
+      const scheduled = simulatePatient(this.context, this.index, this.ptrDay).scheduled;
+      event = scheduled[this.clinicalTaken].event;
+      ordinal = this.clinicalTaken;
+      this.clinicalTaken++;
+      this.nextClinicalAt = this.clinicalTaken < scheduled.length ? scheduled[this.clinicalTaken].at : Infinity;
+    } else if (Number.isFinite(this.nextVisitAt)) {
+      event = this.visitEvent();
+      ordinal = 1000 + this.visitNumber;
       this.advanceVisit();
     } else {
       throw new Error('PatientStream.take() called after the last event');
     }
     // At-least-once delivery: the identical event again, at the same report instant.
-    if (bernoulli(this.redeliveries, REGISTRY.quirks.duplicate)) this.repeat = event;
+    if (uniformAt(this.context.seed, STREAM.redelivery, this.index, ordinal) < REGISTRY.quirks.duplicate) this.repeat = event;
     this.refresh();
     return event;
   }
 
   private refresh(): void {
     if (this.repeat) return; // same instant as the event just taken
-    const clinical = this.scheduled[this.clinicalIndex];
-    this.nextAt = Math.min(clinical ? clinical.at : Infinity, this.nextVisit ? this.nextVisit.at : Infinity);
+    this.nextAt = Math.min(this.nextClinicalAt, this.nextVisitAt);
+  }
+
+  /** Visit k: scheduled every 3 months from PTR, jittered, reported after a short lag. */
+  private drawVisit(k: number): { day: number; at: number; text: string } {
+    const rng = createRng(this.context.seed, STREAM.visit, this.index, k);
+    const jitter = REGISTRY.visitJitterDays;
+    const day = this.ptrDay + Math.round(k * REGISTRY.visitEveryDays) + integerBetween(rng, -jitter, jitter);
+    const reported = reportOn(rng, day + lagDays(rng, REGISTRY.lag.visit));
+    return { day, at: reported.ms, text: reported.text };
   }
 
   private advanceVisit(): void {
-    const { ptrDay, visitsBefore, adminEndDay } = this;
     this.visitNumber++;
-    const jitter = REGISTRY.visitJitterDays;
-    const day = ptrDay + Math.round(this.visitNumber * REGISTRY.visitEveryDays) + integerBetween(this.visits, -jitter, jitter);
-    const reported = reportOn(this.visits, day + lagDays(this.visits, REGISTRY.lag.visit));
-    if (day >= visitsBefore || day > adminEndDay || reported.day > adminEndDay) {
-      this.nextVisit = null;
+    const { day, at } = this.drawVisit(this.visitNumber);
+    const end = this.context.adminEndDay;
+    const reportedDay = Math.floor(at / 86_400_000 + REGISTRY.offsetMinutes / 1440);
+    if (day >= this.visitsBefore || day > end || reportedDay > end) {
+      this.nextVisitAt = Infinity;
       return;
     }
-    this.nextVisit = {
-      at: reported.ms,
-      event: {
-        eventId: `${this.patientId}-v${this.visitNumber}`, patientId: this.patientId, occurredOn: isoDateOf(day),
-        reportedAt: reported.text, centre: this.centre, type: 'last_contact',
-      },
+    this.nextVisitDay = day;
+    this.nextVisitAt = at;
+  }
+
+  private visitEvent(): SimEvent {
+    const patientId = patientIdOf(this.index);
+    const { text } = this.drawVisit(this.visitNumber);
+    return {
+      eventId: `${patientId}-v${this.visitNumber}`, patientId, occurredOn: isoDateOf(this.nextVisitDay),
+      reportedAt: text, centre: centreOf(this.context.seed, this.index), type: 'last_contact',
     };
   }
 }
+

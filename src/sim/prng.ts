@@ -73,4 +73,15 @@ export function createRng(...key: number[]): Rng {
 }
 
 /** Stream tags: one per independent use of randomness in the simulator. */
-export const STREAM = { accrual: 1, patient: 2, visits: 3, redelivery: 4 } as const;
+export const STREAM = { accrual: 1, patient: 2, visit: 3, redelivery: 4, centre: 5 } as const;
+
+/**
+ * A uniform on (0, 1) that is a pure function of its key (a counter-based draw): used where keeping a
+ * generator's state per patient would cost memory, e.g. the jitter of a patient's k-th visit.
+ */
+export function uniformAt(...key: number[]): number {
+  const words = key.map((k) => (Number.isSafeInteger(k) ? k % 4294967296 : 0));
+  const hi = hashKey(words, 5) >>> 5;
+  const lo = hashKey(words, 6) >>> 6;
+  return (hi * 67108864 + lo + 0.5) / 9007199254740992;
+}

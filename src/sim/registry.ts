@@ -70,7 +70,7 @@ export function* simulateEvents(options: SimulationOptions, onPatient?: (truth: 
     }
     const patient = simulatePatient(context, index, ptrDay);
     onPatient?.(patient.truth);
-    const stream = new PatientStream(seed, patient);
+    const stream = new PatientStream(context, patient);
     if (Number.isFinite(stream.nextAt)) heap.push(stream);
   }
   for (let top = heap.peek(); top; top = heap.peek()) {

@@ -1,0 +1,37 @@
+// npm run bench:simulate [-- --patients 100000,1000000]: streams the simulated registry (paper scenario,
+// administrative end 2026-09-30) and serialises every event as the CLI does, without writing it, then
+// prints events, throughput and peak RSS. Each size runs in its own process so its peak RSS is its own.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { simulateEvents } from '../src/sim/index.ts';
+
+const { values } = parseArgs({ options: { patients: { type: 'string', default: '10000,100000,1000000' }, child: { type: 'string' } } });
+
+function measure(patients: number): void {
+  const started = process.hrtime.bigint();
+  let events = 0;
+  let bytes = 0;
+  let peakHeap = 0;
+  for (const event of simulateEvents({ seed: 1, patients })) {
+    bytes += JSON.stringify(event).length + 1;
+    if (++events % 100_000 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({
+    patients, events, ndjsonMb: Math.round(bytes / 1e6), seconds: Number(seconds.toFixed(1)),
+    eventsPerSecond: Math.round(events / seconds), peakRssMb: Math.round(peakRssMb), peakHeapMb: Math.round(peakHeap / 2 ** 20),
+  }));
+}
+
+if (values.child) {
+  measure(Number(values.child));
+} else {
+  const sizes = values.patients.split(',').map(Number);
+  console.log(`bench:simulate on Node ${process.version}`);
+  for (const size of sizes) {
+    const line = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(size)], { encoding: 'utf8' });
+    process.stdout.write(line);
+  }
+}
