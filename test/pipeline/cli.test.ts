@@ -98,7 +98,7 @@ describe('cohortwatch pipeline commands', () => {
       for (const row of rows) expect(Object.keys(row)).toEqual([...ANALYSIS_COLUMNS]);
 
       const csv = (await cli('export', '--as-of', '2026-09-30')).stdout;
-      const [header, ...records] = parse<string[]>(csv, {});
+      const [header, ...records] = parse(csv);
       expect(header).toEqual([...ANALYSIS_COLUMNS]);
       expect(records).toEqual(expected.map((row) => ANALYSIS_COLUMNS.map((column) => {
         const value = row[column];
