@@ -3,7 +3,7 @@
 // Each size runs in its own child process so the peak RSS is that fit's. If Rscript with survival is
 // installed, the same data goes to a temporary CSV and R times coxph (system.time of the fit only).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitCox } from '../src/stats/cox/index.ts';
@@ -51,15 +51,25 @@ function generate(n: number, tied: boolean, seed: number): Data {
   return { time, event, x };
 }
 
+/** Written in chunks so the CSV never sits in memory whole. */
 function writeCsv(path: string, d: Data): void {
   const n = d.time.length;
-  const lines = [`time,status,${Array.from({ length: P }, (_, j) => `x${j + 1}`).join(',')}`];
-  for (let i = 0; i < n; i++) {
-    const row = [String(d.time[i]), String(d.event[i])];
-    for (let j = 0; j < P; j++) row.push(String(d.x[j][i]));
-    lines.push(row.join(','));
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, `time,status,${Array.from({ length: P }, (_, j) => `x${j + 1}`).join(',')}\n`);
+    let chunk: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = [String(d.time[i]), String(d.event[i])];
+      for (let j = 0; j < P; j++) row.push(String(d.x[j][i]));
+      chunk.push(row.join(','));
+      if (chunk.length === 10_000 || i === n - 1) {
+        writeSync(fd, chunk.join('\n') + '\n');
+        chunk = [];
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
-  writeFileSync(path, lines.join('\n') + '\n');
 }
 
 interface ChildResult {
@@ -68,6 +78,9 @@ interface ChildResult {
   events: number;
   fitMs: number;
   fitCpuMs: number;
+  /** RSS with the generated data in memory, before the fit. */
+  dataRssMb: number;
+  /** Peak RSS of the process up to the end of the fit (the CSV for R is written afterwards). */
   peakRssMb: number;
   iterations: number;
   coef: number[];
@@ -75,20 +88,23 @@ interface ChildResult {
 
 function child(n: number, tied: boolean, ties: Ties, csv: string | null): void {
   const d = generate(n, tied, 20261126 + n + (tied ? 1 : 0));
-  if (csv !== null) writeCsv(csv, d);
+  const dataRssMb = process.memoryUsage().rss / 2 ** 20;
   const names = Array.from({ length: P }, (_, j) => `x${j + 1}`);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const fit = fitCox({ stop: d.time, event: d.event, x: d.x, names, ties });
   const fitMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  if (csv !== null) writeCsv(csv, d);
   const out: ChildResult = {
     n,
     tied,
     events: fit.nevent,
     fitMs,
     fitCpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    dataRssMb,
+    peakRssMb,
     iterations: fit.iterations,
     coef: Array.from(fit.coef),
   };
@@ -121,11 +137,12 @@ function main(): void {
   }
   const sizesArg = args.indexOf('--sizes');
   const sizes = sizesArg >= 0 ? args[sizesArg + 1].split(',').map(Number) : [10_000, 100_000, 1_000_000];
-  const withR = !args.includes('--no-r') && rAvailable();
+  const skipR = args.includes('--no-r');
+  const withR = !skipR && rAvailable();
   const dir = mkdtempSync(join(tmpdir(), 'cox-bench-'));
-  console.log(`fitCox benchmark: ${P} covariates, ties = efron; R survival: ${withR ? 'yes' : 'not found'}`);
+  console.log(`fitCox benchmark: ${P} covariates, ties = efron; R survival: ${withR ? 'yes' : skipR ? 'skipped (--no-r)' : 'not found'}`);
   console.log('Times are wall-clock; cpu = user+system CPU time of the fit alone (steadier on a shared machine).');
-  console.log('n\ttimes\tevents\titer\tfit ms\tfit cpu ms\tpeak RSS MB\tR s\tR cpu s\tratio\tcpu ratio\tmax rel coef diff');
+  console.log('n\ttimes\tevents\titer\tfit ms\tfit cpu ms\tdata RSS MB\tpeak RSS MB\tR s\tR cpu s\tratio\tcpu ratio\tmax rel coef diff');
   try {
     for (const n of sizes) {
       for (const tied of [false, true]) {
@@ -143,7 +160,7 @@ function main(): void {
           rCols = `\t${r.seconds.toFixed(2)}\t${r.cpuSeconds.toFixed(2)}\t${ratio(res.fitMs, r.seconds)}\t${ratio(res.fitCpuMs, r.cpuSeconds)}\t${maxRelDiff(res.coef, r.coef).toExponential(2)}`;
           rmSync(csv);
         }
-        console.log(`${n}\t${tied ? 'integer' : 'continuous'}\t${res.events}\t${res.iterations}\t${res.fitMs.toFixed(0)}\t${res.fitCpuMs.toFixed(0)}\t${res.peakRssMb.toFixed(0)}${rCols}`);
+        console.log(`${n}\t${tied ? 'integer' : 'continuous'}\t${res.events}\t${res.iterations}\t${res.fitMs.toFixed(0)}\t${res.fitCpuMs.toFixed(0)}\t${res.dataRssMb.toFixed(0)}\t${res.peakRssMb.toFixed(0)}${rCols}`);
       }
     }
   } finally {
