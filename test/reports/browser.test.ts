@@ -15,27 +15,44 @@ interface PixelStats {
   readonly nonWhiteShare: number;
 }
 
+// Browser-side code is passed as source text: the project compiles without the DOM library.
+const PIXEL_STATS_SOURCE = `async (base64) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + base64;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const colours = new Set();
+  let nonWhite = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) nonWhite += 1;
+  }
+  return { distinctColours: colours.size, nonWhiteShare: nonWhite / (data.length / 4) };
+}`;
+
+const CHARTS_SOURCE = `() => [...document.querySelectorAll('figure.chart svg')].map((svg) => {
+  const box = svg.getBoundingClientRect();
+  const marks = [...svg.querySelectorAll('.role-mark path, .role-mark line')].filter((m) => {
+    const b = m.getBBox();
+    return b.width > 0 || b.height > 0;
+  });
+  return { width: box.width, height: box.height, marks: marks.length };
+})`;
+
+function isRecordOfNumbers<K extends string>(value: unknown, keys: readonly K[]): value is Record<K, number> {
+  return typeof value === 'object' && value !== null && keys.every((k) => typeof (value as Record<string, unknown>)[k] === 'number');
+}
+
 /** Decodes a PNG in the browser (canvas) and counts its distinct colours and non-white pixels. */
 async function pixelStats(page: Page, png: Buffer): Promise<PixelStats> {
-  return page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.naturalWidth;
-    canvas.height = image.naturalHeight;
-    const context = canvas.getContext('2d');
-    if (context === null) throw new Error('no 2d canvas');
-    context.drawImage(image, 0, 0);
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    const colours = new Set<number>();
-    let nonWhite = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) nonWhite += 1;
-    }
-    return { distinctColours: colours.size, nonWhiteShare: nonWhite / (data.length / 4) };
-  }, png.toString('base64'));
+  const stats: unknown = await page.evaluate(`(${PIXEL_STATS_SOURCE})(${JSON.stringify(png.toString('base64'))})`);
+  if (!isRecordOfNumbers(stats, ['distinctColours', 'nonWhiteShare'])) throw new Error('pixel statistics: unexpected result from the page');
+  return stats;
 }
 
 describe('the written report in headless chromium', () => {
@@ -102,16 +119,8 @@ describe('the written report in headless chromium', () => {
   });
 
   it('shows every chart, each with drawn marks', async () => {
-    const charts = await page.$$eval('figure.chart svg', (svgs) =>
-      svgs.map((svg) => {
-        const box = svg.getBoundingClientRect();
-        const marks = [...svg.querySelectorAll('.role-mark path, .role-mark line')].filter((m) => {
-          const b = (m as SVGGraphicsElement).getBBox();
-          return b.width > 0 || b.height > 0;
-        });
-        return { width: box.width, height: box.height, marks: marks.length };
-      }),
-    );
+    const charts: unknown = await page.evaluate(`(${CHARTS_SOURCE})()`);
+    if (!Array.isArray(charts) || !charts.every((c) => isRecordOfNumbers(c, ['width', 'height', 'marks']))) throw new Error('charts: unexpected result from the page');
     expect(charts).toHaveLength(18); // 8 KM + 8 CIF + forest + z paths
     for (const chart of charts) {
       expect(chart.width).toBeGreaterThan(200);

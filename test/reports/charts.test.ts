@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cifPlotSvg, forestPlotSvg, kmPlotSvg, zPathSvg } from '../../src/reports/index.ts';
 import { visiblePoints } from '../../src/reports/charts/curvePlot.ts';
 import { uniquifySvgIds } from '../../src/reports/charts/vegaSvg.ts';
+import { DRAW_TOLERANCE, thinSteps } from '../../src/reports/charts/thinSteps.ts';
+import { rng } from './fixture.ts';
 import { ReportInputError } from '../../src/reports/reportInputError.ts';
 import { buildFixture } from './fixture.ts';
 
@@ -76,6 +78,25 @@ describe('chart functions', () => {
       [14, 0.8],
     ]);
     expect(visiblePoints(points, 50)).toEqual([]);
+  });
+
+  it('thins a long step function to the plot resolution without moving it by more than the tolerance', () => {
+    const u = rng(99);
+    const full = [{ time: 0, estimate: 1, lower: 1, upper: 1, nRisk: 20_000 }];
+    for (let i = 1; i < 20_000; i += 1) {
+      const estimate = full[i - 1].estimate * (1 - u() * 0.0002);
+      full.push({ time: i / 100, estimate, lower: estimate * 0.98, upper: Math.min(1, estimate * 1.02), nRisk: 20_000 - i });
+    }
+    const thin = thinSteps(full);
+    expect(thin.length).toBeLessThan(full.length / 10);
+    expect(thin[0]).toBe(full[0]);
+    expect(thin.at(-1)).toBe(full.at(-1));
+    let k = 0;
+    for (const p of full) {
+      while (k + 1 < thin.length && thin[k + 1].time <= p.time) k += 1;
+      expect(Math.abs(thin[k].estimate - p.estimate)).toBeLessThan(DRAW_TOLERANCE);
+      expect(Math.abs(thin[k].lower - p.lower)).toBeLessThan(DRAW_TOLERANCE);
+    }
   });
 
   it('refuses curves and hazard ratios it cannot draw faithfully', async () => {

@@ -5,6 +5,7 @@ import type { Arm, ArmCurve, CurvePoint, RiskTable } from '../reportInput.ts';
 import { ReportInputError } from '../reportInputError.ts';
 import { formatCount } from '../format.ts';
 import { ARM_LABEL } from '../vocabulary.ts';
+import { thinSteps } from './thinSteps.ts';
 import { COLOURS, renderVegaLite } from './vegaSvg.ts';
 
 export interface CurveSet {
@@ -54,6 +55,11 @@ export function visiblePoints(points: readonly CurvePoint[], smallCellMin: numbe
   return shown;
 }
 
+/** What is drawn of a curve: its visible part, thinned to the plot's resolution. */
+export function drawnPoints(points: readonly CurvePoint[], smallCellMin: number): readonly CurvePoint[] {
+  return thinSteps(visiblePoints(points, smallCellMin));
+}
+
 function sortedArms(arms: readonly ArmCurve[]): readonly ArmCurve[] {
   return ARM_ORDER.flatMap((arm) => arms.filter((a) => a.arm === arm));
 }
@@ -65,7 +71,7 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
   for (const a of arms) checkPoints(a.arm, a.points);
   const armLabels = ARM_ORDER.map((a) => ARM_LABEL[a]);
   const steps = arms.flatMap((a) =>
-    visiblePoints(a.points, options.smallCellMin).map((p) => ({ arm: ARM_LABEL[a.arm], shade: ARM_LABEL[a.arm], time: p.time, estimate: p.estimate, lower: p.lower, upper: p.upper })),
+    drawnPoints(a.points, options.smallCellMin).map((p) => ({ arm: ARM_LABEL[a.arm], shade: ARM_LABEL[a.arm], time: p.time, estimate: p.estimate, lower: p.lower, upper: p.upper })),
   );
   const times = curves.riskTable.times;
   // The axis ends at a risk-table time, or one interval past the last when a curve runs beyond it.

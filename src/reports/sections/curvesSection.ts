@@ -2,7 +2,7 @@
 // LRR and DP (death competing), with numbers at risk and the 3- and 5-year estimates.
 import type { Arm, ArmCurve, IncidenceCurves, LandmarkEstimate, ReportInput, SurvivalCurves } from '../reportInput.ts';
 import { ARMS } from '../reportInput.ts';
-import { cifPlotSvg, kmPlotSvg, visiblePoints } from '../charts/curvePlot.ts';
+import { cifPlotSvg, drawnPoints, kmPlotSvg } from '../charts/curvePlot.ts';
 import { EN_DASH, countCell, formatCount, formatMonths, formatP, formatPercentCi } from '../format.ts';
 import { htmlTable, num, type HtmlRow } from '../htmlTable.ts';
 import { makeTable, type Cell } from '../tableData.ts';
@@ -62,7 +62,7 @@ async function curveFigures(sets: readonly CurveSetInput[], min: number): Promis
 
 function curveTableRows(sets: readonly CurveSetInput[], kind: 'km' | 'cif', min: number): Cell[][] {
   return sets.flatMap((set) =>
-    set.arms.flatMap((curve) => visiblePoints(curve.points, min).map((p): Cell[] => [set.population, set.endpoint, kind, curve.arm, p.time, p.estimate, p.lower, p.upper])),
+    set.arms.flatMap((curve) => drawnPoints(curve.points, min).map((p): Cell[] => [set.population, set.endpoint, kind, curve.arm, p.time, p.estimate, p.lower, p.upper])),
   );
 }
 
@@ -154,7 +154,7 @@ export async function curvesSection(input: ReportInput): Promise<Section> {
         risk,
       ),
       curves: makeTable(
-        'Step functions as drawn (KM survival or cumulative incidence), months since PTR, stopped where fewer than smallCellMin are at risk',
+        'Step functions as drawn (KM survival or cumulative incidence), months since PTR: stopped where fewer than smallCellMin are at risk, steps thinned to 0.002 of the axis',
         [
           { name: 'population', type: 'string' },
           { name: 'endpoint', type: 'string' },
