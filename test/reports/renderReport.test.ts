@@ -60,6 +60,7 @@ describe('renderReport on a realistic input', () => {
     expect(svgsOf(section(report.html, 'survival'))).toHaveLength(16);
     expect(svgsOf(section(report.html, 'forest'))).toHaveLength(1);
     expect(svgsOf(section(report.html, 'monitoring'))).toHaveLength(1);
+    for (const svg of svgsOf(report.html)) expect(svg).toMatch(/^<svg[^>]* role="img" aria-label="[^"]+"><title>/);
     const zTexts = svgTexts(svgsOf(section(report.html, 'monitoring'))[0]);
     for (const panel of ['Group 1 · OS', 'Group 1 · PFS', 'Group 2 · OS', 'Group 2 · PFS', 'Group 3 · OS', 'Group 3 · PFS']) expect(zTexts).toContain(panel);
   });
@@ -190,6 +191,21 @@ describe('hostile free text', () => {
 
   it('neutralises formulas in the CSV of centre labels', () => {
     expect(tableToCsv(report.tables['dq-centres'])).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+});
+
+describe('a first look with nothing fitted yet', () => {
+  it('renders every section with a plain statement instead of empty charts', async () => {
+    const { input } = buildFixture({ seed: 2, look: 1 });
+    const empty: ReportInput = { ...input, survival: [], incidence: [], models: [], forest: [], zPaths: [], sensitivity: [], alerts: [], baseline: [], followUp: [] };
+    const report = await renderReport(empty);
+    for (const id of SECTION_IDS) expect(report.html).toContain(`<section id="${id}">`);
+    expect(svgsOf(report.html)).toEqual([]);
+    expect(report.html).toContain('No alert at this look.');
+    expect(report.html).toContain('No model was fitted at this look.');
+    expect(report.html).toContain('No primary estimand has been looked at yet.');
+    expect(report.html).toContain('patients (first look)');
+    expect(report.tables.models.rows).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@
 // scenegraph: `renderer: 'none'` + `view.toSVG()`). Specs carry inline data only: nothing is loaded.
 import { parse, View } from 'vega';
 import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+import { escapeHtml } from '../escape.ts';
 
 export const FONT = 'Liberation Sans, Helvetica, Arial, sans-serif';
 
@@ -48,7 +49,7 @@ export async function renderVegaLite(spec: TopLevelSpec, idPrefix: string): Prom
   const view = new View(parse(vegaSpec), { renderer: 'none' });
   try {
     const svg = uniquifySvgIds(await view.toSVG(), 'id');
-    return uniquifySvgIds(svg, `${idPrefix}${fnv1a(svg)}`);
+    return withAccessibleName(uniquifySvgIds(svg, `${idPrefix}${fnv1a(svg)}`), spec.description);
   } finally {
     view.finalize();
   }
@@ -70,6 +71,13 @@ export function uniquifySvgIds(svg: string, prefix: string): string {
     .replace(/\sid="([^"]+)"/g, (_m, id: string) => ` id="${rename(id)}"`)
     .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${rename(id)})`)
     .replace(/href="#([^"]+)"/g, (_m, id: string) => `href="#${rename(id)}"`);
+}
+
+/** Screen readers announce the chart by its description: role="img", aria-label and a <title>. */
+function withAccessibleName(svg: string, description: string | undefined): string {
+  if (description === undefined || description === '') return svg;
+  const name = escapeHtml(description);
+  return svg.replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-label="${name}"><title>${name}</title>`);
 }
 
 /** 32-bit FNV-1a, hex: a short content tag, not a security hash. */

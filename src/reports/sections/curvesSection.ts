@@ -7,7 +7,7 @@ import { EN_DASH, countCell, formatCount, formatMonths, formatP, formatPercentCi
 import { htmlTable, num, type HtmlRow } from '../htmlTable.ts';
 import { makeTable, type Cell } from '../tableData.ts';
 import { ARM_LABEL, ENDPOINT_LABEL, ENDPOINT_SHORT, POPULATION_LABEL, labelOf } from '../vocabulary.ts';
-import { figure, heading, type Section } from './section.ts';
+import { figure, heading, paragraph, type Section } from './section.ts';
 
 const MONTHS_PER_YEAR = 12;
 
@@ -49,6 +49,7 @@ function curveCaption(set: CurveSetInput, min: number): string {
 }
 
 async function curveFigures(sets: readonly CurveSetInput[], min: number): Promise<string> {
+  if (sets.length === 0) return paragraph('No curve was estimated at this look.', 'muted');
   const figures: string[] = [];
   for (const set of sets) {
     const yTitle = 'logRankP' in set ? labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint') : `Cumulative incidence of ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')}`;

@@ -6,13 +6,13 @@ import { countCell, formatCount, formatFraction, formatHrCi, formatInterval } fr
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
 import { estimandLabel } from '../vocabulary.ts';
-import { figure, type Section } from './section.ts';
+import { figure, paragraph, type Section } from './section.ts';
 
 export async function forestSection(input: ReportInput): Promise<Section> {
   const min = input.privacy.smallCellMin;
   const caption =
     'PORT vs PTR alone, monitoring model. Thin line: naive 95% CI (shown, never alerts). Wide band: repeated CI at this look, which keeps the overall error rate across looks (primary estimands, marked *). Diamond: the paper’s published HR.';
-  const svg = input.forest.length === 0 ? '' : figure(await forestPlotSvg(input.forest, { smallCellMin: min, description: caption }), caption, { className: 'wide' });
+  const svg = input.forest.length === 0 ? paragraph('No PORT hazard ratio was estimated at this look.', 'muted') : figure(await forestPlotSvg(input.forest, { smallCellMin: min, description: caption }), caption, { className: 'wide' });
   const table = htmlTable({
     caption: 'PORT hazard ratios by population and endpoint',
     head: [['Estimand', num('Patients PTR / PORT'), num('Events PTR / PORT'), num('HR (95% CI)'), num('Repeated CI'), num('Information fraction'), num('Published HR (95% CI)')]],

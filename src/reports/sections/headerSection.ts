@@ -36,7 +36,11 @@ export function headerHtml(input: ReportInput, meta: CheckedMeta, toc: readonly 
   const previous = meta.previousCutoff === null ? 'first look' : `previous cutoff ${meta.previousCutoff}`;
   const crossings = input.alerts.filter((a) => a.kind === 'boundaryCrossing').length;
   const glance = [
-    { value: formatCount(input.flow.patientsCurrent, min, 'patients'), label: `patients (${formatDelta(input.flow.patientsCurrent - input.flow.patientsPrevious, min)} since the previous cutoff)`, alerting: false },
+    {
+      value: formatCount(input.flow.patientsCurrent, min, 'patients'),
+      label: meta.previousCutoff === null ? 'patients (first look)' : `patients (${formatDelta(input.flow.patientsCurrent - input.flow.patientsPrevious, min)} since the previous cutoff)`,
+      alerting: false,
+    },
     { value: String(input.alerts.length), label: input.alerts.length === 1 ? 'alert at this look' : 'alerts at this look', alerting: input.alerts.length > 0 },
     { value: String(crossings), label: 'boundary crossings', alerting: crossings > 0 },
     { value: String(input.zPaths.length), label: 'primary estimands monitored', alerting: false },

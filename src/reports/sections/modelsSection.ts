@@ -7,7 +7,7 @@ import { countCell, formatCount, formatHrCi, formatP } from '../format.ts';
 import { htmlTable, num, type HtmlCell } from '../htmlTable.ts';
 import { makeTable, type Cell } from '../tableData.ts';
 import { ENDPOINT_LABEL, POPULATION_LABEL, labelOf, termLabel } from '../vocabulary.ts';
-import { heading, type Section } from './section.ts';
+import { heading, paragraph, type Section } from './section.ts';
 
 const ANALYSIS_LABEL = {
   replication: 'Replication of the paper (univariate screen p ≤ 0.2, backward elimination; never alerts)',
@@ -91,12 +91,15 @@ function exportRow(t: ModelTable, r: ModelRow, min: number): Cell[] {
 
 export function modelsSection(input: ReportInput): Section {
   const min = input.privacy.smallCellMin;
-  const html = POPULATIONS.filter((p) => input.models.some((m) => m.population === p))
-    .map((p) => {
-      const tables = input.models.filter((m) => m.population === p);
-      return `${heading(3, labelOf(POPULATION_LABEL, p, 'population'))}\n${tables.map((t) => modelHtml(t, min)).join('\n')}`;
-    })
-    .join('\n');
+  const html =
+    input.models.length === 0
+      ? paragraph('No model was fitted at this look.', 'muted')
+      : POPULATIONS.filter((p) => input.models.some((m) => m.population === p))
+          .map((p) => {
+            const tables = input.models.filter((m) => m.population === p);
+            return `${heading(3, labelOf(POPULATION_LABEL, p, 'population'))}\n${tables.map((t) => modelHtml(t, min)).join('\n')}`;
+          })
+          .join('\n');
   return {
     id: 'models',
     title: 'Cox models (the paper’s Tables 1–3)',

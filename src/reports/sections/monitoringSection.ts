@@ -6,13 +6,13 @@ import { htmlTable, num, type HtmlRow } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
 import { estimandLabel } from '../vocabulary.ts';
 import { checkIsoDate } from '../freeText.ts';
-import { figure, type Section } from './section.ts';
+import { figure, paragraph, type Section } from './section.ts';
 
 export async function monitoringSection(input: ReportInput): Promise<Section> {
   const min = input.privacy.smallCellMin;
   const caption =
     'z statistic of the PORT log hazard ratio at each look (blue) against the two-sided Lan-DeMets O’Brien-Fleming boundary for the alpha allocated to the estimand (red, dashed); a point outside the shaded band is a boundary crossing. Negative z favours PORT.';
-  const svg = input.zPaths.length === 0 ? '' : figure(await zPathSvg(input.zPaths, { description: caption }), caption, { className: 'wide' });
+  const svg = input.zPaths.length === 0 ? paragraph('No primary estimand has been looked at yet.', 'muted') : figure(await zPathSvg(input.zPaths, { description: caption }), caption, { className: 'wide' });
   const rows: HtmlRow[] = input.zPaths.flatMap((path) =>
     path.looks.map((l, i) => {
       const crossed = Math.abs(l.z) >= l.boundary;
