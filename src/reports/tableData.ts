@@ -68,15 +68,17 @@ export function tableFromJson(json: TableJson): TableData {
 }
 
 // Spreadsheet formula injection (OWASP "CSV Injection"): a text cell starting with = + - @ or a
-// control character is prefixed with an apostrophe, which spreadsheets show as text.
+// control character is prefixed with an apostrophe, which spreadsheets show as text. A plain signed
+// number ("-15", a change between looks) cannot be a formula and is left alone.
 const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
 const GUARD = "'";
 
 function csvText(column: Column, cell: Cell): string {
   if (cell === null) return '';
   if (typeof cell === 'number') return String(cell); // shortest round-trip representation
   if (typeof cell === 'boolean') return cell ? 'true' : 'false';
-  if (column.type === 'string' && (FORMULA_START.test(cell) || cell.startsWith(GUARD))) return GUARD + cell;
+  if (column.type === 'string' && ((FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell)) || cell.startsWith(GUARD))) return GUARD + cell;
   return cell;
 }
 

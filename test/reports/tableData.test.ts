@@ -14,6 +14,7 @@ const table = makeTable('A table with awkward cells', columns, [
   ['comma, "quotes" and\nnewline', -1.5e-12, '<11', false],
   ['=HYPERLINK("http://x")', null, 0, null],
   ['+1', 3, null, true],
+  ['-1+cmd', 4, 12, false],
   ["'already quoted", 1e21, 11, false],
   [null, Number.MIN_VALUE, 7, true],
 ]);
@@ -31,7 +32,8 @@ describe('exported tables', () => {
   it('neutralises spreadsheet formulas in text cells', () => {
     const csv = tableToCsv(table);
     expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
-    expect(csv.split('\r\n')[4]).toMatch(/^'\+1,/);
+    expect(csv.split('\r\n')[4]).toMatch(/^\+1,/); // a plain signed number is not a formula
+    expect(csv.split('\r\n')[5]).toMatch(/^'-1\+cmd,/);
     expect(csv.split('\r\n')[2]).toContain('-1.5e-12'); // numbers are not guarded
   });
 
