@@ -1,11 +1,12 @@
 // BullMQ queues and workers of the reanalysis and the alert mail, built from the same QueueConfig as
 // the pipeline's queues (src/workers/queue.ts) so they share connection settings and key prefix.
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { ConnectionOptions, Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Transporter } from 'nodemailer';
 import type { Database } from '../db/database.ts';
-import type { QueueConfig } from '../workers/queue.ts';
+import { createQueue, createWorker } from '../workers/queue.ts';
+import type { BullQueue, BullWorker, QueueConfig } from '../workers/queue.ts';
 import { deliverOutboxMail, pendingOutboxIds } from '../notify/deliverOutbox.ts';
 import { CutoffError, quarterCutoff } from './cutoff.ts';
 import { reanalyze } from './reanalysis.ts';
@@ -17,36 +18,32 @@ export const SCHEDULER_ID = 'reanalysis-quarterly';
 
 export type ReanalysisJobData = { cutoff?: string };
 
-const connection = (config: QueueConfig): ConnectionOptions => ({ url: config.redisUrl, maxRetriesPerRequest: null });
-
-export function createReanalysisQueue(config: QueueConfig): Queue<ReanalysisJobData> {
-  return new Queue<ReanalysisJobData>(REANALYSIS_QUEUE, {
-    connection: connection(config), prefix: config.prefix,
-    defaultJobOptions: { attempts: config.attempts, backoff: { type: 'exponential', delay: config.backoffMs }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 30 * 86_400 } },
+export function createReanalysisQueue(config: QueueConfig): BullQueue<ReanalysisJobData> {
+  return createQueue<ReanalysisJobData>(config, REANALYSIS_QUEUE, {
+    attempts: config.attempts, backoff: { type: 'exponential', delay: config.backoffMs }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 30 * 86_400 },
   });
 }
 
-export function createMailQueue(config: QueueConfig): Queue<{ outboxId: number }> {
-  return new Queue<{ outboxId: number }>(MAIL_QUEUE, {
-    connection: connection(config), prefix: config.prefix,
-    defaultJobOptions: { attempts: config.attempts, backoff: { type: 'exponential', delay: config.backoffMs }, removeOnComplete: true, removeOnFail: { age: 30 * 86_400 } },
+export function createMailQueue(config: QueueConfig): BullQueue<{ outboxId: number }> {
+  return createQueue<{ outboxId: number }>(config, MAIL_QUEUE, {
+    attempts: config.attempts, backoff: { type: 'exponential', delay: config.backoffMs }, removeOnComplete: true, removeOnFail: { age: 30 * 86_400 },
   });
 }
 
 /** The job id of a cutoff's reanalysis: the same for every scheduler and every request. */
 export const reanalysisJobId = (cutoff: string, planVersion: string) => `reanalysis-${cutoff}-${planVersion}`;
 
-export async function enqueueReanalysis(queue: Queue<ReanalysisJobData>, cutoff: string, planVersion: string): Promise<Job<ReanalysisJobData>> {
+export async function enqueueReanalysis(queue: BullQueue<ReanalysisJobData>, cutoff: string, planVersion: string): Promise<Job<ReanalysisJobData>> {
   return queue.add('reanalyze', { cutoff }, { jobId: reanalysisJobId(cutoff, planVersion) });
 }
 
 /** Registers (or updates: same id, one scheduler) the cron that fires the quarterly reanalysis. */
-export async function registerReanalysisScheduler(queue: Queue<ReanalysisJobData>, pattern: string, tz: string): Promise<void> {
+export async function registerReanalysisScheduler(queue: BullQueue<ReanalysisJobData>, pattern: string, tz: string): Promise<void> {
   await queue.upsertJobScheduler(SCHEDULER_ID, { pattern, tz }, { name: 'tick', data: {} });
 }
 
 /** Hands outbox rows to the mail queue; the job id per row makes re-enqueueing harmless. */
-export async function enqueueMails(queue: Queue<{ outboxId: number }>, ids: readonly number[]): Promise<void> {
+export async function enqueueMails(queue: BullQueue<{ outboxId: number }>, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
   await queue.addBulk(ids.map((outboxId) => ({ name: 'send', data: { outboxId }, opts: { jobId: `mail-${outboxId}` } })));
 }
@@ -62,10 +59,10 @@ export interface AnalysisWorkersOptions {
 }
 
 export interface AnalysisWorkers {
-  readonly reanalysis: Worker<ReanalysisJobData>;
-  readonly mail: Worker<{ outboxId: number }>;
-  readonly reanalysisQueue: Queue<ReanalysisJobData>;
-  readonly mailQueue: Queue<{ outboxId: number }>;
+  readonly reanalysis: BullWorker<ReanalysisJobData>;
+  readonly mail: BullWorker<{ outboxId: number }>;
+  readonly reanalysisQueue: BullQueue<ReanalysisJobData>;
+  readonly mailQueue: BullQueue<{ outboxId: number }>;
   close(timeoutMs?: number): Promise<void>;
 }
 
@@ -81,7 +78,7 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
   const db: Kysely<Database> = deps.db;
   const lock = { ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}), ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}) };
 
-  const reanalysis = new Worker<ReanalysisJobData>(REANALYSIS_QUEUE, async (job): Promise<ReanalysisOutcome | { enqueued: string }> => {
+  const reanalysis = createWorker<ReanalysisJobData>(config, REANALYSIS_QUEUE, async (job): Promise<ReanalysisOutcome | { enqueued: string }> => {
     if (job.name === 'tick') {
       const cutoff = quarterCutoff(new Date(job.timestamp));
       await enqueueReanalysis(reanalysisQueue, cutoff, deps.plan.version);
@@ -96,13 +93,13 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
       if (error instanceof CutoffError) throw new UnrecoverableError(error.message);
       throw error;
     }
-  }, { connection: connection(config), prefix: config.prefix, concurrency: 1, ...lock });
+  }, { concurrency: 1, ...lock });
 
-  const mail = new Worker<{ outboxId: number }>(MAIL_QUEUE, async (job) => {
+  const mail = createWorker<{ outboxId: number }>(config, MAIL_QUEUE, async (job) => {
     const outcome = await deliverOutboxMail(db, transport, alertFrom, job.data.outboxId);
     if (outcome === 'busy') throw new Error(`outbox mail ${job.data.outboxId} is being sent by another worker`);
     return outcome;
-  }, { connection: connection(config), prefix: config.prefix, concurrency: 4, ...lock });
+  }, { concurrency: 4, ...lock });
 
   await enqueueMails(mailQueue, await pendingOutboxIds(db));
   return {

@@ -1,7 +1,7 @@
 // The one place that constructs BullMQ queues and workers from configuration, so the transport
 // (connection, key prefix, or another BullMQ backend) can be swapped without touching callers.
-import { Queue, Worker } from 'bullmq';
-import type { ConnectionOptions, JobsOptions, Processor } from 'bullmq';
+import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
+import type { ConnectionOptions, DefaultJobOptions, Job, JobsOptions, Processor, WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { Env } from '../config/env.ts';
 
 /** The queue producers put follow-up events on (contract v1). */
@@ -9,27 +9,89 @@ export const FOLLOW_UP_QUEUE = 'follow-up-events';
 /** Events whose transient failures exhausted their attempts; kept for an operator to replay. */
 export const DEAD_LETTER_QUEUE = 'follow-up-events-dlq';
 
+/**
+ * BullMQ's PostgreSQL backend as the queue store instead of Redis (the zero-setup demo): every queue
+ * lives in `schema` of that database, which BullMQ's runMigrations must have prepared.
+ */
+export interface PostgresQueueStore {
+  readonly connectionString: string;
+  readonly schema: string;
+  /** Connections per queue or worker (a consuming worker holds one more, for LISTEN). */
+  readonly poolSize: number;
+}
+
 export interface QueueConfig {
   redisUrl: string;
-  /** BullMQ key prefix; every key of every queue lives under `<prefix>:`. */
+  /** BullMQ key prefix; every key of every queue lives under `<prefix>:` (Redis only). */
   prefix: string;
   attempts: number;
   backoffMs: number;
+  /** When set, queues and workers use BullMQ's PostgreSQL backend on this store and redisUrl is unused. */
+  postgres?: PostgresQueueStore;
 }
 
 export function queueConfig(env: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): QueueConfig {
   return { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS };
 }
 
+/**
+ * What callers use of a queue, whichever backend holds it. BullMQ types a queue by its backend, so a
+ * Redis queue and a PostgreSQL queue are different types; both fit this view of the same API.
+ */
+export type BullQueue<D> = Pick<Queue<D, unknown, string>,
+  'name' | 'add' | 'addBulk' | 'getJob' | 'getJobState' | 'getJobCounts' | 'getJobSchedulers' | 'upsertJobScheduler' | 'removeJobScheduler' | 'obliterate' | 'close'>;
+
+/** What callers use of a worker, whichever backend it consumes. */
+export interface BullWorker<D> {
+  on(event: 'failed', listener: (job: Job<D, unknown, string> | undefined, error: Error, prev: string) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  isRunning(): boolean;
+  run(): Promise<void>;
+  close(force?: boolean): Promise<void>;
+}
+
 /** Job data is whatever a producer sent: untrusted until the worker validated it. */
 export type FollowUpJobData = unknown;
-export type FollowUpQueue = Queue<FollowUpJobData, unknown, string>;
-export type FollowUpWorker = Worker<FollowUpJobData, unknown, string>;
+export type FollowUpQueue = BullQueue<FollowUpJobData>;
+export type FollowUpWorker = BullWorker<FollowUpJobData>;
 
-function connection(config: QueueConfig): ConnectionOptions {
+const OnPostgres = withBackend(createPostgresBackend);
+
+function redisConnection(config: QueueConfig): ConnectionOptions {
   // maxRetriesPerRequest null: BullMQ's blocking commands must wait through a Redis restart
   // instead of failing the worker.
   return { url: config.redisUrl, maxRetriesPerRequest: null };
+}
+
+function postgresConnection(store: PostgresQueueStore) {
+  // skipMigrations: the schema is migrated once, up front, not by every queue and worker at start-up.
+  return { connectionString: store.connectionString, schema: store.schema, max: store.poolSize, skipMigrations: true };
+}
+
+/**
+ * A queue on the configured backend. Connection errors reach callers through the calls they await
+ * (which wait for the reconnect); the 'error' event of an EventEmitter with no listener would instead
+ * crash the process, hence the listener.
+ */
+export function createQueue<D>(config: QueueConfig, name: string, defaultJobOptions: DefaultJobOptions): BullQueue<D> {
+  if (config.postgres) {
+    const queue = new OnPostgres.Queue<D, unknown, string>(name, { connection: postgresConnection(config.postgres), defaultJobOptions });
+    queue.on('error', () => undefined);
+    return queue;
+  }
+  const queue = new Queue<D, unknown, string>(name, { connection: redisConnection(config), prefix: config.prefix, defaultJobOptions });
+  queue.on('error', () => undefined);
+  return queue;
+}
+
+/** BullMQ worker settings other than where the queue lives. */
+export type ConsumerOptions = Omit<BullWorkerOptions, 'connection' | 'prefix'>;
+
+export function createWorker<D>(config: QueueConfig, name: string, processor: Processor<D, unknown, string>, options: ConsumerOptions): BullWorker<D> {
+  if (config.postgres) {
+    return new OnPostgres.Worker<D, unknown, string>(name, processor, { ...options, connection: postgresConnection(config.postgres) });
+  }
+  return new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
 }
 
 /**
@@ -46,27 +108,12 @@ export function followUpJobOptions(config: QueueConfig): JobsOptions {
   };
 }
 
-// Connection errors reach callers through the calls they await (which wait for the reconnect); the
-// 'error' event of an EventEmitter with no listener would instead crash the process.
-function quiet(queue: FollowUpQueue): FollowUpQueue {
-  queue.on('error', () => undefined);
-  return queue;
-}
-
 export function createFollowUpQueue(config: QueueConfig): FollowUpQueue {
-  return quiet(new Queue<FollowUpJobData, unknown, string>(FOLLOW_UP_QUEUE, {
-    connection: connection(config),
-    prefix: config.prefix,
-    defaultJobOptions: followUpJobOptions(config),
-  }));
+  return createQueue<FollowUpJobData>(config, FOLLOW_UP_QUEUE, followUpJobOptions(config));
 }
 
 export function createDeadLetterQueue(config: QueueConfig): FollowUpQueue {
-  return quiet(new Queue<FollowUpJobData, unknown, string>(DEAD_LETTER_QUEUE, {
-    connection: connection(config),
-    prefix: config.prefix,
-    defaultJobOptions: { removeOnComplete: false, removeOnFail: false },
-  }));
+  return createQueue<FollowUpJobData>(config, DEAD_LETTER_QUEUE, { removeOnComplete: false, removeOnFail: false });
 }
 
 export interface WorkerOptions {
@@ -83,9 +130,7 @@ export function createFollowUpWorker(
   processor: Processor<FollowUpJobData, unknown, string>,
   options: WorkerOptions,
 ): FollowUpWorker {
-  return new Worker<FollowUpJobData, unknown, string>(FOLLOW_UP_QUEUE, processor, {
-    connection: connection(config),
-    prefix: config.prefix,
+  return createWorker<FollowUpJobData>(config, FOLLOW_UP_QUEUE, processor, {
     concurrency: options.concurrency,
     maxStalledCount: options.maxStalledCount ?? 1,
     ...(options.lockMs === undefined ? {} : { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
