@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fitCox } from '../../src/stats/cox/index.ts';
 import {
   balanceTable,
   effectiveSampleSize,
@@ -87,6 +88,16 @@ describe('propensity weighting against R (gbsg, treatment = hormon)', () => {
     expect(table.effectiveSampleSize.before.all).toBe(686);
     expect(effectiveSampleSize([1, 1, 1, 1])).toBe(4);
     expect(effectiveSampleSize([4, 0, 0, 0])).toBe(1);
+  });
+});
+
+describe('the weighted Cox model on the stabilised weights (robust SE), against R', () => {
+  it('coxph(Surv(rfstime, status == 1) ~ hormon, weights = sw, robust = TRUE)', () => {
+    const sw = stabilisedWeights(gbsg.hormon, ps.scores);
+    const fit = fitCox({ stop: gbsg.rfstime, event: Uint8Array.from(gbsg.status), x: [gbsg.hormon], names: ['hormon'], weights: sw.weights, robust: true });
+    expect(rel(fit.coef[0], fixture.weighted_cox.coef)).toBeLessThan(1e-6);
+    expect(rel(fit.terms[0].se, fixture.weighted_cox.se)).toBeLessThan(1e-6);
+    expect(rel(fit.terms[0].robustSe ?? Number.NaN, fixture.weighted_cox.robust_se)).toBeLessThan(1e-6);
   });
 });
 
