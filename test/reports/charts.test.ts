@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cifPlotSvg, forestPlotSvg, kmPlotSvg, zPathSvg } from '../../src/reports/index.ts';
-import { visiblePoints } from '../../src/reports/charts/curvePlot.ts';
+import { columnStride, visiblePoints } from '../../src/reports/charts/curvePlot.ts';
 import { uniquifySvgIds } from '../../src/reports/charts/vegaSvg.ts';
 import { DRAW_TOLERANCE, thinSteps } from '../../src/reports/charts/thinSteps.ts';
 import { rng } from './fixture.ts';
@@ -61,6 +61,17 @@ describe('chart functions', () => {
     expect(ids(a).filter((id) => ids(b).includes(id))).toEqual([]);
     expect(await zPathSvg(input.zPaths.slice(0, 2))).toBe(a);
     expect(uniquifySvgIds('<g id="clip1"/><g clip-path="url(#clip1)"/>', 'p')).toBe('<g id="p-1"/><g clip-path="url(#p-1)"/>');
+  });
+
+  it('prints every other risk-table column when the numbers would collide', async () => {
+    expect(columnStride(['176', '<11'], 11, 420)).toBe(1);
+    expect(columnStride(['48,123'], 17, 420)).toBe(2);
+    const km = input.survival[0];
+    const times = Array.from({ length: 17 }, (_, i) => i * 12);
+    const wide = { ...km, riskTable: { times, atRisk: { ptr: times.map(() => 48_123), port: times.map(() => 51_007) } } };
+    const texts = markPaths(await kmPlotSvg(wide, { smallCellMin: 11, yTitle: 'OS' }), 'text');
+    expect(texts).toHaveLength(2 * 9);
+    expect(texts[0]).toBe('48,123');
   });
 
   it('stops a curve at the first step with fewer than smallCellMin at risk, carrying the last estimate', () => {

@@ -60,6 +60,15 @@ export function drawnPoints(points: readonly CurvePoint[], smallCellMin: number)
   return thinSteps(visiblePoints(points, smallCellMin));
 }
 
+/**
+ * Every how many risk-table columns to print, so that the widest number (about 6 px a character
+ * at 10 px) fits between neighbours; the exported table keeps them all.
+ */
+export function columnStride(texts: readonly string[], columns: number, width: number): number {
+  const widest = Math.max(1, ...texts.map((t) => t.length)) * 6 + 8;
+  return Math.max(1, Math.ceil(widest / (width / Math.max(1, columns))));
+}
+
 function sortedArms(arms: readonly ArmCurve[]): readonly ArmCurve[] {
   return ARM_ORDER.flatMap((arm) => arms.filter((a) => a.arm === arm));
 }
@@ -79,12 +88,18 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
   const lastStep = Math.max(0, ...steps.map((s) => s.time));
   const lastTick = times.at(-1) ?? 0;
   const lastTime = lastStep > lastTick ? lastTick + interval * Math.ceil((lastStep - lastTick) / interval) : Math.max(1, lastTick);
-  const risk = ARM_ORDER.flatMap((arm) =>
-    times.map((time, i) => ({ arm: ARM_LABEL[arm], shade: ARM_LABEL[arm], time, text: formatCount(curves.riskTable.atRisk[arm][i] ?? 0, options.smallCellMin, 'number at risk') })),
-  );
   if (ARM_ORDER.some((arm) => curves.riskTable.atRisk[arm].length !== times.length)) {
     throw new ReportInputError('risk table: every arm needs one number at risk per time');
   }
+  const allRisk = ARM_ORDER.flatMap((arm) =>
+    times.map((time, i) => ({ arm: ARM_LABEL[arm], shade: ARM_LABEL[arm], time, column: i, text: formatCount(curves.riskTable.atRisk[arm][i], options.smallCellMin, 'number at risk') })),
+  );
+  const stride = columnStride(
+    allRisk.map((r) => r.text),
+    times.length,
+    width,
+  );
+  const risk = allRisk.filter((r) => r.column % stride === 0);
   const x = { field: 'time', type: 'quantitative' as const, scale: { domain: [0, lastTime], nice: false, zero: true } };
   // Bands and risk-table text are coloured through a copy of the arm field (`shade`), so vega-lite
   // keeps their legend-less scale apart from the curves' legend (colour + dash, merged).
@@ -92,7 +107,7 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
   const colour = { field: 'arm', type: 'nominal' as const, scale: { domain: armLabels, range: [COLOURS.ptr, COLOURS.port] } };
   const extraTicks: number[] = [];
   for (let t = lastTick + interval; times.length > 0 && t <= lastTime + 1e-9; t += interval) extraTicks.push(t);
-  const tickValues = times.length > 0 ? [...times, ...extraTicks] : undefined;
+  const tickValues = times.length > 0 ? [...times, ...extraTicks].filter((_, i) => i % stride === 0) : undefined;
   // One legend for colour and dash (PTR alone is dashed, so the arms stay apart in greyscale print).
   const legend = { title: null, orient: legendCorner, fillColor: 'white', padding: 4, symbolType: 'stroke', symbolSize: 300 } as const;
   const spec: TopLevelSpec = {
