@@ -64,8 +64,8 @@ export function groupSequentialDesign(spec: DesignSpec): Design {
 function crossing(step: Transition, c: number, sides: Sides): { p: number; dp: number } {
   const upper = upperCrossing(step, c);
   if (sides === 1) return upper;
-  // Two-sided: H0 is symmetric, but the earlier regions are too, so the lower tail equals the upper;
-  // compute it anyway rather than rely on the grid being exactly symmetric.
+  // Two-sided: both tails count (rpact). Under H0 with symmetric regions the lower tail mirrors the
+  // upper one, so its derivative is taken from it; the probability itself is summed, not assumed.
   return { p: upper.p + lowerCrossing(step, -c), dp: 2 * upper.dp };
 }
 

@@ -30,7 +30,7 @@ export function continuationGrid(lower: number, upper: number, r: number): Grid 
   for (const xi of x) if (xi > nodes[0] && xi < upper && xi < last) nodes.push(xi);
   const top = Math.min(upper, last);
   if (top > nodes[nodes.length - 1]) nodes.push(top);
-  if (nodes.length < 2) nodes.push(nodes[0] + 1e-12);
+  if (nodes.length < 2) throw new Error(`continuation region (${lower}, ${upper}) lies outside the integration range`);
 
   const m = 2 * nodes.length - 1;
   const z = new Float64Array(m);
