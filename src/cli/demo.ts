@@ -1,0 +1,108 @@
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import type { RegisterCommand } from './commands.ts';
+import { loadEnv } from '../config/env.ts';
+import { runDemo } from '../demo/runDemo.ts';
+import type { DemoResult } from '../demo/runDemo.ts';
+import type { PdfPolicy } from '../demo/lookReport.ts';
+import { tickFor } from '../demo/quarterTicks.ts';
+import { terminalProgress } from '../demo/replayProgress.ts';
+import { DEFAULT_ADMIN_END, MAX_PATIENTS, SCENARIO_NAMES, isScenarioName } from '../sim/index.ts';
+import type { ScenarioName } from '../sim/index.ts';
+
+interface DemoFlags {
+  scenario: ScenarioName;
+  seed: number;
+  patients: number;
+  from: string;
+  until: string;
+  quarters?: number;
+  out: string;
+  pdf: PdfPolicy;
+}
+
+// Surveillance starts once accrual (from October 2000) has matured: the first look analyses the end of
+// 2005, when about a third of the paper's cohort is registered and the subgroups have their first events.
+export const DEFAULT_FIRST_LOOK = '2005-12-31';
+const PDF_POLICIES: readonly PdfPolicy[] = ['all', 'alerts', 'last', 'none'];
+
+const integer = (min: number, max: number) => (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+  return Number(value);
+};
+
+const quarterEnd = (value: string): string => {
+  try {
+    return tickFor(value).cutoff;
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+};
+
+const scenario = (value: string): ScenarioName => {
+  if (!isScenarioName(value)) throw new InvalidArgumentError(`must be one of ${SCENARIO_NAMES.join(', ')}`);
+  return value;
+};
+
+const pdfPolicy = (value: string): PdfPolicy => {
+  const found = PDF_POLICIES.find((p) => p === value);
+  if (!found) throw new InvalidArgumentError(`must be one of ${PDF_POLICIES.join(', ')}`);
+  return found;
+};
+
+/** The last look: --until, or --quarters looks from --from. */
+function lastLook(flags: DemoFlags): string {
+  if (flags.quarters === undefined) return flags.until;
+  const first = tickFor(flags.from).at;
+  const at = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 3 * (flags.quarters - 1), 1, first.getUTCHours()));
+  const cutoff = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 0)).toISOString().slice(0, 10);
+  return cutoff;
+}
+
+function printResult(result: DemoResult): void {
+  const alerts = result.looks.flatMap((look) => look.alerts.filter((a) => a.status === 'fired').map((a) => `  look ${look.look} (${look.tick.cutoff}): ${a.rule} ${a.population} ${a.endpoint}`));
+  const last = result.reports.at(-1);
+  const pdfs = result.reports.filter((r) => 'path' in r.pdf).length;
+  const lines = [
+    '',
+    `Replayed ${result.looks.length} quarterly looks (${result.events} events) in ${result.seconds.toFixed(0)} s.`,
+    ...result.services.map((s) => `  ${s}`),
+    '',
+    alerts.length > 0 ? `Alerts fired:\n${alerts.join('\n')}` : 'No alert fired.',
+    '',
+    'Where to look:',
+    `  ${result.summary.markdown}   the PORT HR, z, boundary and repeated CI of each subgroup, look by look (also .csv)`,
+    `  ${last?.html ?? ''}   the last quarterly report (every look has one under ${result.outDir}/reports/)`,
+    last && 'path' in last.pdf ? `  ${last.pdf.path}   its PDF (${pdfs} PDF reports in all)` : `  no PDF: ${last && 'skipped' in last.pdf ? last.pdf.skipped : 'no look'}`,
+    result.mails.length > 0 ? `  ${result.outDir}/mail/   ${result.mails.length} alert mails as .eml files (open them in any mail client)` : '  alert mails went to SMTP_URL',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export const registerDemo: RegisterCommand = (program: Command) => {
+  program
+    .command('demo')
+    .description('replay a simulated registry 2000-2026 quarter by quarter through the real queue, workers, reanalysis, alert mail and reports')
+    .option('--scenario <name>', `PORT effects of the simulated registry: ${SCENARIO_NAMES.join(' | ')}`, scenario, 'emerging')
+    .option('--seed <n>', 'simulation seed', integer(0, 0xffffffff), 20260101)
+    .option('--patients <n>', 'simulated patients', integer(20, MAX_PATIENTS), 426)
+    .option('--from <date>', 'cutoff of the first look (last day of a quarter)', quarterEnd, DEFAULT_FIRST_LOOK)
+    .option('--until <date>', 'cutoff of the last look (last day of a quarter)', quarterEnd, DEFAULT_ADMIN_END)
+    .option('--quarters <n>', 'number of looks from --from (instead of --until)', integer(1, 200))
+    .option('--out <dir>', 'output folder (wiped at the start)', 'demo-out')
+    .option('--pdf <which>', `PDF reports for: ${PDF_POLICIES.join(' | ')} (alerts = looks that raised an effect alert, and the last)`, pdfPolicy, 'alerts')
+    .action(async (flags: DemoFlags, command: Command) => {
+      const env = loadEnv();
+      const until = lastLook(flags);
+      if (until < flags.from) command.error(`cohortwatch demo: --until ${until} is before --from ${flags.from}`, { exitCode: 2 });
+      if (until > DEFAULT_ADMIN_END) command.error(`cohortwatch demo: the simulated registry ends on ${DEFAULT_ADMIN_END}; --until ${until} is after it`, { exitCode: 2 });
+      const result = await runDemo({
+        scenario: flags.scenario, seed: flags.seed, patients: flags.patients, firstLook: flags.from, lastLook: until,
+        outDir: flags.out, workDir: '.demo', pdf: flags.pdf, env,
+        userServices: { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, SMTP_URL: process.env.SMTP_URL },
+        progress: terminalProgress(),
+      });
+      printResult(result);
+    });
+};
