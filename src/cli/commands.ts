@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerIngest } from './ingest.ts';
 import { registerInvestigators } from './investigators.ts';
@@ -16,6 +17,7 @@ export type RegisterCommand = (program: Command) => void;
 
 // One line per command module; keep the list sorted.
 export const commands: readonly RegisterCommand[] = [
+  registerDemo,
   registerExport,
   registerIngest,
   registerInvestigators,
