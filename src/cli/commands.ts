@@ -6,6 +6,7 @@ import { registerInvestigators } from './investigators.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerReanalyze } from './reanalyze.ts';
 import { registerRejected } from './rejected.ts';
+import { registerReport } from './report.ts';
 import { registerScheduler } from './scheduler.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerStats } from './stats.ts';
@@ -24,6 +25,7 @@ export const commands: readonly RegisterCommand[] = [
   registerMigrate,
   registerReanalyze,
   registerRejected,
+  registerReport,
   registerScheduler,
   registerSimulate,
   registerStats,

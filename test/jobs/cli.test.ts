@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
@@ -76,6 +79,34 @@ describe('cohortwatch investigators and reanalyze (end to end on simulated event
       .where('model', '=', 'monitoring').where('term', '=', 'port').execute();
     expect(estimates).toHaveLength(16);
     for (const mail of sink.received) expect(`${mail.text ?? ''}${typeof mail.html === 'string' ? mail.html : ''}`).not.toMatch(/"patientId"|\bpt-|P\d{5,}/);
+  });
+
+  it('report writes a self-contained HTML report and its tables, with no patient id or patient date', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cw-report-'));
+    try {
+      const result = await cli(env, 'report', '--as-of', '2017-06-30', '--out', out, '--no-pdf');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(html).toContain('<svg');
+      expect(html).toContain('2017-06-30');
+      const patientIds = new Set<string>();
+      for (const raw of simulateEvents({ seed: 42, patients: 426, adminEnd: '2018-06-30' })) patientIds.add(raw.patientId);
+      const texts = [html, ...readdirSync(join(out, 'tables')).map((f) => readFileSync(join(out, 'tables', f), 'utf8'))];
+      for (const text of texts) {
+        expect(text).not.toMatch(/\bP\d{7}\b/);
+        for (const id of [...patientIds].slice(0, 50)) expect(text).not.toContain(id);
+      }
+      expect(readdirSync(join(out, 'tables')).some((f) => f.endsWith('.csv'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('report of a cutoff never analysed exits 2 with a hint', async () => {
+    const result = await cli(env, 'report', '--as-of', '2016-06-30', '--out', join(tmpdir(), 'cw-none'), '--no-pdf');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no completed analysis run for cutoff 2016-06-30/);
   });
 
   it('rejects a bad cutoff with exit 2', async () => {
