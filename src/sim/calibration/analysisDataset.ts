@@ -3,13 +3,14 @@ import type { StoredEvent } from '../../contract/index.ts';
 import { deriveTimeline, toAnalysisRow } from '../../timeline/index.ts';
 import type { AnalysisRow } from '../../timeline/index.ts';
 
+/** Validated events stored once per eventId, per patient (what the pipeline's database holds). */
+export type StoredRegistry = ReadonlyMap<string, readonly StoredEvent[]>;
+
 /**
- * The analysis dataset as of `cutoff`, built from a stream of raw events by the same pure path the
- * service takes: every event validated against the contract,
- * stored once per eventId (a redelivery is the same event), each patient's timeline derived, one row
- * per patient with a registration counted by the cutoff. An invalid event is a simulator bug: throws.
+ * Every raw event validated against the contract and stored once per eventId (a redelivery is the same
+ * event), as the service does. An invalid event is a simulator bug: throws.
  */
-export function analysisDataset(events: Iterable<unknown>, cutoff: Date): AnalysisRow[] {
+export function storeEvents(events: Iterable<unknown>): StoredRegistry {
   const byPatient = new Map<string, Map<string, StoredEvent>>();
   for (const raw of events) {
     const result = validateEvent(raw);
@@ -22,10 +23,20 @@ export function analysisDataset(events: Iterable<unknown>, cutoff: Date): Analys
     }
     if (!patient.has(event.eventId)) patient.set(event.eventId, toStoredEvent(event));
   }
+  return new Map([...byPatient].map(([id, stored]) => [id, [...stored.values()]]));
+}
+
+/** The analysis dataset as of `cutoff`: each patient's timeline derived, one row per registered patient. */
+export function datasetAsOf(registry: StoredRegistry, cutoff: Date): AnalysisRow[] {
   const rows: AnalysisRow[] = [];
-  for (const [patientId, stored] of byPatient) {
-    const derived = deriveTimeline([...stored.values()], cutoff);
+  for (const [patientId, stored] of registry) {
+    const derived = deriveTimeline(stored, cutoff);
     if (derived.timeline) rows.push(toAnalysisRow(patientId, derived.timeline.centre, derived.timeline));
   }
   return rows;
+}
+
+/** The analysis dataset as of `cutoff` from a stream of raw events, by the service's own pure path. */
+export function analysisDataset(events: Iterable<unknown>, cutoff: Date): AnalysisRow[] {
+  return datasetAsOf(storeEvents(events), cutoff);
 }
