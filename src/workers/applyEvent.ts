@@ -30,22 +30,16 @@ export async function applyEvent(db: Kysely<Database>, raw: unknown, now: Date =
   const event = validation.event;
   const hash = payloadHash(event);
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${PATIENT_LOCK_NAMESPACE}::int4, hashtext(${event.patientId}))`.execute(trx);
-    const inserted = await trx.insertInto('follow_up_events')
-      .values({
-        event_id: event.eventId,
-        patient_id: event.patientId,
-        type: event.type,
-        occurred_on: event.occurredOn,
-        reported_at: event.reportedAt,
-        centre: event.centre ?? null,
-        payload: JSON.stringify(event),
-        payload_hash: hash,
-      })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    if (inserted === undefined) return alreadyStored(trx, event, hash, raw);
+    // Lock and insert in one round trip: the CTE takes the patient's lock before the row is written.
+    const inserted = await sql<{ event_id: string }>`
+      with patient_lock as (select pg_advisory_xact_lock(${PATIENT_LOCK_NAMESPACE}::int4, hashtext(${event.patientId})))
+      insert into follow_up_events (event_id, patient_id, type, occurred_on, reported_at, centre, payload, payload_hash)
+      select ${event.eventId}, ${event.patientId}, ${event.type}, ${event.occurredOn}::date, ${event.reportedAt}::timestamptz,
+             ${event.centre ?? null}, ${JSON.stringify(event)}::jsonb, ${hash}
+      from patient_lock
+      on conflict (event_id) do nothing
+      returning event_id`.execute(trx);
+    if (inserted.rows.length === 0) return alreadyStored(trx, event, hash, raw);
     const rebuild = await rebuildPatient(trx, event.patientId, now, event);
     return { kind: 'applied', event, rebuild } as const;
   });

@@ -2,6 +2,7 @@
 // transaction (which holds the patient's advisory lock). Recomputing from the set, rather than
 // patching the previous state with the new event, is what makes arrival order irrelevant: an event
 // before its registration, or a retraction before its target, simply waits in the log.
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { toStoredEvent } from '../contract/index.ts';
 import type { FollowUpEvent } from '../contract/index.ts';
@@ -58,50 +59,63 @@ function stateOf(timeline: Timeline | null, eventCount: number): TimelineState {
 
 const sameState = (a: TimelineState, b: TimelineState): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+interface PatientState {
+  /** Every stored payload of the patient (json_agg: one JSON text, parsed once). */
+  events: FollowUpEvent[];
+  before: TimelineState | null;
+  registrationEventId: string | null;
+  baseline: JsonDocument | null;
+}
+
+/** One round trip: all the patient's payloads, the previous timeline and the current baseline. */
+async function loadPatient(trx: Kysely<Database>, patientId: string): Promise<PatientState> {
+  const { rows } = await sql<TimelineState & { events: FollowUpEvent[]; has_timeline: boolean; registration_event_id: string | null; baseline: JsonDocument | null }>`
+    select
+      (select coalesce(json_agg(e.payload), '[]'::json) from follow_up_events e where e.patient_id = ${patientId}) as events,
+      t.patient_id is not null as has_timeline,
+      t.registered, t.ptr_date, t.last_known_on, t.os_days, t.os_status, t.pfs_days, t.pfs_status,
+      t.lrr_days, t.lrr_status, t.dp_days, t.dp_status, t.conflicts, t.event_count,
+      p.registration_event_id, p.baseline
+    from (select 1) as one
+    left join timelines t on t.patient_id = ${patientId}
+    left join patients p on p.patient_id = ${patientId}`.execute(trx);
+  const row = rows[0];
+  const before: TimelineState | null = row.has_timeline ? {
+    registered: row.registered, ptr_date: row.ptr_date, last_known_on: row.last_known_on,
+    os_days: row.os_days, os_status: row.os_status, pfs_days: row.pfs_days, pfs_status: row.pfs_status,
+    lrr_days: row.lrr_days, lrr_status: row.lrr_status, dp_days: row.dp_days, dp_status: row.dp_status,
+    conflicts: row.conflicts, event_count: row.event_count,
+  } : null;
+  return { events: row.events, before, registrationEventId: row.registration_event_id, baseline: row.baseline };
+}
+
 export async function rebuildPatient(trx: Kysely<Database>, patientId: string, now: Date, trigger: FollowUpEvent): Promise<RebuildResult> {
-  const rows = await trx.selectFrom('follow_up_events').select('payload').where('patient_id', '=', patientId).execute();
+  const state = await loadPatient(trx, patientId);
   // Payloads were validated before they were stored; the log holds nothing else.
-  const events = rows.map((row) => toStoredEvent(row.payload as unknown as FollowUpEvent));
-  const { timeline } = deriveTimeline(events, now);
-  const after = stateOf(timeline, events.length);
-
-  const previous = await trx.selectFrom('timelines')
-    .leftJoin('patients', 'patients.patient_id', 'timelines.patient_id')
-    .select([
-      'timelines.registered', 'timelines.ptr_date', 'timelines.last_known_on', 'timelines.os_days', 'timelines.os_status',
-      'timelines.pfs_days', 'timelines.pfs_status', 'timelines.lrr_days', 'timelines.lrr_status', 'timelines.dp_days',
-      'timelines.dp_status', 'timelines.conflicts', 'timelines.event_count',
-      'patients.registration_event_id', 'patients.baseline',
-    ])
-    .where('timelines.patient_id', '=', patientId)
-    .executeTakeFirst();
-  const before: TimelineState | null = previous === undefined ? null : {
-    registered: previous.registered, ptr_date: previous.ptr_date, last_known_on: previous.last_known_on,
-    os_days: previous.os_days, os_status: previous.os_status, pfs_days: previous.pfs_days, pfs_status: previous.pfs_status,
-    lrr_days: previous.lrr_days, lrr_status: previous.lrr_status, dp_days: previous.dp_days, dp_status: previous.dp_status,
-    conflicts: previous.conflicts, event_count: previous.event_count,
-  };
-
-  const row = { ...after, conflicts: JSON.stringify(after.conflicts), as_of: now, updated_at: now };
-  await trx.insertInto('timelines').values({ patient_id: patientId, ...row })
-    .onConflict((oc) => oc.column('patient_id').doUpdateSet(row))
-    .execute();
-
-  if (trigger.type === 'registration') {
-    await trx.insertInto('baseline_history').values({
-      event_id: trigger.eventId, patient_id: patientId, ptr_date: trigger.occurredOn, centre: trigger.centre ?? null,
-      baseline: JSON.stringify(trigger.baseline), reported_at: trigger.reportedAt,
-    }).onConflict((oc) => oc.column('event_id').doNothing()).execute();
-  }
+  const { timeline } = deriveTimeline(state.events.map(toStoredEvent), now);
+  const after = stateOf(timeline, state.events.length);
+  const before = state.before;
 
   const audit: AuditRow[] = [{ action: 'event_stored', reason: `${trigger.type} event stored`, before: null, after: null }];
   const timelineChanged = before === null || !sameState(before, after);
   if (timelineChanged) {
     audit.push({ action: 'timeline_changed', reason: `rebuilt after ${trigger.type} event`, before: before as Json, after: after as unknown as Json });
   }
-  const baselineAudit = await syncPatient(trx, patientId, timeline, previous?.registration_event_id ?? null, previous?.baseline ?? null, now);
+  if (trigger.type === 'registration') {
+    await trx.insertInto('baseline_history').values({
+      event_id: trigger.eventId, patient_id: patientId, ptr_date: trigger.occurredOn, centre: trigger.centre ?? null,
+      baseline: JSON.stringify(trigger.baseline), reported_at: trigger.reportedAt,
+    }).onConflict((oc) => oc.column('event_id').doNothing()).execute();
+  }
+  const baselineAudit = await syncPatient(trx, patientId, timeline, state.registrationEventId, state.baseline, now);
   if (baselineAudit !== null) audit.push(baselineAudit);
-  await trx.insertInto('audit_log')
+
+  // The timeline upsert and the audit rows in one statement (a data-modifying CTE).
+  const row = { ...after, conflicts: JSON.stringify(after.conflicts), as_of: now, updated_at: now };
+  await trx
+    .with('timeline_upsert', (db) => db.insertInto('timelines').values({ patient_id: patientId, ...row })
+      .onConflict((oc) => oc.column('patient_id').doUpdateSet(row)))
+    .insertInto('audit_log')
     .values(audit.map((a) => ({
       action: a.action, patient_id: patientId, event_id: trigger.eventId, reason: a.reason,
       before: a.before === null ? null : JSON.stringify(a.before), after: a.after === null ? null : JSON.stringify(a.after),
