@@ -169,6 +169,21 @@ describe('Firth Cox: defining properties', () => {
     expect(firth.terms[0].hr).toBeLessThan(firth.terms[0].upper);
   });
 
+  it('a treatment arm with no events (the TNBC-by-PORT cell) gets a finite HR and a finite two-sided interval', () => {
+    const n = 40;
+    const arm = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const stop = Float64Array.from({ length: n }, (_, i) => 5 + ((i * 7) % 23));
+    const event = Uint8Array.from({ length: n }, (_, i) => (arm[i] === 0 && i % 2 === 0 ? 1 : 0));
+    expect(fitCox({ stop, event, x: [arm], names: ['port'] }).warnings.join(' ')).toMatch(/infinite/);
+    const fit = fitFirth({ stop, event, x: [arm], names: ['port'] });
+    expect(fit.converged).toBe(true);
+    const [t] = fit.terms;
+    expect(t.hr).toBeGreaterThan(0);
+    expect(t.lower).toBeGreaterThan(0);
+    expect(t.upper).toBeLessThan(1);
+    expect(t.p).toBeLessThan(0.05);
+  });
+
   it('p-values are penalised likelihood-ratio tests: p < 0.05 exactly when the 95% profile interval excludes HR 1', () => {
     for (const fit of fits.values()) {
       for (const t of fit.terms) expect(t.p < 0.05).toBe(t.lower > 1 || t.upper < 1);
