@@ -49,6 +49,7 @@ export function formatCountPercent(n: number, total: number, smallCellMin: numbe
 
 /** A hazard ratio: 2 decimals below 10, 1 decimal below 100, none above (the paper: 0.64, 6.61, 34.1). */
 export function formatHr(x: number): string {
+  if (x === Infinity) return '\u221e';
   if (!Number.isFinite(x)) return NA;
   if (x < 10) return fixed(x, 2);
   if (x < 100) return fixed(x, 1);

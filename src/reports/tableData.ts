@@ -6,7 +6,8 @@ import { stringify } from 'csv-stringify/sync';
 import { ReportInputError } from './reportInputError.ts';
 
 /**
- * `number`: a finite number or null; `count`: an integer, or the string "<k" of a suppressed cell;
+ * `number`: a finite number or null (an unbounded CI bound, ±Infinity, is stored as null: JSON has no
+ * Infinity); `count`: an integer, or the string "<k" of a suppressed cell;
  * `string`: non-empty text or null (CSV cannot tell "" from null); `boolean`: true/false or null.
  */
 export type ColumnType = 'string' | 'number' | 'count' | 'boolean';
@@ -44,11 +45,15 @@ function checkCell(table: string, column: Column, cell: Cell): void {
 
 /** Builds a table, checking every cell against its column's type. */
 export function makeTable(title: string, columns: readonly Column[], rows: readonly (readonly Cell[])[]): TableData {
-  for (const row of rows) {
+  const cleaned = rows.map((row) => {
     if (row.length !== columns.length) throw new ReportInputError(`table ${title}: a row has ${row.length} cells for ${columns.length} columns`);
-    row.forEach((cell, i) => checkCell(title, columns[i], cell));
-  }
-  return { title, columns, rows };
+    return row.map((cell, i) => {
+      const value = columns[i].type === 'number' && (cell === Infinity || cell === -Infinity) ? null : cell;
+      checkCell(title, columns[i], value);
+      return value;
+    });
+  });
+  return { title, columns, rows: cleaned };
 }
 
 export function tableToJson(table: TableData): TableJson {

@@ -47,6 +47,13 @@ describe('chart functions', () => {
     expect(svg).toContain('Group 1 · PFS *');
   });
 
+  it('forestPlotSvg draws an unbounded repeated CI to the edge of the axis and prints it as ∞', async () => {
+    const row = { ...input.forest[4], repeated: { lower: 0, upper: Infinity } };
+    const svg = await forestPlotSvg([row], { smallCellMin: 11 });
+    expect(svg).toContain('0.00\u2013\u221e');
+    expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
   it('zPathSvg draws one panel per primary estimand with the z path and both boundaries', async () => {
     const svg = await zPathSvg(input.zPaths);
     expect(markPaths(svg, 'line')).toHaveLength(3 * input.zPaths.length);
@@ -114,6 +121,7 @@ describe('chart functions', () => {
     const km = input.survival[0];
     const broken = { ...km, arms: [{ ...km.arms[0], points: [{ time: 0, estimate: 1.4, lower: 1, upper: 1, nRisk: 20 }] }] };
     await expect(kmPlotSvg(broken, { smallCellMin: 11, yTitle: 'OS' })).rejects.toThrow(ReportInputError);
-    await expect(forestPlotSvg([{ ...input.forest[0], hr: -1 }], { smallCellMin: 11 })).rejects.toThrow('hazard ratios and bounds must be positive numbers');
+    await expect(forestPlotSvg([{ ...input.forest[0], hr: -1 }], { smallCellMin: 11 })).rejects.toThrow('the hazard ratio must be a positive number');
+    await expect(forestPlotSvg([{ ...input.forest[0], naive: { lower: 2, upper: 1 } }], { smallCellMin: 11 })).rejects.toThrow(ReportInputError);
   });
 });

@@ -23,6 +23,7 @@ describe('number formats (docs/reports.md)', () => {
     expect(formatHr(6.614)).toBe('6.61');
     expect(formatHr(34.12)).toBe('34.1');
     expect(formatHr(123.4)).toBe('123');
+    expect(formatHr(Infinity)).toBe('\u221e');
     expect(formatHrCi({ hr: 0.64, lower: 0.5, upper: 0.82 })).toBe('0.64 (0.50\u20130.82)');
   });
 

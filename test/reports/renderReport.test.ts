@@ -231,3 +231,15 @@ describe('bad input', () => {
     await expect(renderReport({ ...input, privacy: { smallCellMin: 0 } })).rejects.toThrow('smallCellMin must be an integer from 1 to 1000, got 0');
   });
 });
+
+describe('unbounded intervals', () => {
+  it('renders a repeated CI without an upper bound (an early look) in the plot, the tables and the exports', async () => {
+    const { input } = buildFixture({ seed: 13, look: 1 });
+    const forest = input.forest.map((f) => (f.repeated === null ? f : { ...f, repeated: { lower: 0.02, upper: Infinity } }));
+    const report = await renderReport({ ...input, forest });
+    expect(section(report.html, 'forest')).toContain('0.02\u2013\u221e');
+    const upper = report.tables.forest.columns.findIndex((c) => c.name === 'repeatedUpper');
+    expect(report.tables.forest.rows.filter((r) => r[upper] === null)).toHaveLength(input.forest.length);
+    expect(JSON.stringify(report.tables.forest)).not.toContain('Infinity');
+  });
+});

@@ -37,6 +37,11 @@ describe('exported tables', () => {
     expect(csv.split('\r\n')[2]).toContain('-1.5e-12'); // numbers are not guarded
   });
 
+  it('stores an unbounded CI bound as null', () => {
+    expect(makeTable('t', columns, [['x', Infinity, 1, true]]).rows[0][1]).toBeNull();
+    expect(() => makeTable('t', columns, [['x', Number.NaN, 1, true]])).toThrow(ReportInputError);
+  });
+
   it('refuses a cell that does not fit its column', () => {
     expect(() => makeTable('t', columns, [['x', 'not a number', 1, true]])).toThrow(ReportInputError);
     expect(() => makeTable('t', columns, [['x', 1, 2.5, true]])).toThrow('table t, column events: 2.5 is not a count');

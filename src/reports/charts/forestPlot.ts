@@ -20,11 +20,18 @@ const REPEATED = 'Repeated CI (alpha spent)';
 const ESTIMATE = 'HR, monitoring model';
 const PUBLISHED = 'Published HR (Kim 2022)';
 
+/** A CI may be unbounded (an early repeated CI, a sparse subgroup): [0, Infinity] is valid. */
+function validInterval(lower: number, upper: number): boolean {
+  return !Number.isNaN(lower) && !Number.isNaN(upper) && lower >= 0 && lower <= upper;
+}
+
 function checkRow(row: ForestRow): void {
-  const values = [row.hr, row.naive.lower, row.naive.upper, ...(row.repeated === null ? [] : [row.repeated.lower, row.repeated.upper])];
-  if (!values.every((v) => Number.isFinite(v) && v > 0)) {
-    throw new ReportInputError(`forest row ${row.population}/${row.endpoint}: hazard ratios and bounds must be positive numbers`);
-  }
+  const ok =
+    Number.isFinite(row.hr) &&
+    row.hr > 0 &&
+    validInterval(row.naive.lower, row.naive.upper) &&
+    (row.repeated === null || validInterval(row.repeated.lower, row.repeated.upper));
+  if (!ok) throw new ReportInputError(`forest row ${row.population}/${row.endpoint}: the hazard ratio must be a positive number and each CI 0 <= lower <= upper`);
 }
 
 export function forestSpec(rows: readonly ForestRow[], options: ForestPlotOptions): TopLevelSpec {
@@ -49,9 +56,12 @@ export function forestSpec(rows: readonly ForestRow[], options: ForestPlotOption
       text: `${formatCount(r.events.ptr, options.smallCellMin, 'events')} / ${formatCount(r.events.port, options.smallCellMin, 'events')}`,
     },
   ]);
-  const all = [...intervals.flatMap((i) => [i.lower, i.upper]), ...points.map((p) => p.hr)];
+  const all = [...intervals.flatMap((i) => [i.lower, i.upper]), ...points.map((p) => p.hr)].filter((v) => Number.isFinite(v) && v > 0);
   const lo = Math.max(0.05, Math.min(0.5, ...all) / 1.15);
   const hi = Math.min(20, Math.max(2, ...all) * 1.15);
+  // Bounds beyond the axis (or unbounded) are drawn to its edge; the text panel gives the numbers.
+  const clamp = (v: number) => Math.min(hi, Math.max(lo, v));
+  const drawnIntervals = intervals.map((i) => ({ ...i, lower: clamp(i.lower), upper: clamp(i.upper) }));
   const height = Math.max(60, rows.length * 22);
   const y = { field: 'label', type: 'nominal' as const, sort: labels, title: null };
   const x = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: [lo, hi], clamp: true, nice: false } };
@@ -72,12 +82,12 @@ export function forestSpec(rows: readonly ForestRow[], options: ForestPlotOption
                 encoding: { x: { field: 'one', ...x } },
               },
               {
-                data: { values: intervals.filter((i) => i.kind === REPEATED) },
+                data: { values: drawnIntervals.filter((i) => i.kind === REPEATED) },
                 mark: { type: 'rule', strokeWidth: 8, strokeCap: 'butt', color: COLOURS.band, opacity: 0.75 },
                 encoding: { y: yAxis, x: { field: 'lower', ...x }, x2: { field: 'upper' } },
               },
               {
-                data: { values: intervals.filter((i) => i.kind === NAIVE) },
+                data: { values: drawnIntervals.filter((i) => i.kind === NAIVE) },
                 mark: { type: 'rule', strokeWidth: 1.6, color: '#222' },
                 encoding: {
                   y: yAxis,
