@@ -30,8 +30,6 @@ export interface PreparedCox {
   cluster: Int32Array | null;
   nClusters: number;
   nevent: number;
-  /** Whether any weight differs from 1. */
-  weighted: boolean;
 }
 
 function checkLengths(input: CoxInput): number {
@@ -237,7 +235,6 @@ export function prepareCox(input: CoxInput): PreparedCox {
   const x = new Float64Array(n * p);
   const bounds: number[] = [0];
   let nevent = 0;
-  let weighted = false;
   const inWeights = input.weights;
   const inEvent = input.event;
   for (let k = 0; k < n; k++) {
@@ -247,7 +244,6 @@ export function prepareCox(input: CoxInput): PreparedCox {
     nevent += event[k];
     const w = inWeights === undefined ? 1 : inWeights[i];
     weight[k] = w;
-    if (w !== 1) weighted = true;
   }
   if (start !== null && startFixed !== undefined) for (let k = 0; k < n; k++) start[k] = startFixed[order[k]];
   // Column by column: one gather stream per column.
@@ -277,5 +273,5 @@ export function prepareCox(input: CoxInput): PreparedCox {
       if (cluster[k] >= nClusters) nClusters = cluster[k] + 1;
     }
   }
-  return { n, p, order, stop, start, event, weight, x, strataBounds: Int32Array.from(bounds), byStartDesc, means, cluster, nClusters, nevent, weighted };
+  return { n, p, order, stop, start, event, weight, x, strataBounds: Int32Array.from(bounds), byStartDesc, means, cluster, nClusters, nevent };
 }
