@@ -1,12 +1,15 @@
-// npm run bench:simulate [-- --patients 100000,1000000]: streams the simulated registry (paper scenario,
-// administrative end 2026-09-30) and serialises every event as the CLI does, without writing it, then
-// prints events, throughput and peak RSS. Each size runs in its own process so its peak RSS is its own.
+// npm run bench:simulate [-- --patients 100000,1000000] [--heap-mb 256]: streams the simulated registry
+// (paper scenario, administrative end 2026-09-30) and serialises every event as the CLI does, without
+// writing it, then prints events, throughput and peak RSS. Each size runs in its own process so its peak
+// RSS is its own; --heap-mb caps V8's old space there (a run that completes under the cap needs no more).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { simulateEvents } from '../src/sim/index.ts';
 
-const { values } = parseArgs({ options: { patients: { type: 'string', default: '10000,100000,1000000' }, child: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { patients: { type: 'string', default: '10000,100000,1000000' }, child: { type: 'string' }, 'heap-mb': { type: 'string' } },
+});
 
 function measure(patients: number): void {
   const started = process.hrtime.bigint();
@@ -20,7 +23,7 @@ function measure(patients: number): void {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify({
-    patients, events, ndjsonMb: Math.round(bytes / 1e6), seconds: Number(seconds.toFixed(1)),
+    patients, heapCapMb: values['heap-mb'] ?? null, events, ndjsonMb: Math.round(bytes / 1e6), seconds: Number(seconds.toFixed(1)),
     eventsPerSecond: Math.round(events / seconds), peakRssMb: Math.round(peakRssMb), peakHeapMb: Math.round(peakHeap / 2 ** 20),
   }));
 }
@@ -31,7 +34,9 @@ if (values.child) {
   const sizes = values.patients.split(',').map(Number);
   console.log(`bench:simulate on Node ${process.version}`);
   for (const size of sizes) {
-    const line = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(size)], { encoding: 'utf8' });
+    const cap = values['heap-mb'] ? [`--max-old-space-size=${values['heap-mb']}`] : [];
+    const args = [...cap, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(size), ...(values['heap-mb'] ? ['--heap-mb', values['heap-mb']] : [])];
+    const line = execFileSync(process.execPath, args, { encoding: 'utf8' });
     process.stdout.write(line);
   }
 }
