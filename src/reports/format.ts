@@ -83,7 +83,8 @@ export function formatPercent(fraction: number | null): string {
 /** "73.2 (68.1–77.6)" for a rate and its CI, all in percent. */
 export function formatPercentCi(e: { readonly estimate: number | null; readonly lower: number | null; readonly upper: number | null }): string {
   if (e.estimate === null) return 'not reached';
-  const ci = e.lower === null || e.upper === null ? '' : ` (${formatPercent(e.lower)}${EN_DASH}${formatPercent(e.upper)})`;
+  const bounded = e.lower !== null && e.upper !== null && Number.isFinite(e.lower) && Number.isFinite(e.upper);
+  const ci = bounded ? ` (${formatPercent(e.lower)}${EN_DASH}${formatPercent(e.upper)})` : '';
   return `${formatPercent(e.estimate)}${ci}`;
 }
 

@@ -223,7 +223,10 @@ export interface CurvePoint {
   /** Months since PTR. The first point of every curve is at time 0. */
   readonly time: number;
   readonly estimate: number;
-  /** Pointwise 95% CI (log-log for KM as in R's survfit default "log"; as computed by the analysis). */
+  /**
+   * Pointwise 95% CI as computed by the analysis (R's survfit default is conf.type "log"). NaN where
+   * the CI is undefined (R gives NA, e.g. at S = 0): the band is not drawn there, exports hold null.
+   */
   readonly lower: number;
   readonly upper: number;
   /** Number at risk just before `time` (used to stop drawing where fewer than smallCellMin remain). */
@@ -318,6 +321,7 @@ export interface ModelTable {
 // ---------------------------------------------------------------------------------------------
 // Forest plot and sequential monitoring.
 
+/** A CI: 0 <= lower <= upper; `upper` may be Infinity (an early repeated CI), printed "∞", exported null. */
 export interface Interval {
   readonly lower: number;
   readonly upper: number;

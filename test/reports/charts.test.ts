@@ -31,6 +31,14 @@ describe('chart functions', () => {
     expect(svg).toContain('PTR + PORT');
   });
 
+  it('draws a curve whose CI is missing at some steps (R: NA where S = 0)', async () => {
+    const km = input.survival[0];
+    const arms = km.arms.map((a) => ({ ...a, points: a.points.map((p, i) => (i % 5 === 4 ? { ...p, lower: Number.NaN, upper: Number.NaN } : p)) }));
+    const svg = await kmPlotSvg({ ...km, arms }, { smallCellMin: 11, yTitle: 'OS' });
+    expect(markPaths(svg, 'area')).toHaveLength(2);
+    expect(svg).not.toContain('NaN');
+  });
+
   it('cifPlotSvg draws cumulative incidence rising from 0', async () => {
     const svg = await cifPlotSvg(input.incidence[1], { smallCellMin: 11, yTitle: 'Cumulative incidence of DP' });
     expect(markPaths(svg, 'line')).toHaveLength(2);

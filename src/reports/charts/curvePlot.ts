@@ -29,7 +29,8 @@ const ARM_ORDER: readonly Arm[] = ['ptr', 'port'];
 function checkPoints(arm: Arm, points: readonly CurvePoint[]): void {
   let previous = -Infinity;
   for (const p of points) {
-    const finite = [p.time, p.estimate, p.lower, p.upper, p.nRisk].every(Number.isFinite);
+    // CI bounds may be missing (NaN), as R's survfit gives NA where the log-log CI is undefined (S = 0).
+    const finite = [p.time, p.estimate, p.nRisk].every(Number.isFinite);
     if (!finite || p.time < previous || p.estimate < 0 || p.estimate > 1 || p.time < 0) {
       throw new ReportInputError(`curve of arm ${arm}: point at time ${String(p.time)} is not a valid step (times increasing, estimates in [0, 1])`);
     }
@@ -80,7 +81,15 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
   for (const a of arms) checkPoints(a.arm, a.points);
   const armLabels = ARM_ORDER.map((a) => ARM_LABEL[a]);
   const steps = arms.flatMap((a) =>
-    drawnPoints(a.points, options.smallCellMin).map((p) => ({ arm: ARM_LABEL[a.arm], shade: ARM_LABEL[a.arm], time: p.time, estimate: p.estimate, lower: p.lower, upper: p.upper })),
+    drawnPoints(a.points, options.smallCellMin).map((p) => ({
+      arm: ARM_LABEL[a.arm],
+      shade: ARM_LABEL[a.arm],
+      time: p.time,
+      estimate: p.estimate,
+      // A missing bound collapses the band to the curve there, rather than breaking the area.
+      lower: Number.isFinite(p.lower) ? p.lower : p.estimate,
+      upper: Number.isFinite(p.upper) ? p.upper : p.estimate,
+    })),
   );
   const times = curves.riskTable.times;
   // The axis ends at a risk-table time, or one interval past the last when a curve runs beyond it.

@@ -11,6 +11,10 @@ import { figure, heading, paragraph, type Section } from './section.ts';
 
 const MONTHS_PER_YEAR = 12;
 
+function finiteOrNull(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) ? x : null;
+}
+
 /** Time of the first step resting on fewer than `smallCellMin` patients at risk, or null. */
 export function truncationTime(curve: ArmCurve, smallCellMin: number): number | null {
   return curve.points.find((p) => p.nRisk < smallCellMin)?.time ?? null;
@@ -63,7 +67,9 @@ async function curveFigures(sets: readonly CurveSetInput[], min: number): Promis
 
 function curveTableRows(sets: readonly CurveSetInput[], kind: 'km' | 'cif', min: number): Cell[][] {
   return sets.flatMap((set) =>
-    set.arms.flatMap((curve) => drawnPoints(curve.points, min).map((p): Cell[] => [set.population, set.endpoint, kind, curve.arm, p.time, p.estimate, p.lower, p.upper])),
+    set.arms.flatMap((curve) =>
+      drawnPoints(curve.points, min).map((p): Cell[] => [set.population, set.endpoint, kind, curve.arm, p.time, p.estimate, finiteOrNull(p.lower), finiteOrNull(p.upper)]),
+    ),
   );
 }
 
@@ -106,7 +112,7 @@ export async function curvesSection(input: ReportInput): Promise<Section> {
         l,
         min,
       );
-      return [set.population, set.endpoint, l.arm, l.years, shown ? l.estimate : null, shown ? l.lower : null, shown ? l.upper : null];
+      return [set.population, set.endpoint, l.arm, l.years, shown ? finiteOrNull(l.estimate) : null, shown ? finiteOrNull(l.lower) : null, shown ? finiteOrNull(l.upper) : null];
     }),
   );
   const risk = [...input.survival, ...input.incidence].flatMap((set) =>
