@@ -20,7 +20,7 @@ export interface CoxDesignFlags {
   weights?: string;
   cluster?: string;
   robust?: boolean;
-  ties: string;
+  ties?: string;
 }
 
 const TIES: readonly Ties[] = ['efron', 'breslow'];
@@ -40,12 +40,12 @@ export function addCoxDesignOptions(command: Command): Command {
     .option('--weights <column>', 'case weights')
     .option('--cluster <column>', 'cluster for the robust variance')
     .option('--robust', 'sandwich (robust) variance')
-    .option('--ties <method>', TIES.join(' | '), 'efron');
+    .option('--ties <method>', `${TIES.join(' | ')} (default efron; breslow with --firth, as coxphf)`);
 }
 
 /** The design matrix and fit input the flags describe; bad flags or data throw StatsUsageError. */
-export function coxInputFromFlags(table: CsvTable, flags: CoxDesignFlags): { design: Design; input: CoxInput } {
-  const ties = choice('--ties', flags.ties, TIES);
+export function coxInputFromFlags(table: CsvTable, flags: CoxDesignFlags, defaultTies: Ties = 'efron'): { design: Design; input: CoxInput } {
+  const ties = flags.ties === undefined ? defaultTies : choice('--ties', flags.ties, TIES);
   const spec: DesignSpec = {
     time: flags.time,
     event: flags.event,
