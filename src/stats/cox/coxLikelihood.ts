@@ -73,6 +73,39 @@ export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: 
           a.fill(0);
         }
       }
+      if (k === lo || stop[k - 1] !== t) {
+        // A time with a single row (most times with continuous data): no tie bookkeeping needed.
+        const rr = risk[k];
+        const off = k * p;
+        nrisk++;
+        if (event[k] === 1) {
+          const w = weight[k];
+          const d = denom + rr;
+          loglik += w * eta[k] - w * Math.log(d);
+          for (let i = 0; i < p; i++) {
+            const xi = x[off + i];
+            a[i] += rr * xi;
+            const m = a[i] / d;
+            mean[i] = m;
+            u[i] += w * (xi - m);
+          }
+          for (let i = 0; i < p; i++) {
+            const base = i * p;
+            const mi = w * mean[i];
+            for (let j = 0; j <= i; j++) imat[base + j] -= mi * mean[j];
+          }
+          dTime[q] = t;
+          dH[q] = w / d;
+          dOwn[q] = w / d;
+          q++;
+          denom = d;
+        } else {
+          denom += rr;
+          for (let i = 0; i < p; i++) a[i] += rr * x[off + i];
+        }
+        k--;
+        continue;
+      }
       let ndead = 0;
       let deadwt = 0;
       let deadDenom = 0;
