@@ -5,7 +5,8 @@
  * (Therneau & Grambsch 2000, sec 3.3), including Efron's ties with case weights, where each of the d tied
  * deaths contributes the average death weight and the deaths enter the k-th term with weight k/d.
  *
- * The loops are written out over flat typed arrays on purpose: this is the hot path of every fit.
+ * This form exposes each death time's score and information contributions (the hook), which cox.zph
+ * needs; the Newton steps use the equivalent, cheaper coxLikelihood.ts (same numbers to rounding).
  */
 import type { PreparedCox } from './prepare.ts';
 import type { Ties } from './types.ts';
