@@ -7,7 +7,8 @@ import { ReportInputError } from './reportInputError.ts';
 
 /**
  * `number`: a finite number or null (an unbounded CI bound, ±Infinity, is stored as null: JSON has no
- * Infinity); `count`: an integer, or the string "<k" of a suppressed cell;
+ * Infinity); `count`: an integer, or the string "<k" of a suppressed cell, or ">=k" of a cell hidden
+ * to protect one (complementary suppression);
  * `string`: non-empty text or null (CSV cannot tell "" from null); `boolean`: true/false or null.
  */
 export type ColumnType = 'string' | 'number' | 'count' | 'boolean';
@@ -33,13 +34,15 @@ export interface TableJson {
   readonly rows: readonly Readonly<Record<string, Cell>>[];
 }
 
+const SUPPRESSED_COUNT = /^(<|>=)\d+$/;
+
 function checkCell(table: string, column: Column, cell: Cell): void {
   const ok =
     cell === null ||
     (column.type === 'string' && typeof cell === 'string' && cell !== '') ||
     (column.type === 'number' && typeof cell === 'number' && Number.isFinite(cell)) ||
     (column.type === 'boolean' && typeof cell === 'boolean') ||
-    (column.type === 'count' && ((typeof cell === 'number' && Number.isInteger(cell)) || (typeof cell === 'string' && /^<\d+$/.test(cell))));
+    (column.type === 'count' && ((typeof cell === 'number' && Number.isInteger(cell)) || (typeof cell === 'string' && SUPPRESSED_COUNT.test(cell))));
   if (!ok) throw new ReportInputError(`table ${table}, column ${column.name}: ${JSON.stringify(cell)} is not a ${column.type}`);
 }
 
@@ -105,7 +108,7 @@ function fromCsvText(column: Column, text: string): Cell {
       if (Number.isFinite(Number(text))) return Number(text);
       break;
     case 'count':
-      if (/^<\d+$/.test(text)) return text;
+      if (SUPPRESSED_COUNT.test(text)) return text;
       if (/^\d+$/.test(text)) return Number(text);
       break;
   }

@@ -13,6 +13,7 @@ import {
   formatZ,
 } from '../../src/reports/format.ts';
 import { escapeHtml } from '../../src/reports/escape.ts';
+import { suppressColumn } from '../../src/reports/complementarySuppression.ts';
 import { REDACTED, checkHash, checkIdentifier, checkIsoDate, scrubFreeText } from '../../src/reports/freeText.ts';
 import { ReportInputError } from '../../src/reports/reportInputError.ts';
 
@@ -66,6 +67,13 @@ describe('small-cell suppression', () => {
   it('exports a suppressed count as the string "<k", never the value', () => {
     expect(countCell(3, 11)).toBe('<11');
     expect(countCell(30, 11)).toBe(30);
+  });
+
+  it('hides a partner cell only when a single small cell could be recovered from the total', () => {
+    expect(suppressColumn([7, 30, 12], 11)).toEqual(['small', 'shown', 'complement']);
+    expect(suppressColumn([7, 3, 30], 11)).toEqual(['small', 'small', 'shown']);
+    expect(suppressColumn([7, 0], 11)).toEqual(['small', 'shown']);
+    expect(suppressColumn([40, 30], 11)).toEqual(['shown', 'shown']);
   });
 
   it('rejects a count that is not a non-negative integer', () => {

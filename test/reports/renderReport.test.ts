@@ -243,3 +243,40 @@ describe('unbounded intervals', () => {
     expect(JSON.stringify(report.tables.forest)).not.toContain('Infinity');
   });
 });
+
+describe('complementary suppression in Table 1', () => {
+  it('hides the partner of a lone small cell, so that it cannot be recovered from the arm total', async () => {
+    const { input } = buildFixture({ seed: 17 });
+    const table = input.baseline[0];
+    const t: ReportInput['baseline'][number] = {
+      ...table,
+      n: { ptr: 40, port: 60 },
+      rows: [
+        {
+          kind: 'categorical',
+          covariate: 'metastaticBurden',
+          levels: [
+            { level: 'single', count: { ptr: 7, port: 20 } },
+            { level: 'oligo', count: { ptr: 12, port: 20 } },
+            { level: 'disseminated', count: { ptr: 21, port: 20 } },
+          ],
+          missing: { ptr: 0, port: 0 },
+          smd: 0.3,
+          smdWeighted: 0.05,
+        },
+      ],
+    };
+    const report = await renderReport({ ...input, baseline: [t] });
+    const html = section(report.html, 'baseline');
+    expect(html).toMatch(/Single<\/th><td class="num">&lt;11<\/td><td class="num">20 \(33\.3\)<\/td>/);
+    expect(html).toMatch(/Oligometastatic<\/th><td class="num">≥11<\/td><td class="num">20 \(33\.3\)<\/td>/);
+    expect(html).toMatch(/Disseminated<\/th><td class="num">21 \(52\.5\)<\/td>/);
+    const rows = report.tables['baseline-categorical'].rows.filter((r) => r[1] === 'metastaticBurden');
+    expect(rows.map((r) => [r[2], r[3], r[4]])).toEqual([
+      ['single', '<11', 20],
+      ['oligo', '>=11', 20],
+      ['disseminated', 21, 20],
+      ['missing', 0, 0],
+    ]);
+  });
+});

@@ -2,7 +2,8 @@
 // after inverse-probability-of-treatment weighting (|SMD| > 0.1 flagged; Austin 2009).
 import type { Arm, BaselineTable, ByArm, CategoricalBaselineRow, ContinuousBaselineRow, ReportInput } from '../reportInput.ts';
 import { ARMS } from '../reportInput.ts';
-import { EN_DASH, countCell, fixed, formatCount, formatCountPercent, formatSmd, isSmallCell } from '../format.ts';
+import { EN_DASH, checkCount, countCell, fixed, formatCount, formatCountPercent, formatSmd, isSmallCell } from '../format.ts';
+import { complementCell, complementText, suppressColumn, type CellStatus } from '../complementarySuppression.ts';
 import { htmlTable, num, type HtmlCell, type HtmlRow } from '../htmlTable.ts';
 import { makeTable, type Cell } from '../tableData.ts';
 import { ARM_LABEL, POPULATION_LABEL, covariateLabel, labelOf, levelLabel } from '../vocabulary.ts';
@@ -22,21 +23,26 @@ function continuousSummary(row: ContinuousBaselineRow, arm: Arm, n: ByArm<number
   return `${fixed(s.median, 0)} (${fixed(s.q1, 0)}${EN_DASH}${fixed(s.q3, 0)})`;
 }
 
+/** Per arm, the printed text of each level count and of the missing count (complementary suppression within the arm). */
+function categoricalTexts(row: CategoricalBaselineRow, n: ByArm<number>, min: number): ByArm<{ levels: string[]; missing: string; status: CellStatus[] }> {
+  const column = (arm: Arm) => {
+    const counts = [...row.levels.map((l) => checkCount(l.count[arm], 'baseline count')), checkCount(row.missing[arm], 'missing count')];
+    const status = suppressColumn(counts, min);
+    const texts = counts.map((c, i) => (status[i] === 'complement' ? complementText(min) : formatCountPercent(c, n[arm], min, 'baseline count')));
+    return { levels: texts.slice(0, -1), missing: texts[texts.length - 1], status };
+  };
+  return { ptr: column('ptr'), port: column('port') };
+}
+
 function categoricalRows(row: CategoricalBaselineRow, n: ByArm<number>, min: number): HtmlRow[] {
+  const texts = categoricalTexts(row, n, min);
   const header: HtmlRow = { cells: [covariateLabel(row.covariate), '', '', smdCell(row.smd), smdCell(row.smdWeighted)], className: 'group' };
-  const levels: HtmlRow[] = row.levels.map((l) => ({
-    cells: [
-      levelLabel(row.covariate, l.level),
-      ...ARMS.map((arm) => num(formatCountPercent(l.count[arm], n[arm], min, 'baseline count'))),
-      '',
-      '',
-    ],
+  const levels: HtmlRow[] = row.levels.map((l, i) => ({
+    cells: [levelLabel(row.covariate, l.level), ...ARMS.map((arm) => num(texts[arm].levels[i])), '', ''],
     className: 'indent',
   }));
   const missing: HtmlRow[] =
-    row.missing.ptr + row.missing.port > 0
-      ? [{ cells: ['Missing', ...ARMS.map((arm) => num(formatCountPercent(row.missing[arm], n[arm], min, 'missing count'))), '', ''], className: 'indent muted' }]
-      : [];
+    row.missing.ptr + row.missing.port > 0 ? [{ cells: ['Missing', ...ARMS.map((arm) => num(texts[arm].missing)), '', ''], className: 'indent muted' }] : [];
   return [header, ...levels, ...missing];
 }
 
@@ -65,6 +71,7 @@ function tableHtml(t: BaselineTable, min: number): string {
     body: t.rows.flatMap((row) => (row.kind === 'categorical' ? categoricalRows(row, t.n, min) : continuousRows(row, t.n, min))),
     notes: [
       'Values are n (% of the arm) unless stated. SMD: standardised mean difference, PORT vs PTR alone; multi-level factors use the Mahalanobis form (Yang & Dalton 2012).',
+      `<${min}: fewer than ${min} patients. ≥${min}: not shown, so that a suppressed count cannot be recovered from the arm total.`,
       `|SMD| > ${SMD_FLAG} is highlighted. IPTW: inverse probability of treatment weights from the propensity model.`,
     ],
     className: 'table1',
@@ -78,8 +85,12 @@ export function baselineSection(input: ReportInput): Section {
   for (const t of input.baseline) {
     for (const row of t.rows) {
       if (row.kind === 'categorical') {
-        for (const l of row.levels) categorical.push([t.population, row.covariate, l.level, countCell(l.count.ptr, min), countCell(l.count.port, min), row.smd, row.smdWeighted]);
-        categorical.push([t.population, row.covariate, 'missing', countCell(row.missing.ptr, min), countCell(row.missing.port, min), row.smd, row.smdWeighted]);
+        const texts = categoricalTexts(row, t.n, min);
+        const status = { ptr: texts.ptr.status, port: texts.port.status };
+        const cell = (arm: Arm, count: number, i: number) => (status[arm][i] === 'complement' ? complementCell(min) : countCell(count, min));
+        row.levels.forEach((l, i) => categorical.push([t.population, row.covariate, l.level, cell('ptr', l.count.ptr, i), cell('port', l.count.port, i), row.smd, row.smdWeighted]));
+        const m = row.levels.length;
+        categorical.push([t.population, row.covariate, 'missing', cell('ptr', row.missing.ptr, m), cell('port', row.missing.port, m), row.smd, row.smdWeighted]);
       } else {
         for (const arm of ARMS) {
           const s = row.summary[arm];
