@@ -1,4 +1,4 @@
-import type { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { registerBoundaries } from './stats/boundariesMethod.ts';
 import { registerCif } from './stats/cifMethod.ts';
@@ -7,11 +7,6 @@ import { registerFollowUp } from './stats/followupMethod.ts';
 import { registerKm } from './stats/kmMethod.ts';
 import { registerLogRank } from './stats/logrankMethod.ts';
 import { registerZph } from './stats/zphMethod.ts';
-
-/** Commander has printed its one-line message (or the help, code 0); bad usage is exit code 2. */
-function exitAfterCommanderError(error: CommanderError): never {
-  process.exit(error.exitCode === 0 ? 0 : 2);
-}
 
 /**
  * `cohortwatch stats <method> --csv FILE ...`: the survival engine on a CSV, one JSON object on stdout
@@ -22,7 +17,6 @@ export const registerStats: RegisterCommand = (program: Command) => {
     .command('stats')
     .description('survival statistics on a CSV file, printed as JSON (cox, km, logrank, cif, followup, zph, boundaries)');
   for (const register of [registerCox, registerKm, registerLogRank, registerCif, registerFollowUp, registerZph, registerBoundaries]) register(stats);
-  // One-line errors (no help text after a bad method or option), and an explicit exit: see runMethod.ts
-  // for why process.exitCode alone does not survive to the end of this program.
-  for (const command of [stats, ...stats.commands]) command.showHelpAfterError(false).exitOverride(exitAfterCommanderError);
+  // One-line errors: no help text after a bad method or option (main.ts maps commander errors to exit 2).
+  for (const command of [stats, ...stats.commands]) command.showHelpAfterError(false);
 };

