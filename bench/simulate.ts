@@ -16,9 +16,15 @@ function measure(patients: number): void {
   let events = 0;
   let bytes = 0;
   let peakHeap = 0;
-  for (const event of simulateEvents({ seed: 1, patients })) {
+  let accrued = 0;
+  for (const event of simulateEvents({ seed: 1, patients }, () => accrued++)) {
     bytes += JSON.stringify(event).length + 1;
     if (++events % 100_000 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    if (events % 2_000_000 === 0) {
+      // Progress on stderr: a long run on a busy machine still says how far it got and what it held.
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      process.stderr.write(`${JSON.stringify({ patients, accrued, events, seconds: Math.round(seconds), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) })}\n`);
+    }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -36,7 +42,7 @@ if (values.child) {
   for (const size of sizes) {
     const cap = values['heap-mb'] ? [`--max-old-space-size=${values['heap-mb']}`] : [];
     const args = [...cap, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(size), ...(values['heap-mb'] ? ['--heap-mb', values['heap-mb']] : [])];
-    const line = execFileSync(process.execPath, args, { encoding: 'utf8' });
+    const line = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     process.stdout.write(line);
   }
 }
