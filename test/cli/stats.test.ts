@@ -43,7 +43,11 @@ const find = (entries: Json, id: string): JsonObject => {
 };
 const pluck = (rows: Json, key: string): number[] => (rows as JsonObject[]).map((row) => (row[key] === null ? Number.NaN : (row[key] as number)));
 
-describe.concurrent('cohortwatch stats (end to end on the R fixtures)', () => {
+// Each spawn loads the whole CLI through tsx (~2.5 s of CPU); on a shared, loaded machine that can take
+// far longer than vitest's default timeout, which says nothing about this code.
+const SPAWN_TIMEOUT = { timeout: 240_000 };
+
+describe.concurrent('cohortwatch stats (end to end on the R fixtures)', SPAWN_TIMEOUT, () => {
   it('km: lung by sex with values at times matches lung.km.sex', async () => {
     const out = await json('km', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status', '--event-value', '2', '--group', 'sex', '--times', '182.625,365.25,730.5');
     const strata = find(lung.expected.km, 'lung.km.sex').strata as JsonObject[];
@@ -144,7 +148,7 @@ describe.concurrent('cohortwatch stats (end to end on the R fixtures)', () => {
   });
 });
 
-describe.concurrent('cohortwatch stats: bad arguments exit 2 with one line', () => {
+describe.concurrent('cohortwatch stats: bad arguments exit 2 with one line', SPAWN_TIMEOUT, () => {
   const cases: [string, string[], RegExp][] = [
     ['a column that is not there', ['km', '--csv', csvPath('lung'), '--time', 'tme', '--event', 'status'], /column "tme" is not in/],
     ['a missing required option', ['logrank', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status'], /required option '--group <column>' not specified/],
