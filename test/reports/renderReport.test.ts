@@ -20,6 +20,11 @@ function svgTexts(svg: string): string[] {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
 }
 
+/** The same input without its 16 curves (the slowest part to render), for tests about other sections. */
+function withoutCurves(input: ReportInput): ReportInput {
+  return { ...input, survival: [], incidence: [] };
+}
+
 function exportedText(r: RenderedReport): string {
   return Object.values(r.tables)
     .map((t) => `${tableToCsv(t)}\n${JSON.stringify(tableToJson(t))}`)
@@ -160,7 +165,7 @@ describe('small cells', () => {
   });
 
   it('follows the configured threshold', async () => {
-    const lenient = await renderReport({ ...input, privacy: { smallCellMin: 5 } });
+    const lenient = await renderReport({ ...withoutCurves(input), privacy: { smallCellMin: 5 } });
     expect(section(lenient.html, 'flow')).toMatch(/Registrations newly counted<\/th><td class="num">7<\/td>/);
     expect(section(lenient.html, 'flow')).toMatch(/Patients removed \(registration retracted\)<\/th><td class="num">&lt;5<\/td>/);
   });
@@ -236,7 +241,7 @@ describe('unbounded intervals', () => {
   it('renders a repeated CI without an upper bound (an early look) in the plot, the tables and the exports', async () => {
     const { input } = buildFixture({ seed: 13, look: 1 });
     const forest = input.forest.map((f) => (f.repeated === null ? f : { ...f, repeated: { lower: 0.02, upper: Infinity } }));
-    const report = await renderReport({ ...input, forest });
+    const report = await renderReport({ ...withoutCurves(input), forest });
     expect(section(report.html, 'forest')).toContain('0.02\u2013\u221e');
     const upper = report.tables.forest.columns.findIndex((c) => c.name === 'repeatedUpper');
     expect(report.tables.forest.rows.filter((r) => r[upper] === null)).toHaveLength(input.forest.length);
@@ -266,7 +271,7 @@ describe('complementary suppression in Table 1', () => {
         },
       ],
     };
-    const report = await renderReport({ ...input, baseline: [t] });
+    const report = await renderReport({ ...withoutCurves(input), baseline: [t] });
     const html = section(report.html, 'baseline');
     expect(html).toMatch(/Single<\/th><td class="num">&lt;11<\/td><td class="num">20 \(33\.3\)<\/td>/);
     expect(html).toMatch(/Oligometastatic<\/th><td class="num">≥11<\/td><td class="num">20 \(33\.3\)<\/td>/);
