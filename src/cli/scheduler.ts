@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { createReanalysisQueue, registerReanalysisScheduler } from '../jobs/analysisQueues.ts';
@@ -14,7 +15,8 @@ export const registerScheduler: RegisterCommand = (program) => {
   program.command('scheduler')
     .description('register the quarterly reanalysis (REANALYSIS_CRON/REANALYSIS_TZ) and run the reanalysis and alert-mail workers')
     .option('--register-only', 'register or update the scheduler, then exit')
-    .action(async (options: { registerOnly?: boolean }) => {
+    .option('--report-dir <dir>', 'write each new run\'s quarterly report to DIR/<cutoff>/')
+    .action(async (options: { registerOnly?: boolean; reportDir?: string }) => {
       const env = loadEnv();
       const logger = createLogger(env, 'scheduler');
       const queue = createReanalysisQueue(queueConfig(env));
@@ -29,7 +31,10 @@ export const registerScheduler: RegisterCommand = (program) => {
       await queue.close();
       logger.info({ cron: env.REANALYSIS_CRON, tz: env.REANALYSIS_TZ }, 'reanalysis scheduler registered');
       if (options.registerOnly) return;
-      const service = await startAnalysisService(env);
+      const service = await startAnalysisService(env, {
+        ...(options.reportDir ? { reportDir: resolve(options.reportDir) } : {}),
+        onReportError: (cutoff, error) => logger.error({ cutoff, err: error }, 'quarterly report not written'),
+      });
       logger.info('reanalysis and alert-mail workers running');
       await new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals) => {

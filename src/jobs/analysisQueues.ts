@@ -1,5 +1,6 @@
 // BullMQ queues and workers of the reanalysis and the alert mail, built from the same QueueConfig as
 // the pipeline's queues (src/workers/queue.ts) so they share connection settings and key prefix.
+import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Kysely } from 'kysely';
@@ -10,6 +11,7 @@ import type { BullQueue, BullWorker, QueueConfig } from '../workers/queue.ts';
 import { deliverOutboxMail, pendingOutboxIds } from '../notify/deliverOutbox.ts';
 import { CutoffError, quarterCutoff } from './cutoff.ts';
 import { reanalyze } from './reanalysis.ts';
+import { writeQuarterlyReport } from './quarterlyReport.ts';
 import type { ReanalysisDeps, ReanalysisOutcome } from './reanalysis.ts';
 
 export const REANALYSIS_QUEUE = 'reanalysis';
@@ -56,6 +58,10 @@ export interface AnalysisWorkersOptions {
   /** BullMQ lock duration (ms); default BullMQ's 30 s. Tests shorten it to recover a killed worker fast. */
   readonly lockDuration?: number;
   readonly stalledInterval?: number;
+  /** When set, each new run's quarterly report is written to `<reportDir>/<cutoff>/` (with the PDF). */
+  readonly reportDir?: string;
+  /** Where a report that could not be written is logged (the run itself stands). */
+  readonly onReportError?: (cutoff: string, error: unknown) => void;
 }
 
 export interface AnalysisWorkers {
@@ -88,6 +94,10 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
     try {
       const outcome = await reanalyze(deps, job.data.cutoff);
       await enqueueMails(mailQueue, await pendingOutboxIds(db));
+      if (options.reportDir && outcome.created) {
+        await writeQuarterlyReport(db, outcome.cutoff, join(options.reportDir, outcome.cutoff), { smallCellMin: deps.smallCellMin, pdf: true })
+          .catch((error: unknown) => options.onReportError?.(outcome.cutoff, error));
+      }
       return outcome;
     } catch (error) {
       if (error instanceof CutoffError) throw new UnrecoverableError(error.message);

@@ -22,10 +22,10 @@ export interface AnalysisService {
 }
 
 /** Reanalysis and mail workers wired from the environment; `stop()` closes them with a bounded wait. */
-export async function startAnalysisService(env: Env): Promise<AnalysisService> {
+export async function startAnalysisService(env: Env, options: { reportDir?: string; onReportError?: (cutoff: string, error: unknown) => void } = {}): Promise<AnalysisService> {
   const db = connect(env.DATABASE_URL, { poolSize: 6, applicationName: 'cohortwatch-analysis' });
   const workers = await startAnalysisWorkers({
-    config: queueConfig(env), deps: reanalysisDeps(env, db), transport: smtpTransport(env.SMTP_URL), alertFrom: env.ALERT_FROM,
+    config: queueConfig(env), deps: reanalysisDeps(env, db), transport: smtpTransport(env.SMTP_URL), alertFrom: env.ALERT_FROM, ...options,
   });
   return {
     db, workers,

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
@@ -11,6 +13,8 @@ import { quarterCutoff } from '../../src/jobs/cutoff.ts';
 import { smtpTransport } from '../../src/notify/transport.ts';
 import type { QueueConfig } from '../../src/workers/queue.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
+
+const run = promisify(execFile);
 
 describe('two schedulers and two workers', () => {
   let t: TestDatabase;
@@ -58,4 +62,15 @@ describe('two schedulers and two workers', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0].cutoff).toBe(cutoff);
   }, 60_000);
+
+  it('cohortwatch reanalyze --wait returns when the workers have run the look, printing its summary', async () => {
+    const env = { ...process.env, DATABASE_URL: t.url, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.prefix, LOG_LEVEL: 'silent' };
+    const bin = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
+    const { stdout } = await run(process.execPath, [bin, 'reanalyze', '--as-of', '2026-12-31', '--wait', '--timeout', '60'], { env, timeout: 90_000 });
+    const summary = JSON.parse(stdout) as { cutoff: string; look: number; created: boolean; mails: { pending: number } };
+    expect(summary).toMatchObject({ cutoff: '2026-12-31', look: 2, created: true, mails: { pending: 0 } });
+    const late = await run(process.execPath, [bin, 'reanalyze', '--as-of', '2026-06-30', '--wait', '--timeout', '60'], { env, timeout: 90_000 }).catch((e: unknown) => e as { code: number; stderr: string });
+    expect(late).toMatchObject({ code: 1 });
+    expect((late as { stderr: string }).stderr).toMatch(/precedes the latest analysed cutoff/);
+  }, 120_000);
 });
