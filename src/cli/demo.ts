@@ -2,6 +2,8 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
+import { UserDatabaseError } from '../demo/demoServices.ts';
+import { WorkspaceError } from '../demo/demoWorkspace.ts';
 import { runDemo } from '../demo/runDemo.ts';
 import type { DemoResult } from '../demo/runDemo.ts';
 import type { PdfPolicy } from '../demo/lookReport.ts';
@@ -97,12 +99,19 @@ export const registerDemo: RegisterCommand = (program: Command) => {
       const until = lastLook(flags);
       if (until < flags.from) command.error(`cohortwatch demo: --until ${until} is before --from ${flags.from}`, { exitCode: 2 });
       if (until > DEFAULT_ADMIN_END) command.error(`cohortwatch demo: the simulated registry ends on ${DEFAULT_ADMIN_END}; --until ${until} is after it`, { exitCode: 2 });
-      const result = await runDemo({
-        scenario: flags.scenario, seed: flags.seed, patients: flags.patients, firstLook: flags.from, lastLook: until,
-        outDir: flags.out, workDir: '.demo', pdf: flags.pdf, env,
-        userServices: { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, SMTP_URL: process.env.SMTP_URL },
-        progress: terminalProgress(),
-      });
+      let result: DemoResult;
+      try {
+        result = await runDemo({
+          scenario: flags.scenario, seed: flags.seed, patients: flags.patients, firstLook: flags.from, lastLook: until,
+          outDir: flags.out, workDir: '.demo', pdf: flags.pdf, env,
+          userServices: { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, SMTP_URL: process.env.SMTP_URL },
+          progress: terminalProgress(),
+        });
+      } catch (error) {
+        // A folder or database the demo must not touch is a usage problem, not a failure.
+        if (error instanceof WorkspaceError || error instanceof UserDatabaseError) command.error(`cohortwatch demo: ${error.message}`, { exitCode: 2 });
+        throw error;
+      }
       printResult(result);
     });
 };

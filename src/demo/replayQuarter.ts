@@ -24,6 +24,8 @@ export interface ReplayDeps {
   /** How long to wait for the look's reanalysis and for its mails before giving up. */
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Runs after the quarter's events are applied and before its reanalysis (the previous look's report finishes here). */
+  readonly beforeReanalysis?: () => Promise<void>;
   /** Reports delivery progress within the quarter (events applied so far of those enqueued). */
   readonly onEvents?: (done: number, total: number) => void;
 }
@@ -104,6 +106,7 @@ async function waitForMails(db: Kysely<Database>, runId: number, timeoutMs: numb
 export async function replayQuarter(deps: ReplayDeps, tick: QuarterTick): Promise<QuarterOutcome> {
   const t0 = performance.now();
   const eventsDelivered = await deliverQuarter(deps, tick.at);
+  await deps.beforeReanalysis?.();
   const t1 = performance.now();
   deps.clock.advanceTo(tick.at);
   await enqueueReanalysis(deps.reanalysis, tick.cutoff, deps.planVersion);

@@ -81,6 +81,13 @@ async function shutdown(running: Running): Promise<void> {
   await running.services?.stop();
 }
 
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** The promise's outcome as a value: a failure while nobody awaits it yet is not an unhandled rejection. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
 function lookSummaryText(outcome: QuarterOutcome): string {
   const fired = outcome.alerts.filter((a) => a.status === 'fired');
   const alerts = fired.length === 0 ? 'no alert' : fired.map((a) => `${a.rule} ${a.population} ${a.endpoint}`).join(', ');
@@ -119,20 +126,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const looks: QuarterOutcome[] = [];
     const reports: LookReport[] = [];
     options.progress.start(ticks.length);
+    // A look's report is written while the next quarter's events are applied (both mostly wait on
+    // PostgreSQL and on different cores), and finished before the next reanalysis starts.
+    let pendingReport: Promise<Settled<LookReport>> | null = null;
+    const finishReport = async () => {
+      if (pendingReport === null) return;
+      const report = await pendingReport;
+      pendingReport = null;
+      if (!report.ok) throw report.error;
+      reports.push(report.value);
+    };
     for (const [index, tick] of ticks.entries()) {
       options.progress.phase(tick.cutoff, 'delivering events');
       const outcome = await replayQuarter({
         db, followUp, reanalysis, planVersion: deps.plan.version, clock, feed, timeoutMs: PHASE_TIMEOUT_MS, logger,
+        beforeReanalysis: finishReport,
         onEvents: (done, total) => options.progress.phase(tick.cutoff, `events ${done}/${total}`),
       }, tick);
       looks.push(outcome);
-      options.progress.phase(tick.cutoff, 'writing the report');
       const effectAlert = outcome.alerts.some((a) => a.status === 'fired' && a.rule !== 'validity');
-      reports.push(await writeLookReport(db, {
+      pendingReport = settled(writeLookReport(db, {
         outDir, cutoff: tick.cutoff, smallCellMin: options.env.SMALL_CELL_MIN, pdf: wantsPdf(options.pdf, index === ticks.length - 1, effectAlert),
       }));
       options.progress.look(index + 1, tick.cutoff, lookSummaryText(outcome));
     }
+    options.progress.phase(ticks.at(-1)?.cutoff ?? '', 'writing the last report');
+    await finishReport();
     options.progress.stop();
 
     const summary = await writeLookSummary(db, outDir, {

@@ -1,0 +1,88 @@
+// A short demo end to end, exactly as `npm run demo` runs it but with few patients and two looks: the
+// embedded PostgreSQL, BullMQ on its PostgreSQL backend, the SMTP catcher, the real workers.
+import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../src/config/env.ts';
+import { listFiles } from '../../src/demo/demoWorkspace.ts';
+import { runDemo } from '../../src/demo/runDemo.ts';
+import type { DemoOptions, DemoResult } from '../../src/demo/runDemo.ts';
+import { silentProgress } from '../../src/demo/replayProgress.ts';
+import { simulateEvents } from '../../src/sim/index.ts';
+
+const SIMULATION = { scenario: 'emerging', seed: 5, patients: 120 } as const;
+
+describe('cohortwatch demo (short run, embedded services)', () => {
+  let root: string;
+  let options: DemoOptions;
+  let first: DemoResult;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'cw-demo-e2e-'));
+    // As root, the embedded server runs as the postgres user, which must be able to reach its data folder.
+    await chmod(root, 0o755);
+    options = {
+      ...SIMULATION, firstLook: '2007-12-31', lastLook: '2008-03-31', pdf: 'last',
+      outDir: path.join(root, 'demo-out'), workDir: path.join(root, '.demo'),
+      env: loadEnv({}), userServices: {}, progress: silentProgress,
+    };
+    first = await runDemo(options);
+  }, 150_000);
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('replays each quarter through the queue and reanalyses it: one look per quarter, in order', () => {
+    expect(first.looks.map((l) => [l.look, l.tick.cutoff])).toEqual([[1, '2007-12-31'], [2, '2008-03-31']]);
+    expect(first.looks[0].patients).toBeGreaterThan(20);
+    expect(first.looks[1].patients).toBeGreaterThanOrEqual(first.looks[0].patients);
+    expect(first.services.join('\n')).toMatch(/embedded server[\s\S]*PostgreSQL backend[\s\S]*catcher/);
+  });
+
+  it('writes a report per look, with the PDF of the last', () => {
+    expect(first.files).toContain('reports/2007-12-31/report.html');
+    expect(first.files).toContain('reports/2008-03-31/report.html');
+    expect(first.files).toContain('reports/2008-03-31/report.pdf');
+    expect(first.files).not.toContain('reports/2007-12-31/report.pdf');
+  });
+
+  it('delivers each alert mail to the SMTP server, kept as an .eml file', async () => {
+    const sent = first.looks.reduce((n, l) => n + l.mailsSent, 0);
+    expect(sent).toBeGreaterThan(0);
+    const eml = first.files.filter((f) => f.startsWith('mail/') && f.endsWith('.eml'));
+    expect(eml).toHaveLength(sent);
+    const mail = await simpleParser(await readFile(path.join(first.outDir, eml[0])));
+    expect(mail.subject).toMatch(/CohortWatch/);
+    expect(mail.messageId).toBeTruthy();
+  });
+
+  it('summarises each subgroup\'s PORT HR, z, boundary and repeated CI per look', async () => {
+    const csv = await readFile(first.summary.csv, 'utf8');
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header.split(',')).toEqual(expect.arrayContaining(['look', 'cutoff', 'population', 'endpoint', 'hr', 'z', 'boundary_z', 'repeated_lower', 'repeated_upper']));
+    // Three subgroups x four endpoints x two looks.
+    expect(rows).toHaveLength(24);
+    const markdown = await readFile(first.summary.markdown, 'utf8');
+    expect(markdown).toMatch(/## Group 1 \(T1\/2, non-TNBC\): PFS/);
+  });
+
+  it('puts no patient id in any file it writes', async () => {
+    const ids = new Set<string>();
+    for (const event of simulateEvents(SIMULATION)) ids.add(event.patientId);
+    const pattern = /P\d{7}/g;
+    for (const file of first.files.filter((f) => !f.endsWith('.pdf'))) {
+      const text = await readFile(path.join(first.outDir, file), 'utf8');
+      const found = (text.match(pattern) ?? []).filter((m) => ids.has(m));
+      expect(found, file).toEqual([]);
+    }
+    expect(ids.size).toBe(SIMULATION.patients);
+  });
+
+  it('starts clean when run again: nothing of the previous run is left', async () => {
+    const again = await runDemo({ ...options, lastLook: '2007-12-31', pdf: 'none' });
+    expect(again.looks.map((l) => l.look)).toEqual([1]);
+    expect(again.files).not.toContain('reports/2008-03-31/report.html');
+    expect(again.files.filter((f) => f.endsWith('.pdf'))).toEqual([]);
+    expect((await readdir(path.join(again.outDir, 'mail'))).length).toBe(again.looks[0].mailsSent);
+    expect(await listFiles(again.outDir)).toEqual(again.files);
+  }, 120_000);
+});
