@@ -5,7 +5,7 @@ import { StatsUsageError } from './statsUsageError.ts';
 /** Throws a one-line error naming the first column that is not in the file. */
 export function requireColumns(table: CsvTable, names: readonly string[]): void {
   for (const name of names) {
-    if (!(name in table.columns)) throw new StatsUsageError(`column "${name}" is not in ${table.path} (columns: ${table.header.join(', ')})`);
+    if (!Object.hasOwn(table.columns, name)) throw new StatsUsageError(`column "${name}" is not in ${table.path} (columns: ${table.header.join(', ')})`);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CoxInputError, type CoxInput, type Ties } from '../../stats/cox/index.ts';
 import { buildDesign, DesignError, type Design, type DesignSpec } from '../../stats/design.ts';
 import { choice, nameList } from './argumentParsing.ts';
+import { requireColumns } from './columns.ts';
 import type { CsvTable } from './csvTable.ts';
 import { StatsUsageError } from './statsUsageError.ts';
 
@@ -59,6 +60,9 @@ export function coxInputFromFlags(table: CsvTable, flags: CoxDesignFlags, defaul
     cluster: flags.cluster,
   };
   if (flags.start !== undefined) spec.start = flags.start;
+  const parts = (spec.interactions ?? []).flatMap((term) => term.split(':')).filter((name) => name !== '');
+  const optional = [spec.start, spec.strata, spec.weights, spec.cluster].filter((name): name is string => typeof name === 'string');
+  requireColumns(table, [spec.time, spec.event, ...spec.covariates, ...parts, ...optional]);
   try {
     const design = buildDesign(table.columns, spec);
     return { design, input: { ...design.input, ties, robust: flags.robust === true } };

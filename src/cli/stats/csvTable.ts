@@ -30,12 +30,9 @@ export function readCsvTable(path: string): CsvTable {
   const duplicate = header.find((name, i) => header.indexOf(name) !== i);
   if (duplicate !== undefined) throw new StatsUsageError(`--csv ${path} has the column "${duplicate}" twice`);
   const body = records.slice(1);
-  const columns: Record<string, (string | null)[]> = {};
-  header.forEach((name, k) => {
-    columns[name] = body.map((row) => {
-      const value = row[k];
-      return value === undefined || value === '' ? null : value;
-    });
-  });
+  // Own properties only (fromEntries), so a header such as "__proto__" is just a column name.
+  const columns = Object.fromEntries(
+    header.map((name, k) => [name, body.map((row) => (row[k] === undefined || row[k] === '' ? null : row[k]))]),
+  ) as Record<string, (string | null)[]>;
   return { path, header, nRows: body.length, columns };
 }
