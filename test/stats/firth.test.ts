@@ -48,11 +48,19 @@ function gbsgStrataWeights(): CoxInput {
   };
 }
 
+/** veteran cut at 30, 90, 180, 365 days: (tstart, time] rows; karno:late is a time-varying effect. */
+function veteranCounting(): CoxInput {
+  const v = readReferenceCsv('veteran_split');
+  const karnoLate = v.karno.map((k, i) => k * v.late[i]);
+  return { start: v.tstart, stop: v.time, event: Uint8Array.from(v.status), x: [v.karno, karnoLate], names: ['karno', 'karno:late'], ties: 'efron' };
+}
+
 const inputs: Record<string, CoxInput> = {
   lung_breslow: lungInput('breslow'),
   lung_efron: lungInput('efron'),
   ovarian_monotone: ovarianMonotone(),
   gbsg_strata_weights: gbsgStrataWeights(),
+  veteran_split_counting: veteranCounting(),
 };
 const fits = new Map<string, FirthFit>();
 const fitted = (id: string): FirthFit => {

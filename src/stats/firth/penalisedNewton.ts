@@ -6,7 +6,7 @@
 import type { PreparedCox } from '../cox/prepare.ts';
 import type { Ties } from '../cox/types.ts';
 import { ldlFactor, ldlSolve } from '../linalg/cholesky.ts';
-import { newtonDirection, penalisedState, type PenalisedState } from './penalisedLikelihood.ts';
+import { FirthSingularError, newtonDirection, penalisedState, type PenalisedState } from './penalisedLikelihood.ts';
 
 const CONVERGED_DECREMENT = 1e-14;
 const ROUNDING = 1e-13;
@@ -24,7 +24,7 @@ export function maximisePenalised(
     // The Newton decrement U*ᵀI⁻¹U* is the squared distance to the maximum in standard-error units;
     // this close, l* changes only in its last digits, so the final step is taken without a line search.
     if (decrement < CONVERGED_DECREMENT) {
-      return { state: tryStep(prep, ties, state.beta, step, free, 1), iterations: iter, converged: true };
+      return { state: tryStep(prep, ties, state.beta, step, free, 1) ?? state, iterations: iter, converged: true };
     }
     let largest = 0;
     for (const v of step) largest = Math.max(largest, Math.abs(v));
@@ -32,10 +32,10 @@ export function maximisePenalised(
     // l* is a sum over all deaths; differences below its rounding are not evidence against a step.
     const floor = state.penalisedLoglik - ROUNDING * Math.max(1, Math.abs(state.penalisedLoglik));
     let next = tryStep(prep, ties, state.beta, step, free, scale);
-    for (let half = 1; half <= 30 && next.penalisedLoglik < floor; half++) {
+    for (let half = 1; half <= 30 && !improves(next, floor); half++) {
       next = tryStep(prep, ties, state.beta, step, free, scale / 2 ** half);
     }
-    if (next.penalisedLoglik < floor) return { state, iterations: iter, converged: false };
+    if (next === null || !improves(next, floor)) return { state, iterations: iter, converged: false };
     state = next;
   }
   return { state, iterations: options.maxIter, converged: false };
@@ -62,8 +62,18 @@ function restrictedStep(state: PenalisedState, free: readonly number[], p: numbe
   return { step, decrement };
 }
 
-function tryStep(prep: PreparedCox, ties: Ties, beta: Float64Array, step: Float64Array, free: readonly number[], scale: number): PenalisedState {
+function improves(next: PenalisedState | null, floor: number): boolean {
+  return next !== null && next.penalisedLoglik >= floor;
+}
+
+/** The state after a step, or null where I(β) is numerically singular (a step far too long: halve it). */
+function tryStep(prep: PreparedCox, ties: Ties, beta: Float64Array, step: Float64Array, free: readonly number[], scale: number): PenalisedState | null {
   const next = Float64Array.from(beta);
   free.forEach((j, i) => (next[j] += scale * step[i]));
-  return penalisedState(prep, next, ties);
+  try {
+    return penalisedState(prep, next, ties);
+  } catch (error) {
+    if (error instanceof FirthSingularError) return null;
+    throw error;
+  }
 }
