@@ -62,7 +62,10 @@ function lastLook(flags: DemoFlags): string {
 }
 
 function printResult(result: DemoResult): void {
-  const alerts = result.looks.flatMap((look) => look.alerts.filter((a) => a.status === 'fired').map((a) => `  look ${look.look} (${look.tick.cutoff}): ${a.rule} ${a.population} ${a.endpoint}`));
+  const fired = result.looks.flatMap((look) => look.alerts.filter((a) => a.status === 'fired').map((a) => ({ look, alert: a })));
+  // Effect alerts are the story; validity alerts (PH violated, Firth fallback, imbalance) are counted.
+  const effects = fired.filter((f) => f.alert.rule !== 'validity').map((f) => `  look ${f.look.look} (${f.look.tick.cutoff}): ${f.alert.rule} ${f.alert.population} ${f.alert.endpoint}: ${f.alert.summary}`);
+  const validity = fired.length - effects.length;
   const last = result.reports.at(-1);
   const pdfs = result.reports.filter((r) => 'path' in r.pdf).length;
   const lines = [
@@ -70,7 +73,8 @@ function printResult(result: DemoResult): void {
     `Replayed ${result.looks.length} quarterly looks (${result.events} events) in ${result.seconds.toFixed(0)} s.`,
     ...result.services.map((s) => `  ${s}`),
     '',
-    alerts.length > 0 ? `Alerts fired:\n${alerts.join('\n')}` : 'No alert fired.',
+    effects.length > 0 ? `Effect alerts:\n${effects.join('\n')}` : 'No effect alert (boundary, departure, drift) fired.',
+    `${validity} validity alert(s) (model assumptions in doubt; effect alerts of that estimand held meanwhile).`,
     '',
     'Where to look:',
     `  ${result.summary.markdown}   the PORT HR, z, boundary and repeated CI of each subgroup, look by look (also .csv)`,
