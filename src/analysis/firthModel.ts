@@ -1,5 +1,6 @@
 import { fitFirth } from '../stats/firth/index.ts';
 import type { CoxInput } from '../stats/cox/index.ts';
+import { rethrowResourceErrors } from './resourceErrors.ts';
 
 export interface FirthPort {
   readonly coef: number;
@@ -24,7 +25,8 @@ export function firthPort(input: CoxInput): FirthPort | null {
     const t = fit.terms.find((term) => term.term === 'port');
     if (!t || !Number.isFinite(t.coef)) return null;
     return { coef: t.coef, se: t.se, z: t.z, p: t.p, hr: t.hr, lower: t.lower, upper: t.upper, converged: fit.converged };
-  } catch {
+  } catch (error) {
+    rethrowResourceErrors(error);
     return null;
   }
 }

@@ -2,6 +2,7 @@ import { fitLogistic } from '../stats/logistic.ts';
 import type { EstimandData } from './estimandData.ts';
 import { fitPortModel } from './monitoringModel.ts';
 import type { PortFit } from './monitoringModel.ts';
+import { rethrowResourceErrors } from './resourceErrors.ts';
 
 export interface IptwResult {
   /** Weighted Cox of PORT (same covariates) with robust sandwich SE; null when it could not be fitted. */
@@ -60,7 +61,8 @@ export function propensityWeighted(data: EstimandData): IptwResult | null {
   let fit: PortFit | null = null;
   try {
     fit = fitPortModel(data, w);
-  } catch {
+  } catch (error) {
+    rethrowResourceErrors(error);
     fit = null;
   }
   return { fit, maxAbsSmdUnweighted: maxU, maxAbsSmdWeighted: maxW, essPort, essNoPort, essFraction: (essPort + essNoPort) / data.n };

@@ -1,5 +1,6 @@
 import { coxZph } from '../stats/cox/index.ts';
 import type { CoxFit, CoxInput } from '../stats/cox/index.ts';
+import { rethrowResourceErrors } from './resourceErrors.ts';
 
 /**
  * Grambsch-Therneau test of proportional hazards for the PORT term and globally (R's cox.zph with the
@@ -11,7 +12,8 @@ export function phTest(input: CoxInput, fit: CoxFit): { portP: number; globalP: 
     const port = zph.terms.find((t) => t.term === 'port');
     if (!port || !Number.isFinite(port.p)) return null;
     return { portP: port.p, globalP: zph.global.p };
-  } catch {
+  } catch (error) {
+    rethrowResourceErrors(error);
     return null;
   }
 }

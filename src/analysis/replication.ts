@@ -4,6 +4,7 @@ import { COVARIATES } from './covariates.ts';
 import type { AnalysisPlan, Endpoint, Population } from './plan.ts';
 import type { PlanRow } from './planRow.ts';
 import type { EstimateRecord } from './runResult.ts';
+import { rethrowResourceErrors } from './resourceErrors.ts';
 
 /** Where the paper ran its univariate/multivariate procedure: every endpoint overall, OS and PFS by subgroup. */
 export function isReplicated(population: Population, endpoint: Endpoint): boolean {
@@ -30,6 +31,7 @@ export function replicationEstimates(plan: AnalysisPlan, population: Population,
   try {
     selection = selectCoxModel({ stop, event, candidates, criterion: 'wald', enter: plan.replicationScreenP, stay: plan.replicationStayP, ties: 'efron' });
   } catch (error) {
+    rethrowResourceErrors(error);
     // E.g. two factors that coincide in this population (aliased columns): recorded, not fatal to the run.
     return [{
       ...base, model: 'multivariate', term: '(selection)', n, events: event.reduce((a, b) => a + b, 0), eventsPort: 0, eventsNoPort: 0,
@@ -48,7 +50,8 @@ export function replicationEstimates(plan: AnalysisPlan, population: Population,
     let term = null;
     try {
       term = fitCox({ stop: Float64Array.from(idx, (i) => stop[i]), event: ev, x: [x], names: [u.term], ties: 'efron' }).terms[0];
-    } catch {
+    } catch (error) {
+      rethrowResourceErrors(error);
       term = null;
     }
     out.push({
