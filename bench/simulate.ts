@@ -5,10 +5,15 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { simulateEvents } from '../src/sim/index.ts';
+import { DEFAULT_ADMIN_END, simulateEvents } from '../src/sim/index.ts';
 
 const { values } = parseArgs({
-  options: { patients: { type: 'string', default: '10000,100000,1000000' }, child: { type: 'string' }, 'heap-mb': { type: 'string' } },
+  options: {
+    patients: { type: 'string', default: '10000,100000,1000000' }, child: { type: 'string' }, 'heap-mb': { type: 'string' },
+    // The most patients are followed at once at the end of accrual (Dec 2015): an end of 2016-06-30
+    // (every followed patient still has a visit reported after Dec 2015) reaches the same peak sooner.
+    'admin-end': { type: 'string', default: DEFAULT_ADMIN_END },
+  },
 });
 
 function measure(patients: number): void {
@@ -17,7 +22,7 @@ function measure(patients: number): void {
   let bytes = 0;
   let peakHeap = 0;
   let accrued = 0;
-  for (const event of simulateEvents({ seed: 1, patients }, () => accrued++)) {
+  for (const event of simulateEvents({ seed: 1, patients, adminEnd: values['admin-end'] }, () => accrued++)) {
     bytes += JSON.stringify(event).length + 1;
     if (++events % 100_000 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     if (events % 2_000_000 === 0) {
@@ -29,7 +34,7 @@ function measure(patients: number): void {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify({
-    patients, heapCapMb: values['heap-mb'] ?? null, events, ndjsonMb: Math.round(bytes / 1e6), seconds: Number(seconds.toFixed(1)),
+    patients, adminEnd: values['admin-end'], heapCapMb: values['heap-mb'] ?? null, events, ndjsonMb: Math.round(bytes / 1e6), seconds: Number(seconds.toFixed(1)),
     eventsPerSecond: Math.round(events / seconds), peakRssMb: Math.round(peakRssMb), peakHeapMb: Math.round(peakHeap / 2 ** 20),
   }));
 }
@@ -41,7 +46,7 @@ if (values.child) {
   console.log(`bench:simulate on Node ${process.version}`);
   for (const size of sizes) {
     const cap = values['heap-mb'] ? [`--max-old-space-size=${values['heap-mb']}`] : [];
-    const args = [...cap, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(size), ...(values['heap-mb'] ? ['--heap-mb', values['heap-mb']] : [])];
+    const args = [...cap, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(size), '--admin-end', values['admin-end'], ...(values['heap-mb'] ? ['--heap-mb', values['heap-mb']] : [])];
     const line = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     process.stdout.write(line);
   }
