@@ -7,6 +7,8 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { connect } from '../db/connect.ts';
 import { databaseName, ensureDatabase, migrateToLatest } from '../db/migrate.ts';
+import { createMailQueue, createReanalysisQueue } from '../jobs/analysisQueues.ts';
+import { createDeadLetterQueue, createFollowUpQueue } from '../workers/queue.ts';
 import type { QueueConfig } from '../workers/queue.ts';
 import { databaseUrl, startEmbeddedPostgres } from './embeddedPostgres.ts';
 import type { EmbeddedDatabaseServer } from './embeddedPostgres.ts';
@@ -103,6 +105,16 @@ async function assertEmpty(url: string): Promise<void> {
   }
 }
 
+/** The run's queues under its own Redis prefix: removed at the end, so runs leave nothing behind in Redis. */
+async function discardQueues(config: QueueConfig): Promise<void> {
+  const queues = [createFollowUpQueue(config), createDeadLetterQueue(config), createReanalysisQueue(config), createMailQueue(config)];
+  try {
+    for (const queue of queues) await queue.obliterate({ force: true });
+  } finally {
+    await Promise.allSettled(queues.map((queue) => queue.close()));
+  }
+}
+
 export interface StartServicesOptions {
   /** The variables the user set (validated): a set one means "use mine". */
   readonly env: ServiceEnv;
@@ -146,6 +158,8 @@ export async function startDemoServices(options: StartServicesOptions): Promise<
       // run's job would otherwise stand in for this run's.
       queue = { redisUrl: options.env.REDIS_URL, prefix: `cwdemo-${randomBytes(4).toString('hex')}`, attempts: ATTEMPTS, backoffMs: BACKOFF_MS };
       description.push(`BullMQ: Redis at REDIS_URL (prefix ${queue.prefix})`);
+      const config = queue;
+      stops.push(() => discardQueues(config));
     } else {
       const store = await preparePostgresQueueStore(url, QUEUE_SCHEMA, { fresh: true, poolSize: QUEUE_POOL_SIZE });
       // redisUrl is not used when a PostgreSQL store is given; it keeps its configured default.
