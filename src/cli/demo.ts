@@ -23,9 +23,10 @@ interface DemoFlags {
   pdf: PdfPolicy;
 }
 
-// Surveillance starts once accrual (from October 2000) has matured: the first look analyses the end of
-// 2005, when about a third of the paper's cohort is registered and the subgroups have their first events.
-export const DEFAULT_FIRST_LOOK = '2005-12-31';
+// Surveillance starts once accrual (October 2000 to December 2015, weighted towards later years) has
+// matured: the first look analyses the end of 2007, when about 40% of the cohort is registered and every
+// subgroup has events; 76 quarterly looks then run to the registry's end (September 2026).
+export const DEFAULT_FIRST_LOOK = '2007-12-31';
 const PDF_POLICIES: readonly PdfPolicy[] = ['all', 'alerts', 'last', 'none'];
 
 const integer = (min: number, max: number) => (value: string): number => {
