@@ -7,6 +7,7 @@ import { WorkspaceError } from '../demo/demoWorkspace.ts';
 import { runDemo } from '../demo/runDemo.ts';
 import type { DemoResult } from '../demo/runDemo.ts';
 import type { PdfPolicy } from '../demo/lookReport.ts';
+import { quarterCutoff } from '../jobs/cutoff.ts';
 import { tickFor } from '../demo/quarterTicks.ts';
 import { terminalProgress } from '../demo/replayProgress.ts';
 import { DEFAULT_ADMIN_END, MAX_PATIENTS, SCENARIO_NAMES, isScenarioName } from '../sim/index.ts';
@@ -57,9 +58,7 @@ const pdfPolicy = (value: string): PdfPolicy => {
 function lastLook(flags: DemoFlags): string {
   if (flags.quarters === undefined) return flags.until;
   const first = tickFor(flags.from).at;
-  const at = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 3 * (flags.quarters - 1), 1, first.getUTCHours()));
-  const cutoff = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 0)).toISOString().slice(0, 10);
-  return cutoff;
+  return quarterCutoff(new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 3 * (flags.quarters - 1), 1, first.getUTCHours())));
 }
 
 function printResult(result: DemoResult): void {
