@@ -1,7 +1,7 @@
 // Distribution functions come from stdlib (well-kept, accurate in the tails); survival methods are ours.
 import gammainc from '@stdlib/math-base-special-gammainc';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import erfcinv from '@stdlib/math-base-special-erfcinv';
 import chisqQuantileFn from '@stdlib/stats-base-dists-chisquare-quantile';
 
 /** Standard normal CDF Φ(x). */
@@ -9,9 +9,14 @@ export function pnorm(x: number): number {
   return normalCdf(x, 0, 1);
 }
 
-/** Standard normal quantile Φ⁻¹(p). */
+/**
+ * Standard normal quantile Φ⁻¹(p), through erfcinv on the nearer tail: stdlib's normal quantile goes
+ * through erfinv(2p − 1), where 2p − 1 rounds to −1 below p ≈ 1e-16 and returns −∞. Extreme tails are
+ * what early O'Brien-Fleming looks need (alpha spent at t = 1/12 is ~1e-23).
+ */
 export function qnorm(p: number): number {
-  return normalQuantile(p, 0, 1);
+  if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
+  return p < 0.5 ? -Math.SQRT2 * erfcinv(2 * p) : Math.SQRT2 * erfcinv(2 * (1 - p));
 }
 
 /** Two-sided normal p-value 2·Φ(−|z|); computed on the lower tail so tiny p keep their digits. */
