@@ -1,6 +1,6 @@
 import { LuDecomposition, Matrix } from 'ml-matrix';
 import { pchisqUpper } from './distributions.ts';
-import { timefixMap } from './timefix.ts';
+import { timefix } from './timefix.ts';
 import type { Grouping } from './km/types.ts';
 
 /** The test is undefined for these data (fewer than two groups with expected events, singular variance). */
@@ -41,8 +41,7 @@ export interface LogRankResult {
  */
 export function logRankTest(input: LogRankInput): LogRankResult {
   const rho = input.rho ?? 0;
-  const fix = timefixMap(input.time);
-  const time = Float64Array.from(input.time, fix);
+  const [time] = timefix([input.time]);
   const present = presentCodes(input.group);
   const k = present.length;
   const groupIndex = new Int32Array(input.group.labels.length).fill(-1);

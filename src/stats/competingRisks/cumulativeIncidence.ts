@@ -1,4 +1,4 @@
-import { timefixMap } from '../timefix.ts';
+import { timefix } from '../timefix.ts';
 import type { ConfType, Grouping } from '../km/types.ts';
 import { aalenJohansen, probabilityBand } from './aalenJohansen.ts';
 import type { CifAtTimes, CifCurve, CifTable, CompetingRisksData } from './types.ts';
@@ -25,7 +25,7 @@ export function cumulativeIncidence(data: CompetingRisksData, options: CifOption
   for (const s of data.status) {
     if (!(Number.isInteger(s) && s >= 0 && s <= data.causes.length)) throw new Error(`status code ${s} is not 0 (censored) or a cause 1…${data.causes.length}`);
   }
-  const fixed: CompetingRisksData = options.timefix === false ? data : { ...data, time: Float64Array.from(data.time, timefixMap(data.time)) };
+  const fixed: CompetingRisksData = options.timefix === false ? data : { ...data, time: timefix([data.time])[0] };
   const states = [EVENT_FREE_STATE, ...data.causes];
 
   const groups: { label: string | null; rows: Int32Array }[] = [];

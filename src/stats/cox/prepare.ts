@@ -2,7 +2,7 @@
  * Validation and the one-time preparation every Cox computation shares: timefix, the sort by
  * (stratum, stop), R's centring, and the row-major covariate copy the risk-set sweeps read.
  */
-import { TIMEFIX_TOLERANCE } from '../timefix.ts';
+import { timefix, timefixSorted } from '../timefix.ts';
 import { argsortFloat64, stableByCode } from './argsort.ts';
 import type { CoxInput } from './types.ts';
 
@@ -99,89 +99,6 @@ function denseCodes(codes: Int32Array): Int32Array {
 }
 
 /**
- * R's timefix only changes anything when two distinct times are within the tolerance; checking that on
- * one sorted copy is much cheaper than building the merge map, so the map is built only when needed.
- */
-function applyTimefix(columns: Float64Array[]): Float64Array[] {
-  let total = 0;
-  for (const c of columns) total += c.length;
-  const all = new Float64Array(total);
-  let off = 0;
-  for (const c of columns) {
-    all.set(c, off);
-    off += c.length;
-  }
-  all.sort();
-  let distinct = 0;
-  let sumAbs = 0;
-  let minGap = Infinity;
-  for (let i = 0; i < total; i++) {
-    if (i > 0 && all[i] === all[i - 1]) continue;
-    if (distinct > 0) minGap = Math.min(minGap, all[i] - all[i - 1]);
-    distinct++;
-    sumAbs += Math.abs(all[i]);
-  }
-  const meanAbs = sumAbs / distinct;
-  if (minGap > TIMEFIX_TOLERANCE && minGap / meanAbs > TIMEFIX_TOLERANCE) return columns;
-  // Same rule as timefix.ts (chains merge into the first time of the run), on typed arrays.
-  const values = new Float64Array(distinct);
-  const representative = new Float64Array(distinct);
-  let m = 0;
-  for (let i = 0; i < total; i++) {
-    if (i > 0 && all[i] === all[i - 1]) continue;
-    values[m] = all[i];
-    const gap = m === 0 ? Infinity : all[i] - values[m - 1];
-    representative[m] = gap <= TIMEFIX_TOLERANCE || gap / meanAbs <= TIMEFIX_TOLERANCE ? representative[m - 1] : all[i];
-    m++;
-  }
-  const lookup = (t: number): number => {
-    let lo = 0;
-    let hi = distinct - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (values[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return representative[lo];
-  };
-  return columns.map((c) => c.map(lookup));
-}
-
-/** timefix (same rule as timefix.ts) given the ascending order of the times; returns the input if no merge. */
-function timefixSorted(times: Float64Array, ascending: Int32Array): Float64Array {
-  const n = times.length;
-  let distinct = 0;
-  let sumAbs = 0;
-  let minGap = Infinity;
-  let previous = Number.NaN;
-  for (let k = 0; k < n; k++) {
-    const t = times[ascending[k]];
-    if (t === previous) continue;
-    if (distinct > 0) minGap = Math.min(minGap, t - previous);
-    distinct++;
-    sumAbs += Math.abs(t);
-    previous = t;
-  }
-  const meanAbs = sumAbs / distinct;
-  if (!(minGap <= TIMEFIX_TOLERANCE || minGap / meanAbs <= TIMEFIX_TOLERANCE)) return times;
-  const out = new Float64Array(n);
-  let representative = Number.NaN;
-  previous = Number.NaN;
-  for (let k = 0; k < n; k++) {
-    const i = ascending[k];
-    const t = times[i];
-    if (t !== previous) {
-      const gap = t - previous;
-      // Chains merge into the first time of the run (gap to the previous distinct time, not to the representative).
-      if (!(gap <= TIMEFIX_TOLERANCE || gap / meanAbs <= TIMEFIX_TOLERANCE)) representative = t;
-      previous = t;
-    }
-    out[i] = representative;
-  }
-  return out;
-}
-
-/**
  * Centring as R's coxph: weighted means (coxfit6) for right-censored data, unweighted colMeans for
  * counting-process data (agreg.fit); a column with all values in {-1, 0, 1} is not centred and reports 0.
  */
@@ -218,7 +135,7 @@ export function prepareCox(input: CoxInput): PreparedCox {
   let order: Int32Array;
   if (counting && input.start !== undefined) {
     // R applies aeqSurv to start and stop together (Surv(time1, time2) is one object).
-    [stopFixed, startFixed] = applyTimefix([input.stop, input.start]);
+    [stopFixed, startFixed] = timefix([input.stop, input.start]);
     order = argsort(strataCodes, stopFixed, false);
   } else {
     // Right-censored: one sort serves both timefix and the risk-set order (merging keeps the order).

@@ -1,4 +1,4 @@
-import { timefixMap } from '../timefix.ts';
+import { timefix } from '../timefix.ts';
 
 /** Right-censored competing-risks rows: status 0 = censored, c ≥ 1 = cause c. */
 export interface FinegrayInput {
@@ -36,8 +36,7 @@ export interface FinegrayData {
  */
 export function finegrayExpand(input: FinegrayInput): FinegrayData {
   const n = input.time.length;
-  const fix = input.timefix === false ? (t: number) => t : timefixMap(input.time);
-  const time = Float64Array.from(input.time, fix);
+  const [time] = input.timefix === false ? [input.time] : timefix([input.time]);
   let minTime = Number.POSITIVE_INFINITY;
   for (const t of time) minTime = Math.min(minTime, t);
   // R adds a start column: 0, or a value below every time when some time is ≤ 0.

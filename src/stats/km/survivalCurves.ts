@@ -1,4 +1,4 @@
-import { timefixMap } from '../timefix.ts';
+import { timefix } from '../timefix.ts';
 import { survivalBand } from './confidenceBand.ts';
 import { kaplanMeier } from './kaplanMeier.ts';
 import { curveMedian, curveQuantiles } from './quantiles.ts';
@@ -48,7 +48,7 @@ export function survivalCurves(data: SurvData, options: KmOptions = {}, grouping
   const confType = options.confType ?? 'log';
   const level = options.level ?? 0.95;
   const probs = [...(options.probs ?? [0.25, 0.5, 0.75])];
-  const fixed: SurvData = options.timefix === false ? data : { ...data, time: Float64Array.from(data.time, timefixMap(data.time)) };
+  const fixed: SurvData = options.timefix === false ? data : { ...data, time: timefix([data.time])[0] };
 
   const groups = splitRows(fixed.time.length, grouping);
   const tables = groups.map(({ rows }) => kaplanMeier(fixed, rows));
