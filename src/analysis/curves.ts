@@ -1,6 +1,7 @@
 import { reverseKmFollowUp, survivalCurves } from '../stats/km/index.ts';
 import type { KmCurve } from '../stats/km/index.ts';
 import { cumulativeIncidence } from '../stats/competingRisks/index.ts';
+import { LogRankError, logRankTest } from '../stats/logrank.ts';
 import type { EndpointId, PopulationId } from './plan.ts';
 import type { CurveRecord, FollowUpRecord } from './runResult.ts';
 
@@ -96,4 +97,15 @@ export function cifByArm(population: PopulationId, endpoint: EndpointId, time: F
       }),
     } satisfies CurveRecord;
   });
+}
+
+/** Log-rank p of PORT vs PTR alone; null when fewer than two arms have expected events. */
+export function logRankP(time: Float64Array, event: Uint8Array, port: Float64Array): number | null {
+  try {
+    const result = logRankTest({ time, event, group: { codes: Int32Array.from(port, (p) => (p === 1 ? 1 : 0)), labels: ['ptr', 'port'] } });
+    return Number.isFinite(result.p) ? result.p : null;
+  } catch (error) {
+    if (error instanceof LogRankError) return null;
+    throw error;
+  }
 }

@@ -1,14 +1,14 @@
 import { eValueForHazardRatio } from '../stats/evalue.ts';
 import { estimandData } from './estimandData.ts';
 import type { EstimandData } from './estimandData.ts';
-import { cifByArm, followUpOf, kmByArm } from './curves.ts';
+import { cifByArm, followUpOf, kmByArm, logRankP } from './curves.ts';
 import { fitPortModel } from './monitoringModel.ts';
 import type { PortFit } from './monitoringModel.ts';
 import { primaryEstimand } from './plan.ts';
 import type { AnalysisPlan, Endpoint, Population } from './plan.ts';
 import type { PlanRow } from './planRow.ts';
 import { estimandKey } from './runResult.ts';
-import type { CurveRecord, EstimateRecord, FollowUpRecord, PlanRunResult, PreviousFractions } from './runResult.ts';
+import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, PlanRunResult, PreviousFractions } from './runResult.ts';
 import { sequentialLook } from './sequentialLook.ts';
 import { firthPort } from './firthModel.ts';
 import { isReplicated, replicationEstimates } from './replication.ts';
@@ -105,6 +105,7 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: 
   };
   const estimates: EstimateRecord[] = [];
   const curves: CurveRecord[] = [];
+  const curveTests: CurveTestRecord[] = [];
   const followUp: FollowUpRecord[] = [];
   for (const population of plan.populations) {
     for (const endpoint of plan.endpoints) {
@@ -115,6 +116,7 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: 
       const all = time('design', () => estimandData(rows, population, endpoint, []));
       if (all.n > 0 && endpoint.kind === 'survival') {
         curves.push(...time('curves', () => kmByArm(population.id, endpoint.id, all.time, all.event, all.port, plan.landmarkYears)));
+        curveTests.push({ population: population.id, endpoint: endpoint.id, logRankP: time('curves', () => logRankP(all.time, all.event, all.port)) });
       }
       if (all.n > 0 && endpoint.kind === 'competing') {
         const status = Int32Array.from(rows.filter(population.includes), (r) => endpoint.status(r));
@@ -125,5 +127,5 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: 
   }
   const patientsByGroup: Record<string, number> = {};
   for (const row of rows) patientsByGroup[row.group] = (patientsByGroup[row.group] ?? 0) + 1;
-  return { planVersion: plan.version, patients: rows.length, patientsByGroup, estimates, curves, followUp, timingsMs };
+  return { planVersion: plan.version, patients: rows.length, patientsByGroup, estimates, curves, curveTests, followUp, timingsMs };
 }

@@ -46,6 +46,13 @@ export interface CurveRecord {
   readonly landmarks: { years: number; estimate: number | null; lower: number | null; upper: number | null }[];
 }
 
+/** Log-rank test of PORT vs PTR alone (R's survdiff) for the survival endpoints; null when undefined. */
+export interface CurveTestRecord {
+  readonly population: PopulationId;
+  readonly endpoint: EndpointId;
+  readonly logRankP: number | null;
+}
+
 export interface FollowUpRecord {
   readonly population: PopulationId;
   readonly n: number;
@@ -63,6 +70,7 @@ export interface PlanRunResult {
   readonly patientsByGroup: Readonly<Record<string, number>>;
   readonly estimates: EstimateRecord[];
   readonly curves: CurveRecord[];
+  readonly curveTests: CurveTestRecord[];
   readonly followUp: FollowUpRecord[];
   /** Wall-clock milliseconds per stage of the run. */
   readonly timingsMs: Record<string, number>;

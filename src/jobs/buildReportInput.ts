@@ -4,7 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { AnalysisRow } from '../timeline/index.ts';
 import { CURRENT_PLAN, planByVersion } from '../analysis/plan.ts';
 import type { PopulationId } from '../analysis/plan.ts';
-import type { CurveRecord, EstimateRecord, FollowUpRecord, ModelKind } from '../analysis/runResult.ts';
+import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, ModelKind } from '../analysis/runResult.ts';
 import type {
   AlertKind, ArmCurve, DataQuality, EventType, FollowUpSummary, HazardEstimate, IncidenceCurves, LandmarkEstimate, ModelRow,
   ModelTable, MultivariateCell, ReportAlert, ReportInput, RejectionReason, RiskTable, SensitivityRow, SurvivalCurves, ValidityReason, ZPath,
@@ -225,7 +225,7 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, loa
   const all = await storedEstimates(db, runs.slice(0, index + 1).map((r) => r.id));
   const estimates = all.filter((e) => e.cutoff === cutoff);
   const before = previous ? all.filter((e) => e.cutoff === previous.cutoff) : [];
-  const results = run.results as { patientsByGroup: Record<string, number>; curves: CurveRecord[]; followUp: FollowUpRecord[] };
+  const results = run.results as { patientsByGroup: Record<string, number>; curves: CurveRecord[]; curveTests?: CurveTestRecord[]; followUp: FollowUpRecord[] };
   const rows = await loadRows(db, cutoff);
   const alerts = await db.selectFrom('alerts').selectAll().where('run_id', '=', run.id).where('status', '=', 'fired').orderBy('id').execute();
   const previousNaive = new Map(before.filter((e) => e.model === 'monitoring' && e.term === 'port' && e.lower !== null && e.upper !== null)
@@ -258,7 +258,7 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, loa
     })),
     survival: (['all', 'group1', 'group2', 'group3'] as const).flatMap((p) => (['os', 'pfs'] as const).flatMap((e): SurvivalCurves[] => {
       const c = curvesOf(p, e);
-      return c.length === 0 ? [] : [{ population: p, endpoint: e, arms: c.map(armCurve), riskTable: riskTable(c), landmarks: landmarks(c), logRankP: null }];
+      return c.length === 0 ? [] : [{ population: p, endpoint: e, arms: c.map(armCurve), riskTable: riskTable(c), landmarks: landmarks(c), logRankP: results.curveTests?.find((x) => x.population === p && x.endpoint === e)?.logRankP ?? null }];
     })),
     incidence: (['all', 'group1', 'group2', 'group3'] as const).flatMap((p) => (['lrr', 'dp'] as const).flatMap((e): IncidenceCurves[] => {
       const c = curvesOf(p, e);

@@ -111,7 +111,7 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
     const run = await trx.insertInto('analysis_runs').values({
       cutoff, plan_version: plan.version, code_version: codeVersion(), status: 'completed', look,
       dataset_hash: hash, patients: result.patients, plan: JSON.stringify(describePlan(plan)),
-      results: JSON.stringify({ patientsByGroup: result.patientsByGroup, curves: result.curves, followUp: result.followUp }),
+      results: JSON.stringify({ patientsByGroup: result.patientsByGroup, curves: result.curves, curveTests: result.curveTests, followUp: result.followUp }),
       timings: JSON.stringify({
         loadMs: tLoad - t0, hashMs: tHash - tLoad, planMs: tPlan - tHash, alertsMs: tAlerts - tPlan,
         ...Object.fromEntries(Object.entries(result.timingsMs).map(([k, v]) => [`plan.${k}`, v])),
