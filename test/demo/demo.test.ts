@@ -12,7 +12,8 @@ import type { DemoOptions, DemoResult } from '../../src/demo/runDemo.ts';
 import { silentProgress } from '../../src/demo/replayProgress.ts';
 import { simulateEvents } from '../../src/sim/index.ts';
 
-const SIMULATION = { scenario: 'emerging', seed: 5, patients: 120 } as const;
+// The demo's defaults, with two looks: the first looks of a 426-patient registry hold ~110 patients.
+const SIMULATION = { scenario: 'emerging', seed: 20260101, patients: 426 } as const;
 
 describe('cohortwatch demo (short run, embedded services)', () => {
   let root: string;
@@ -23,7 +24,7 @@ describe('cohortwatch demo (short run, embedded services)', () => {
     // As root, the embedded server runs as the postgres user, which must be able to reach its data folder.
     await chmod(root, 0o755);
     options = {
-      ...SIMULATION, firstLook: '2007-12-31', lastLook: '2008-03-31', pdf: 'last',
+      ...SIMULATION, firstLook: '2005-12-31', lastLook: '2006-03-31', pdf: 'last',
       outDir: path.join(root, 'demo-out'), workDir: path.join(root, '.demo'),
       env: loadEnv({}), userServices: {}, progress: silentProgress,
     };
@@ -32,17 +33,17 @@ describe('cohortwatch demo (short run, embedded services)', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('replays each quarter through the queue and reanalyses it: one look per quarter, in order', () => {
-    expect(first.looks.map((l) => [l.look, l.tick.cutoff])).toEqual([[1, '2007-12-31'], [2, '2008-03-31']]);
+    expect(first.looks.map((l) => [l.look, l.tick.cutoff])).toEqual([[1, '2005-12-31'], [2, '2006-03-31']]);
     expect(first.looks[0].patients).toBeGreaterThan(20);
     expect(first.looks[1].patients).toBeGreaterThanOrEqual(first.looks[0].patients);
     expect(first.services.join('\n')).toMatch(/embedded server[\s\S]*PostgreSQL backend[\s\S]*catcher/);
   });
 
   it('writes a report per look, with the PDF of the last', () => {
-    expect(first.files).toContain('reports/2007-12-31/report.html');
-    expect(first.files).toContain('reports/2008-03-31/report.html');
-    expect(first.files).toContain('reports/2008-03-31/report.pdf');
-    expect(first.files).not.toContain('reports/2007-12-31/report.pdf');
+    expect(first.files).toContain('reports/2005-12-31/report.html');
+    expect(first.files).toContain('reports/2006-03-31/report.html');
+    expect(first.files).toContain('reports/2006-03-31/report.pdf');
+    expect(first.files).not.toContain('reports/2005-12-31/report.pdf');
   });
 
   it('delivers each alert mail to the SMTP server, kept as an .eml file', async () => {
@@ -78,9 +79,9 @@ describe('cohortwatch demo (short run, embedded services)', () => {
   });
 
   it('starts clean when run again: nothing of the previous run is left', async () => {
-    const again = await runDemo({ ...options, lastLook: '2007-12-31', pdf: 'none' });
+    const again = await runDemo({ ...options, lastLook: '2005-12-31', pdf: 'none' });
     expect(again.looks.map((l) => l.look)).toEqual([1]);
-    expect(again.files).not.toContain('reports/2008-03-31/report.html');
+    expect(again.files).not.toContain('reports/2006-03-31/report.html');
     expect(again.files.filter((f) => f.endsWith('.pdf'))).toEqual([]);
     expect((await readdir(path.join(again.outDir, 'mail'))).length).toBe(again.looks[0].mailsSent);
     expect(await listFiles(again.outDir)).toEqual(again.files);
