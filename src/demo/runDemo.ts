@@ -75,7 +75,8 @@ interface Running {
 async function shutdown(running: Running): Promise<void> {
   // Consumers first, then the queues, the database pool and the services they use.
   await running.worker?.stop().catch(() => undefined);
-  await running.analysis?.close(5000).catch(() => undefined);
+  // Their close waits for the workers up to this long; PostgreSQL must outlive their connections.
+  await running.analysis?.close(15_000).catch(() => undefined);
   for (const close of running.closers) await close().catch(() => undefined);
   await running.db?.destroy().catch(() => undefined);
   await running.services?.stop();
