@@ -1,4 +1,3 @@
-import { fitCox } from '../stats/cox/index.ts';
 import { selectCoxModel } from '../stats/modelSelection/index.ts';
 import { COVARIATES } from './covariates.ts';
 import type { AnalysisPlan, Endpoint, Population } from './plan.ts';
@@ -41,21 +40,9 @@ export function replicationEstimates(plan: AnalysisPlan, population: Population,
   }
   const out: EstimateRecord[] = [];
   for (const u of selection.univariate) {
-    const candidate = candidates.find((c) => c.term === u.term);
-    if (!candidate) continue;
-    const keep = candidate.columns[0].map((x) => (Number.isNaN(x) ? 0 : 1));
-    const idx = Array.from(keep.keys()).filter((i) => keep[i] === 1);
-    const x = Float64Array.from(idx, (i) => candidate.columns[0][i]);
-    const ev = Uint8Array.from(idx, (i) => event[i]);
-    let term = null;
-    try {
-      term = fitCox({ stop: Float64Array.from(idx, (i) => stop[i]), event: ev, x: [x], names: [u.term], ties: 'efron' }).terms[0];
-    } catch (error) {
-      rethrowResourceErrors(error);
-      term = null;
-    }
+    const term = u.coefficients[0] ?? null;
     out.push({
-      ...base, model: 'univariate', term: u.term, n: u.n, events: ev.reduce((a, b) => a + b, 0), eventsPort: 0, eventsNoPort: 0,
+      ...base, model: 'univariate', term: u.term, n: u.n, events: u.nevent, eventsPort: 0, eventsNoPort: 0,
       coef: term?.coef ?? null, se: term?.se ?? null, hr: term?.hr ?? null, lower: term?.lower ?? null, upper: term?.upper ?? null,
       z: term?.z ?? null, p: u.p, details: { entered: u.entered, test: selection.criterionDescription },
     });

@@ -26,7 +26,7 @@ export function selectCoxModel(input: SelectionInput): SelectionResult {
     const rows = observedRows(input, [cand]);
     const fit = fitOn(input, [cand], rows);
     const test = input.criterion === 'wald' ? waldTermTest(fit, cand.term, columnRange(0, cand.columns.length)) : lrtTermTest(cand.term, fit, fit.loglik.null, cand.columns.length);
-    return { ...test, n: rows.length, entered: forced.has(cand.term) || test.p <= enter };
+    return { ...test, n: rows.length, nevent: fit.nevent, coefficients: fit.terms, entered: forced.has(cand.term) || test.p <= enter };
   });
   const entered = input.candidates.filter((_, i) => univariate[i].entered);
   const rows = observedRows(input, entered);

@@ -1,4 +1,4 @@
-import type { CoxFit, Ties } from '../cox/index.ts';
+import type { CoxFit, CoxTerm, Ties } from '../cox/index.ts';
 
 export type SelectionCriterion = 'wald' | 'lrt';
 
@@ -37,6 +37,10 @@ export interface TermTest {
 export interface UnivariateTest extends TermTest {
   /** Rows used (those with this term observed). */
   n: number;
+  /** Events among those rows. */
+  nevent: number;
+  /** The univariate fit's coefficient rows (one per design column), so callers need not refit. */
+  coefficients: CoxTerm[];
   entered: boolean;
 }
 
