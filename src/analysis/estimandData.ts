@@ -42,10 +42,35 @@ export function estimandData(rows: readonly PlanRow[], population: Population, e
     port[i] = row.port ? 1 : 0;
     if (row.port) { nPort += 1; eventsPort += event[i]; } else eventsNoPort += event[i];
   });
-  const varying = defs.flatMap((d, k) => {
-    const column = Float64Array.from(values[k]);
-    const first = column[0];
-    return column.some((v) => v !== first) ? [{ name: d.name, values: column }] : [];
-  });
-  return { n, time, event, port, covariates: varying, nPort, eventsPort, eventsNoPort };
+  const columns = defs.map((d, k) => ({ name: d.name, values: Float64Array.from(values[k]) }));
+  return { n, time, event, port, covariates: estimable(port, columns), nPort, eventsPort, eventsNoPort };
+}
+
+/**
+ * The covariates with an estimable coefficient next to PORT: a column that is constant, or a linear
+ * combination of PORT and the covariates kept before it (possible in a small subgroup), is dropped, as R's
+ * coxph reports NA for an aliased column. Gram-Schmidt on the centred columns, in plan order.
+ */
+function estimable(port: Float64Array, columns: { name: CovariateName; values: Float64Array }[]): { name: CovariateName; values: Float64Array }[] {
+  const basis: Float64Array[] = [];
+  const residualOf = (values: Float64Array): { residual: Float64Array; before: number } => {
+    const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+    const residual = Float64Array.from(values, (v) => v - mean);
+    const before = Math.sqrt(residual.reduce((a, v) => a + v * v, 0));
+    for (const q of basis) {
+      let dot = 0;
+      for (let i = 0; i < residual.length; i++) dot += residual[i] * q[i];
+      for (let i = 0; i < residual.length; i++) residual[i] -= dot * q[i];
+    }
+    return { residual, before };
+  };
+  const admit = (values: Float64Array): boolean => {
+    const { residual, before } = residualOf(values);
+    const norm = Math.sqrt(residual.reduce((a, v) => a + v * v, 0));
+    if (!(before > 0) || norm <= 1e-8 * before) return false;
+    basis.push(residual.map((v) => v / norm));
+    return true;
+  };
+  admit(port);
+  return columns.filter((column) => admit(column.values));
 }

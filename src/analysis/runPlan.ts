@@ -14,6 +14,7 @@ import { firthPort } from './firthModel.ts';
 import { isReplicated, replicationEstimates } from './replication.ts';
 import { propensityWeighted } from './iptwModel.ts';
 import type { IptwResult } from './iptwModel.ts';
+import { rethrowResourceErrors } from './resourceErrors.ts';
 
 /** VanderWeele & Ding: the HR approximates the risk ratio when the outcome is rare (< 15% by the end). */
 const RARE_OUTCOME = 0.15;
@@ -38,15 +39,33 @@ function eValue(fit: PortFit, data: EstimandData) {
   return { point: e.estimate, ci: e.limit, outcome };
 }
 
+/** The IPTW model, or null when the propensity model itself cannot be fitted (collinear, separated). */
+function propensityOrNull(data: EstimandData): IptwResult | null {
+  try {
+    return propensityWeighted(data);
+  } catch (error) {
+    rethrowResourceErrors(error);
+    return null;
+  }
+}
+
 function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, data: EstimandData, previous: PreviousFractions): EstimateRecord[] {
   const primary = primaryEstimand(plan, population.id, endpoint.id);
-  const fit = fitPortModel(data);
+  let fit: PortFit | null;
+  try {
+    fit = fitPortModel(data);
+  } catch (error) {
+    // One estimand that cannot be fitted (e.g. singular information in a tiny early subgroup) is
+    // recorded as not estimable; it must not fail the whole look.
+    rethrowResourceErrors(error);
+    return [emptyEstimate(population, endpoint, data, primary !== undefined, `not estimable: ${error instanceof Error ? error.message : String(error)}`)];
+  }
   if (fit === null) return [emptyEstimate(population, endpoint, data, primary !== undefined, 'an arm is empty or there are no events')];
   const firth = fit.needsFirth ? firthPort(fit.input) : null;
   // With a monotone likelihood the ordinary estimate is infinite: the monitoring estimate is Firth's
   // (and the fallback holds effect alerts as a validity problem).
   const est = firth ?? fit;
-  const iptw: IptwResult | null = propensityWeighted(data);
+  const iptw: IptwResult | null = propensityOrNull(data);
   const look = primary ? sequentialLook(primary, data.eventsPort + data.eventsNoPort, previous[estimandKey(population.id, endpoint.id)] ?? [], est.coef, est.se) : null;
   const validity = {
     phP: fit.phP, firth: fit.needsFirth,

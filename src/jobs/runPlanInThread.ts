@@ -9,10 +9,13 @@ export interface PlanThreadInput {
 }
 
 // The thread loads TypeScript itself (tsx), whatever loader the parent runs under (tsx CLI, vitest).
+// tsx is resolved here, from this file, not by the thread: an eval'd thread resolves bare names from the
+// process's working directory, which need not be the project (`cohortwatch` run from elsewhere).
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
+import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });
 `;
+const TSX_API = import.meta.resolve('tsx/esm/api');
 
 /**
  * Runs the plan in a worker thread: the fits are CPU-bound for seconds at 100k patients, and on the
@@ -22,7 +25,7 @@ export function runPlanInThread(input: PlanThreadInput): Promise<PlanRunResult> 
   return new Promise((resolve, reject) => {
     const worker = new Worker(BOOTSTRAP, {
       eval: true,
-      workerData: { entry: new URL('./planThread.ts', import.meta.url).href, input },
+      workerData: { entry: new URL('./planThread.ts', import.meta.url).href, tsx: TSX_API, input },
     });
     let settled = false;
     worker.once('message', (message: { ok: true; result: PlanRunResult } | { ok: false; error: string }) => {
