@@ -1,4 +1,4 @@
-import { fitLogistic } from '../stats/logistic.ts';
+import { balanceTable, effectiveSampleSize, propensityScores, stabilisedWeights } from '../stats/propensity/index.ts';
 import type { EstimandData } from './estimandData.ts';
 import { fitPortModel } from './monitoringModel.ts';
 import type { PortFit } from './monitoringModel.ts';
@@ -16,25 +16,6 @@ export interface IptwResult {
   readonly essFraction: number;
 }
 
-/** Standardised difference of a binary covariate: (p1 − p0) / sqrt((p1(1−p1) + p0(1−p0)) / 2) (Austin 2009). */
-function smdBinary(x: Float64Array, port: Float64Array, w: Float64Array | null): number {
-  let s1 = 0, n1 = 0, s0 = 0, n0 = 0;
-  for (let i = 0; i < x.length; i++) {
-    const wi = w ? w[i] : 1;
-    if (port[i] === 1) { s1 += wi * x[i]; n1 += wi; } else { s0 += wi * x[i]; n0 += wi; }
-  }
-  const p1 = s1 / n1;
-  const p0 = s0 / n0;
-  const pooled = Math.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / 2);
-  return pooled > 0 ? (p1 - p0) / pooled : 0;
-}
-
-function kish(w: Float64Array, port: Float64Array, arm: number): number {
-  let s = 0, s2 = 0;
-  for (let i = 0; i < w.length; i++) if (port[i] === arm) { s += w[i]; s2 += w[i] * w[i]; }
-  return s2 > 0 ? (s * s) / s2 : 0;
-}
-
 /**
  * Inverse-probability-of-treatment weighting beside the monitoring model: a logistic propensity of
  * PORT on the monitoring covariates, stabilised weights P(A=a)/P(A=a|X) (Robins, Hernán & Brumback
@@ -43,21 +24,15 @@ function kish(w: Float64Array, port: Float64Array, arm: number): number {
  */
 export function propensityWeighted(data: EstimandData): IptwResult | null {
   if (data.covariates.length === 0 || data.nPort === 0 || data.nPort === data.n) return null;
-  const ps = fitLogistic({ y: data.port, x: data.covariates.map((c) => c.values), names: data.covariates.map((c) => c.name) });
-  const marginal = data.nPort / data.n;
-  const w = new Float64Array(data.n);
-  for (let i = 0; i < data.n; i++) {
-    // Separation would give propensities of exactly 0 or 1: bounded away so the weights stay finite.
-    const e = Math.min(1 - 1e-6, Math.max(1e-6, ps.fitted[i]));
-    w[i] = data.port[i] === 1 ? marginal / e : (1 - marginal) / (1 - e);
-  }
-  let maxU = 0, maxW = 0;
-  for (const c of data.covariates) {
-    maxU = Math.max(maxU, Math.abs(smdBinary(c.values, data.port, null)));
-    maxW = Math.max(maxW, Math.abs(smdBinary(c.values, data.port, w)));
-  }
-  const essPort = kish(w, data.port, 1);
-  const essNoPort = kish(w, data.port, 0);
+  const ps = propensityScores({ treatment: data.port, x: data.covariates.map((c) => c.values), names: data.covariates.map((c) => c.name) });
+  // Separation would give propensities of exactly 0 or 1: bounded away so the weights stay finite.
+  const scores = ps.scores.map((e) => Math.min(1 - 1e-6, Math.max(1e-6, e)));
+  const w = stabilisedWeights(data.port, scores).weights;
+  const balance = balanceTable(data.port, data.covariates.map((c) => ({ name: c.name, kind: 'binary' as const, values: c.values })), w);
+  const maxU = Math.max(0, ...balance.rows.map((r) => Math.abs(r.before.smd)));
+  const maxW = Math.max(0, ...balance.rows.map((r) => Math.abs(r.after.smd)));
+  const essPort = effectiveSampleSize(w, (i) => data.port[i] === 1);
+  const essNoPort = effectiveSampleSize(w, (i) => data.port[i] === 0);
   let fit: PortFit | null = null;
   try {
     fit = fitPortModel(data, w);
