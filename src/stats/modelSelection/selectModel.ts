@@ -82,16 +82,18 @@ function removableTests(input: SelectionInput, current: CandidateTerm[], rows: n
 }
 
 function fitOn(input: SelectionInput, terms: readonly CandidateTerm[], rows: readonly number[]): CoxFit {
-  const pick = (col: Float64Array): Float64Array => Float64Array.from(rows, (i) => col[i]);
+  // Rows are ascending indices: all of them means the columns can be used as they are (no copy per fit).
+  const all = rows.length === input.stop.length;
+  const pick = (col: Float64Array): Float64Array => (all ? col : Float64Array.from(rows, (i) => col[i]));
   const coxInput: CoxInput = {
     stop: pick(input.stop),
-    event: Uint8Array.from(rows, (i) => input.event[i]),
+    event: all ? input.event : Uint8Array.from(rows, (i) => input.event[i]),
     x: terms.flatMap((t) => t.columns.map(pick)),
     names: terms.flatMap((t) => t.columnNames),
     ties: input.ties,
   };
   if (input.start) coxInput.start = pick(input.start);
-  if (input.strata) coxInput.strata = Int32Array.from(rows, (i) => input.strata?.[i] ?? 0);
+  if (input.strata) coxInput.strata = all ? input.strata : Int32Array.from(rows, (i) => input.strata?.[i] ?? 0);
   if (input.weights) coxInput.weights = pick(input.weights);
   return fitCox(coxInput);
 }
