@@ -8,21 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitCox } from '../src/stats/cox/index.ts';
 import type { Ties } from '../src/stats/cox/index.ts';
+import { mulberry32 } from '../test/support/mulberry32.ts';
 
 const P = 8;
 const TRUE_BETA = [0.5, -0.4, 0.3, -0.2, 0.15, -0.1, 0.05, 0];
 
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Data {
   time: Float64Array;
@@ -31,7 +21,7 @@ interface Data {
 }
 
 function generate(n: number, tied: boolean, seed: number): Data {
-  const u = rng(seed);
+  const u = mulberry32(seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   const x = Array.from({ length: P }, () => new Float64Array(n));
   const time = new Float64Array(n);

@@ -1,18 +1,9 @@
 // A seeded synthetic analysis dataset (AnalysisRow-shaped PlanRows) for the reanalysis tests and bench:
 // a fixed cohort with latent event times, read as of any cutoff (administrative censoring at the cutoff),
 // so successive cutoffs are nested looks at one maturing registry.
+import { mulberry32 } from '../support/mulberry32.ts';
 import type { PlanRow } from '../../src/analysis/planRow.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface CohortOptions {
   readonly patients: number;

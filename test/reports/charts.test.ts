@@ -3,7 +3,7 @@ import { cifPlotSvg, forestPlotSvg, kmPlotSvg, zPathSvg } from '../../src/report
 import { columnStride, visiblePoints } from '../../src/reports/charts/curvePlot.ts';
 import { uniquifySvgIds } from '../../src/reports/charts/vegaSvg.ts';
 import { DRAW_TOLERANCE, thinSteps } from '../../src/reports/charts/thinSteps.ts';
-import { rng } from './fixture.ts';
+import { mulberry32 as rng } from '../support/mulberry32.ts';
 import { ReportInputError } from '../../src/reports/reportInputError.ts';
 import { buildFixture } from './fixture.ts';
 

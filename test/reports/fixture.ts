@@ -1,6 +1,7 @@
 // A realistic ReportInput fabricated from a seeded, simulated cohort: curves and counts come from
 // fake patients (with id-like ids, so tests can check none leaks), model estimates are drawn around
 // the published ones. Deterministic for a given seed.
+import { mulberry32 } from '../support/mulberry32.ts';
 import type {
   Arm,
   ArmCurve,
@@ -37,17 +38,6 @@ export const HOSTILE_TITLE = `<script>alert("pwned")</script> Quarterly report '
 export const HOSTILE_CENTRE = `<img src=x onerror=alert(1)>`;
 export const FORMULA_CENTRE = `=HYPERLINK("http://x")`;
 
-/** Mulberry32 (Tommy Ettinger): small, fast, good enough for fabricating fixtures. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FakePatient {
   readonly id: string;
@@ -295,7 +285,7 @@ export interface Fixture {
 }
 
 export function buildFixture(options: FixtureOptions = {}): Fixture {
-  const u = rng(options.seed ?? 20221);
+  const u = mulberry32(options.seed ?? 20221);
   const patients = simulate(u, options.patients ?? 426);
   const look = options.look ?? 4;
   const smallCellMin = options.smallCellMin ?? 11;

@@ -1,6 +1,7 @@
 // Event streams for the pipeline tests: the calibrated simulator (seeded) plus hand-made events that
 // exercise out-of-order arrival, corrections, retractions and conflicts.
 import { simulateEvents } from '../../../src/sim/index.ts';
+import { mulberry32 } from '../../support/mulberry32.ts';
 
 export type RawEvent = Record<string, unknown> & { eventId: string; patientId: string; type: string };
 
@@ -10,14 +11,7 @@ export function simulatedStream(seed: number, patients: number): RawEvent[] {
 
 /** Deterministic Fisher-Yates shuffle (mulberry32). */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
