@@ -3,13 +3,13 @@
 // patching the previous state with the new event, is what makes arrival order irrelevant: an event
 // before its registration, or a retraction before its target, simply waits in the log.
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { toStoredEvent } from '../contract/index.ts';
 import type { FollowUpEvent } from '../contract/index.ts';
 import { deriveTimeline } from '../timeline/index.ts';
 import type { Timeline } from '../timeline/index.ts';
 import type { Database } from '../db/database.ts';
-import type { Json, JsonDocument } from '../db/pipelineTables.ts';
+import type { Json, JsonDocument, TimelineTable } from '../db/pipelineTables.ts';
 
 export interface RebuildResult {
   registered: boolean;
@@ -17,21 +17,7 @@ export interface RebuildResult {
 }
 
 /** The timeline columns compared to decide whether anything changed (as_of always moves). */
-interface TimelineState {
-  registered: boolean;
-  ptr_date: string | null;
-  last_known_on: string | null;
-  os_days: number | null;
-  os_status: number | null;
-  pfs_days: number | null;
-  pfs_status: number | null;
-  lrr_days: number | null;
-  lrr_status: number | null;
-  dp_days: number | null;
-  dp_status: number | null;
-  conflicts: JsonDocument;
-  event_count: number;
-}
+type TimelineState = Omit<Selectable<TimelineTable>, 'patient_id' | 'as_of' | 'updated_at'>;
 
 function stateOf(timeline: Timeline | null, eventCount: number): TimelineState {
   if (timeline === null) {
@@ -99,7 +85,7 @@ export async function rebuildPatient(trx: Kysely<Database>, patientId: string, n
   const audit: AuditRow[] = [{ action: 'event_stored', reason: `${trigger.type} event stored`, before: null, after: null }];
   const timelineChanged = before === null || !sameState(before, after);
   if (timelineChanged) {
-    audit.push({ action: 'timeline_changed', reason: `rebuilt after ${trigger.type} event`, before: before as Json, after: after as unknown as Json });
+    audit.push({ action: 'timeline_changed', reason: `rebuilt after ${trigger.type} event`, before, after });
   }
   if (trigger.type === 'registration') {
     await trx.insertInto('baseline_history').values({

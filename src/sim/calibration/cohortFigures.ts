@@ -2,26 +2,12 @@ import { survivalCurves, reverseKmFollowUp } from '../../stats/km/index.ts';
 import { cumulativeIncidence } from '../../stats/competingRisks/index.ts';
 import { CoxFitError, CoxInputError, fitCox } from '../../stats/cox/index.ts';
 import { DAYS_PER_MONTH, DAYS_PER_YEAR } from '../days.ts';
+import type { PlanRow } from '../../analysis/planRow.ts';
 
 /** The analysis-dataset columns the calibration reads (any timeline AnalysisRow has them). */
-export interface CalibrationRow {
-  readonly tCategory: string | null;
-  readonly nCategory: string | null;
-  readonly metastasisCount: number | null;
-  readonly boneOnly: boolean | null;
-  readonly ptrType: string | null;
-  readonly tnbc: boolean | null;
-  readonly group: string;
-  readonly port: boolean;
-  readonly osDays: number;
-  readonly osStatus: number;
-  readonly pfsDays: number;
-  readonly pfsStatus: number;
-  readonly lrrDays: number;
-  readonly lrrStatus: number;
-  readonly dpDays: number;
-  readonly dpStatus: number;
-}
+export type CalibrationRow = Pick<PlanRow,
+  'tCategory' | 'nCategory' | 'metastasisCount' | 'boneOnly' | 'ptrType' | 'tnbc' | 'group' | 'port'
+  | 'osDays' | 'osStatus' | 'pfsDays' | 'pfsStatus' | 'lrrDays' | 'lrrStatus' | 'dpDays' | 'dpStatus'>;
 
 type Endpoint = 'os' | 'pfs' | 'lrr' | 'dp';
 type Population = 'all' | 'group1' | 'group2';
