@@ -1,5 +1,5 @@
-// The BullMQ processor of the follow-up event queue: applies one event and maps the outcome onto
-// BullMQ's retry semantics. Invalid events and conflicts fail with UnrecoverableError (recorded in
+// The BullMQ processor of the follow-up event queue: applies each job's event (concurrent jobs share
+// one transaction, see groupCommit.ts) and maps the outcome onto BullMQ's retry semantics. Invalid events and conflicts fail with UnrecoverableError (recorded in
 // rejected_events first, never retried, never blocking the queue); anything else (database down)
 // is thrown for BullMQ to retry with exponential backoff, and on the last attempt the job is copied
 // to the dead-letter queue first, so an event that was accepted onto the queue is never lost.
@@ -9,7 +9,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/pipelineMetrics.ts';
-import { applyEvent } from './applyEvent.ts';
+import { applyEvents } from './applyEvent.ts';
+import type { ApplyOutcome } from './applyEvent.ts';
+import { createGroupCommit } from './groupCommit.ts';
 import type { FollowUpJobData, FollowUpQueue } from './queue.ts';
 
 export interface ProcessorDependencies {
@@ -19,17 +21,32 @@ export interface ProcessorDependencies {
   metrics?: PipelineMetrics;
   /** The timeline's "as of" instant; the wall clock unless a simulation drives it. */
   now?: () => Date;
+  /** Transactions running at once (each holds one database connection); default 2. */
+  maxInFlight?: number;
+  /** Most events in one transaction; default 500. */
+  maxBatch?: number;
 }
+
+/**
+ * Two batches in flight let one commit while the next is derived; with the worker's concurrency
+ * bounding how many jobs wait, a batch is at most about concurrency / 2 events.
+ */
+const DEFAULT_IN_FLIGHT = 2;
+const DEFAULT_MAX_BATCH = 500;
 
 export type JobResult = { outcome: 'applied'; timelineChanged: boolean } | { outcome: 'duplicate' };
 
 export function createFollowUpProcessor(deps: ProcessorDependencies): Processor<FollowUpJobData, unknown, string> {
   const now = deps.now ?? (() => new Date());
+  const apply = createGroupCommit<FollowUpJobData, ApplyOutcome>((batch) => applyEvents(deps.db, batch, now()), {
+    maxInFlight: deps.maxInFlight ?? DEFAULT_IN_FLIGHT,
+    maxBatch: deps.maxBatch ?? DEFAULT_MAX_BATCH,
+  });
   return async (job): Promise<JobResult> => {
     const stopTimer = deps.metrics?.applySeconds.startTimer();
     let outcome;
     try {
-      outcome = await applyEvent(deps.db, job.data, now());
+      outcome = await apply(job.data);
     } catch (error) {
       await onTransientFailure(job, error, deps);
       throw error;
