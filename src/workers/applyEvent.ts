@@ -90,23 +90,24 @@ export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[]
  * deadlocking; the insert reads the aggregate's one row, so it runs after every lock is held.
  */
 async function lockAndInsert(trx: Kysely<Database>, valid: readonly Valid[]): Promise<Set<string>> {
-  const column = <T>(pick: (v: Valid) => T): T[] => valid.map(pick);
-  const patientIds = [...new Set(column((v) => v.event.patientId))];
-  const { rows } = await sql<{ event_id: string }>`
+  const patientIds = [...new Set(valid.map((v) => v.event.patientId))];
+  // The rows travel as one JSON parameter, read back with the table's own row type.
+  const rows = valid.map(({ event, hash }) => ({
+    event_id: event.eventId, patient_id: event.patientId, type: event.type, occurred_on: event.occurredOn,
+    reported_at: event.reportedAt, centre: event.centre ?? null, payload: event, payload_hash: hash,
+  }));
+  const inserted = await sql<{ event_id: string }>`
     with locked as (
       select count(pg_advisory_xact_lock(${PATIENT_LOCK_NAMESPACE}::int4, keys.key)) as n
       from (select distinct hashtext(id) as key from unnest(${patientIds}::text[]) as ids(id) order by key) as keys
     )
     insert into follow_up_events (event_id, patient_id, type, occurred_on, reported_at, centre, payload, payload_hash)
-    select e.* from locked, unnest(
-      ${column((v) => v.event.eventId)}::text[], ${column((v) => v.event.patientId)}::text[], ${column((v) => v.event.type)}::text[],
-      ${column((v) => v.event.occurredOn)}::date[], ${column((v) => v.event.reportedAt)}::timestamptz[],
-      ${column((v) => v.event.centre ?? null)}::text[], ${column((v) => JSON.stringify(v.event))}::jsonb[], ${column((v) => v.hash)}::text[]
-    ) as e
+    select e.event_id, e.patient_id, e.type, e.occurred_on, e.reported_at, e.centre, e.payload, e.payload_hash
+    from locked, json_populate_recordset(null::follow_up_events, ${JSON.stringify(rows)}) as e
     where locked.n >= 0
     on conflict (event_id) do nothing
     returning event_id`.execute(trx);
-  return new Set(rows.map((row) => row.event_id));
+  return new Set(inserted.rows.map((row) => row.event_id));
 }
 
 /** The eventId is taken: the same payload is a redelivery (already applied), another one a conflict. */

@@ -21,18 +21,26 @@ export interface ProcessorDependencies {
   metrics?: PipelineMetrics;
   /** The timeline's "as of" instant; the wall clock unless a simulation drives it. */
   now?: () => Date;
-  /** Transactions running at once (each holds one database connection); default 2. */
+  /** Transactions running at once (each holds one database connection); default 4. */
   maxInFlight?: number;
-  /** Most events in one transaction; default 500. */
+  /** Most events in one transaction; default 250. */
   maxBatch?: number;
 }
 
 /**
- * Two batches in flight let one commit while the next is derived; with the worker's concurrency
- * bounding how many jobs wait, a batch is at most about concurrency / 2 events.
+ * A batch costs about five round trips to PostgreSQL whatever its size, so throughput comes from
+ * large batches and from several in flight (on disjoint patients, so they never wait for each
+ * other). Measured with bench/ingest.ts; the worker's concurrency bounds the jobs waiting.
  */
-const DEFAULT_IN_FLIGHT = 2;
-const DEFAULT_MAX_BATCH = 500;
+const DEFAULT_IN_FLIGHT = 4;
+const DEFAULT_MAX_BATCH = 250;
+
+/** The patient an event is about, read before validation (an invalid one has no key). */
+function patientKey(data: FollowUpJobData): string | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const patientId = (data as { patientId?: unknown }).patientId;
+  return typeof patientId === 'string' ? patientId : null;
+}
 
 export type JobResult = { outcome: 'applied'; timelineChanged: boolean } | { outcome: 'duplicate' };
 
@@ -41,6 +49,7 @@ export function createFollowUpProcessor(deps: ProcessorDependencies): Processor<
   const apply = createGroupCommit<FollowUpJobData, ApplyOutcome>((batch) => applyEvents(deps.db, batch, now()), {
     maxInFlight: deps.maxInFlight ?? DEFAULT_IN_FLIGHT,
     maxBatch: deps.maxBatch ?? DEFAULT_MAX_BATCH,
+    keyOf: patientKey,
   });
   return async (job): Promise<JobResult> => {
     const stopTimer = deps.metrics?.applySeconds.startTimer();

@@ -99,7 +99,7 @@ interface AuditRow {
 interface PatientWrite {
   timeline: TimelineState;
   /** The current baseline changed: the new row, or null when no registration counts any more. */
-  patient?: { centre: string | null; ptr_date: string; registration_event_id: string; baseline: string } | null;
+  patient?: { centre: string | null; ptr_date: string; registration_event_id: string; baseline: Timeline['baseline'] } | null;
   audit: AuditRow[];
   result: RebuildResult;
 }
@@ -127,7 +127,7 @@ function rebuildOne(state: PatientState, stored: readonly FollowUpEvent[], now: 
     }
   } else if (timeline.registrationEventId !== previous) {
     write.patient = {
-      centre: timeline.centre, ptr_date: timeline.ptrDate, registration_event_id: timeline.registrationEventId, baseline: JSON.stringify(timeline.baseline),
+      centre: timeline.centre, ptr_date: timeline.ptrDate, registration_event_id: timeline.registrationEventId, baseline: timeline.baseline,
     };
     const baseline = timeline.baseline as unknown as Json;
     audit.push(previous === null
@@ -142,8 +142,7 @@ function rebuildOne(state: PatientState, stored: readonly FollowUpEvent[], now: 
 
 /**
  * Rebuilds every patient of `stored` (the events this transaction just inserted) and writes the
- * baseline history, baselines, timelines and audit rows in ONE statement: data-modifying CTEs over
- * unnest()ed column arrays, so the cost is one round trip however many patients the batch touched.
+ * baseline history, baselines, timelines and audit rows in ONE statement of data-modifying CTEs, so the cost is one round trip however many patients the batch touched.
  */
 export async function rebuildPatients(trx: Kysely<Database>, stored: readonly FollowUpEvent[], now: Date): Promise<Map<string, RebuildResult>> {
   const byPatient = new Map<string, FollowUpEvent[]>();
@@ -155,35 +154,30 @@ export async function rebuildPatients(trx: Kysely<Database>, stored: readonly Fo
   const states = await loadPatients(trx, [...byPatient.keys()]);
   const writes = states.map((state) => ({ patientId: state.patientId, ...rebuildOne(state, byPatient.get(state.patientId) ?? [], now) }));
 
-  const registrations = stored.filter((event): event is RegistrationEvent => event.type === 'registration');
-  const baselines = writes.flatMap((w) => (w.patient ? [{ patientId: w.patientId, ...w.patient }] : []));
+  const history = stored.filter((event): event is RegistrationEvent => event.type === 'registration').map((event) => ({
+    event_id: event.eventId, patient_id: event.patientId, ptr_date: event.occurredOn, centre: event.centre ?? null,
+    baseline: event.baseline, reported_at: event.reportedAt,
+  }));
+  const baselines = writes.flatMap((w) => (w.patient ? [{ patient_id: w.patientId, ...w.patient, updated_at: now }] : []));
   const unregistered = writes.filter((w) => w.patient === null).map((w) => w.patientId);
-  const audit = writes.flatMap((w) => w.audit);
-  const json = (value: Json): string | null => (value === null ? null : JSON.stringify(value));
-  const timeline = <K extends keyof TimelineState>(key: K): TimelineState[K][] => writes.map((w) => w.timeline[key]);
+  const timelines = writes.map((w) => ({ patient_id: w.patientId, ...w.timeline, as_of: now, updated_at: now }));
+  const audit = writes.flatMap((w) => w.audit).map((a) => ({
+    action: a.action, patient_id: a.patientId, event_id: a.eventId, reason: a.reason, before: a.before, after: a.after,
+  }));
+  // Each row set travels as one JSON parameter, read back with the table's own row type.
   await sql`
     with history as (
       insert into baseline_history (event_id, patient_id, ptr_date, centre, baseline, reported_at)
-      select * from unnest(${registrations.map((e) => e.eventId)}::text[], ${registrations.map((e) => e.patientId)}::text[],
-        ${registrations.map((e) => e.occurredOn)}::date[], ${registrations.map((e) => e.centre ?? null)}::text[],
-        ${registrations.map((e) => JSON.stringify(e.baseline))}::jsonb[], ${registrations.map((e) => e.reportedAt)}::timestamptz[])
+      select event_id, patient_id, ptr_date, centre, baseline, reported_at from json_populate_recordset(null::baseline_history, ${JSON.stringify(history)})
       on conflict (event_id) do nothing
     ), baseline as (
-      insert into patients (patient_id, centre, ptr_date, registration_event_id, baseline, updated_at)
-      select p.*, ${now}::timestamptz from unnest(${baselines.map((b) => b.patientId)}::text[], ${baselines.map((b) => b.centre)}::text[],
-        ${baselines.map((b) => b.ptr_date)}::date[], ${baselines.map((b) => b.registration_event_id)}::text[], ${baselines.map((b) => b.baseline)}::jsonb[]) as p
+      insert into patients select * from json_populate_recordset(null::patients, ${JSON.stringify(baselines)})
       on conflict (patient_id) do update set centre = excluded.centre, ptr_date = excluded.ptr_date,
         registration_event_id = excluded.registration_event_id, baseline = excluded.baseline, updated_at = excluded.updated_at
     ), retracted as (
       delete from patients where patient_id = any(${unregistered}::text[])
     ), timeline as (
-      insert into timelines (patient_id, registered, ptr_date, last_known_on, os_days, os_status, pfs_days, pfs_status,
-        lrr_days, lrr_status, dp_days, dp_status, conflicts, event_count, as_of, updated_at)
-      select t.*, ${now}::timestamptz, ${now}::timestamptz from unnest(${writes.map((w) => w.patientId)}::text[],
-        ${timeline('registered')}::boolean[], ${timeline('ptr_date')}::date[], ${timeline('last_known_on')}::date[],
-        ${timeline('os_days')}::int[], ${timeline('os_status')}::int2[], ${timeline('pfs_days')}::int[], ${timeline('pfs_status')}::int2[],
-        ${timeline('lrr_days')}::int[], ${timeline('lrr_status')}::int2[], ${timeline('dp_days')}::int[], ${timeline('dp_status')}::int2[],
-        ${writes.map((w) => JSON.stringify(w.timeline.conflicts))}::jsonb[], ${timeline('event_count')}::int[]) as t
+      insert into timelines select * from json_populate_recordset(null::timelines, ${JSON.stringify(timelines)})
       on conflict (patient_id) do update set registered = excluded.registered, ptr_date = excluded.ptr_date,
         last_known_on = excluded.last_known_on, os_days = excluded.os_days, os_status = excluded.os_status,
         pfs_days = excluded.pfs_days, pfs_status = excluded.pfs_status, lrr_days = excluded.lrr_days, lrr_status = excluded.lrr_status,
@@ -191,7 +185,6 @@ export async function rebuildPatients(trx: Kysely<Database>, stored: readonly Fo
         as_of = excluded.as_of, updated_at = excluded.updated_at
     )
     insert into audit_log (action, patient_id, event_id, reason, before, after)
-    select * from unnest(${audit.map((a) => a.action)}::text[], ${audit.map((a) => a.patientId)}::text[], ${audit.map((a) => a.eventId)}::text[],
-      ${audit.map((a) => a.reason)}::text[], ${audit.map((a) => json(a.before))}::jsonb[], ${audit.map((a) => json(a.after))}::jsonb[])`.execute(trx);
+    select action, patient_id, event_id, reason, before, after from json_populate_recordset(null::audit_log, ${JSON.stringify(audit)})`.execute(trx);
   return new Map(writes.map((w) => [w.patientId, w.result]));
 }
