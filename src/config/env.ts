@@ -14,7 +14,10 @@ const urlWithProtocol = (protocols: readonly string[]) =>
 export const envSchema = z.object({
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/cohortwatch'),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -').default('cohortwatch'),
+  // BullMQ runs multi-key Lua scripts, so on Redis Cluster every key of a queue must hash to one slot:
+  // a prefix in braces is a hash tag (only the part inside is hashed), so the default works there too.
+  QUEUE_PREFIX: z.string().regex(/^(\{[A-Za-z0-9_-]{1,30}\}|[A-Za-z0-9_-]{1,32})$/, 'must be 1-32 of A-Z a-z 0-9 _ -, or such a name in braces (a Redis Cluster hash tag)')
+    .default('{cohortwatch}'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(1000),
