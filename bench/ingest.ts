@@ -6,11 +6,11 @@
 // Events: the calibrated simulator (seeded), its own redeliveries included. For each number of
 // worker processes in BENCH_WORKERS (e.g. "1,2,4") both phases run on a fresh key prefix and
 // database; the rate is events / wall time (no-op: first addBulk to queue drained; end to end: the
-// ingest process from spawn to exit). Also printed: PostgreSQL commits and rows per commit, the
-// load average. Settings: BENCH_EVENTS, BENCH_PATIENTS, BENCH_WORKERS.
+// ingest process from spawn to exit). Also printed: PostgreSQL commits, events per commit and the
+// server's CPU per event (where one PostgreSQL becomes the limit), the load average. Settings: BENCH_EVENTS, BENCH_PATIENTS, BENCH_WORKERS.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,6 +27,7 @@ import { deleteKeysWithPrefix } from '../test/helpers/redis.ts';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 10_000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2); // raw and end to end alternate; medians reported
 const CONCURRENCY = loadEnv({}).WORKER_CONCURRENCY; // the worker's default, given to the no-op too
 const SEED = 20261126;
 const BATCH = 500; // what `ingest` sends per addBulk
@@ -43,6 +44,12 @@ function generate(): Event[] {
   }
   return events;
 }
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 const load = () => os.loadavg().map((n) => n.toFixed(1)).join(' ');
 
@@ -87,6 +94,25 @@ async function commits(admin: pg.Client, database: string): Promise<number> {
   return Number(rows[0].n);
 }
 
+/**
+ * CPU seconds the database's server processes used (utime + stime from /proc; the server runs on
+ * this machine). The workers' connections live for the whole run, so this is the run's PostgreSQL CPU.
+ */
+async function backendCpuSeconds(admin: pg.Client, database: string): Promise<number> {
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the backend exited meanwhile
+    }
+  }
+  return ticks / ticksPerSecond;
+}
+
 /** `cohortwatch ingest FILE --wait` into `cohortwatch worker` processes (defaults). */
 async function endToEnd(file: string, events: number, workers: number, prefix: string, admin: pg.Client) {
   const database = `bench_ingest_${prefix.replace(/-/g, '_')}`;
@@ -112,8 +138,9 @@ async function endToEnd(file: string, events: number, workers: number, prefix: s
     await sleep(600); // pg_stat counters are flushed at most every 500 ms
     await admin.query('select pg_stat_clear_snapshot()');
     const commitCount = (await commits(admin, database)) - commitsBefore;
+    const postgresCpu = await backendCpuSeconds(admin, database);
     const stored = await db.selectFrom('follow_up_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { seconds, summary: summary.trim(), commits: commitCount, stored: stored.n };
+    return { seconds, summary: summary.trim(), commits: commitCount, stored: stored.n, postgresCpu };
   } finally {
     await stopAll(children);
     await db.destroy();
@@ -136,18 +163,26 @@ async function main(): Promise<void> {
   const prefixes: string[] = [];
   try {
     for (const workers of WORKER_COUNTS) {
-      const noopPrefix = `bench-noop-${id}-${workers}`;
-      const ingestPrefix = `bench-ingest-${id}-${workers}`;
-      prefixes.push(noopPrefix, ingestPrefix);
-      const raw = await noop(events, workers, noopPrefix);
-      const e2e = await endToEnd(file, events.length, workers, ingestPrefix, admin);
-      const rawRate = events.length / raw;
-      const e2eRate = events.length / e2e.seconds;
-      console.log(`\n${workers} worker process(es) x ${CONCURRENCY}   (load average ${load()})`);
-      console.log(`  raw BullMQ, addBulk + no-op processor : ${raw.toFixed(1)} s = ${rawRate.toFixed(0)} events/s`);
-      console.log(`  cohortwatch ingest --wait + worker     : ${e2e.seconds.toFixed(1)} s = ${e2eRate.toFixed(0)} events/s  ${e2e.summary}`);
-      console.log(`  stored ${e2e.stored} events in ${e2e.commits} PostgreSQL commits (${(e2e.commits / e2e.seconds).toFixed(0)} commits/s, ${(e2e.stored / Math.max(1, e2e.commits)).toFixed(1)} events/commit)`);
-      console.log(`  end-to-end / raw BullMQ = ${(e2eRate / rawRate).toFixed(2)} (target >= 0.5)`);
+      const rawRates: number[] = [];
+      const e2eRates: number[] = [];
+      console.log(`\n${workers} worker process(es) x ${CONCURRENCY}`);
+      for (let round = 1; round <= ROUNDS; round++) {
+        const noopPrefix = `bench-noop-${id}-${workers}-${round}`;
+        const ingestPrefix = `bench-ingest-${id}-${workers}-${round}`;
+        prefixes.push(noopPrefix, ingestPrefix);
+        const raw = await noop(events, workers, noopPrefix);
+        rawRates.push(events.length / raw);
+        console.log(`  raw BullMQ, addBulk + no-op processor : ${raw.toFixed(1)} s = ${(events.length / raw).toFixed(0)} events/s   (load ${load()})`);
+        const e2e = await endToEnd(file, events.length, workers, ingestPrefix, admin);
+        e2eRates.push(events.length / e2e.seconds);
+        console.log(`  cohortwatch ingest --wait + worker     : ${e2e.seconds.toFixed(1)} s = ${(events.length / e2e.seconds).toFixed(0)} events/s   (load ${load()})`);
+        console.log(`    ${e2e.summary}`);
+        console.log(`    stored ${e2e.stored} events in ${e2e.commits} PostgreSQL commits (${(e2e.commits / e2e.seconds).toFixed(1)} commits/s, ${(e2e.stored / Math.max(1, e2e.commits)).toFixed(1)} events/commit)`);
+        console.log(`    PostgreSQL server CPU ${e2e.postgresCpu.toFixed(1)} s = ${(e2e.postgresCpu * 1000 / e2e.stored).toFixed(3)} ms per event (one core: ~${(e2e.stored / e2e.postgresCpu).toFixed(0)} events/s)`);
+      }
+      const rawRate = median(rawRates);
+      const e2eRate = median(e2eRates);
+      console.log(`  median: raw ${rawRate.toFixed(0)} events/s, end to end ${e2eRate.toFixed(0)} events/s; end-to-end / raw BullMQ = ${(e2eRate / rawRate).toFixed(2)} (target >= 0.5)`);
     }
   } finally {
     await admin.end();

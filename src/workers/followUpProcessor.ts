@@ -21,18 +21,20 @@ export interface ProcessorDependencies {
   metrics?: PipelineMetrics;
   /** The timeline's "as of" instant; the wall clock unless a simulation drives it. */
   now?: () => Date;
-  /** Transactions running at once (each holds one database connection); default 4. */
+  /** Transactions running at once (each holds one database connection); default 2. */
   maxInFlight?: number;
   /** Most events in one transaction; default 250. */
   maxBatch?: number;
 }
 
 /**
- * A batch costs about five round trips to PostgreSQL whatever its size, so throughput comes from
- * large batches and from several in flight (on disjoint patients, so they never wait for each
- * other). Measured with bench/ingest.ts; the worker's concurrency bounds the jobs waiting.
+ * A batch costs five round trips to PostgreSQL whatever its size, so throughput comes from large
+ * batches, two in flight (on disjoint patients, so they never wait for each other). The jobs in
+ * running batches stay active in BullMQ until they commit, so the worker's concurrency (default
+ * 1000) must exceed maxInFlight x maxBatch by a full batch or two, or the next batch starts nearly
+ * empty. Measured with bench/ingest.ts.
  */
-const DEFAULT_IN_FLIGHT = 4;
+const DEFAULT_IN_FLIGHT = 2;
 const DEFAULT_MAX_BATCH = 250;
 
 /** The patient an event is about, read before validation (an invalid one has no key). */
