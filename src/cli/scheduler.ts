@@ -34,6 +34,7 @@ export const registerScheduler: RegisterCommand = (program) => {
       const service = await startAnalysisService(env, {
         ...(options.reportDir ? { reportDir: resolve(options.reportDir) } : {}),
         onReportError: (cutoff, error) => logger.error({ cutoff, err: error }, 'quarterly report not written'),
+        logger,
       });
       logger.info('reanalysis and alert-mail workers running');
       await new Promise<void>((resolve) => {

@@ -9,7 +9,7 @@ import { PLAN_V1 } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { createReanalysisQueue, registerReanalysisScheduler, SCHEDULER_ID, startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
 import type { AnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
-import { quarterCutoff } from '../../src/jobs/cutoff.ts';
+import { quarterCutoff } from '../../src/analysis/lookSchedule.ts';
 import { smtpTransport } from '../../src/notify/transport.ts';
 import type { QueueConfig } from '../../src/workers/queue.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
