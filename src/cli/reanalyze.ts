@@ -145,6 +145,7 @@ async function runQueued(env: Env, cutoff: string, flags: ReanalyzeFlags): Promi
       const started = Date.now();
       const deadline = started + flags.timeout * 1000;
       let mails = await mailStatus(db, outcome);
+      // Mail the queue gave up on for now ('failed') waits for the scheduler's next round: no use waiting here.
       while (mails.pending > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 250));
         mails = await mailStatus(db, outcome);
