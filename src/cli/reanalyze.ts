@@ -7,7 +7,7 @@ import type { Env } from '../config/env.ts';
 import type { Database } from '../db/database.ts';
 import { createReanalysisQueue, enqueueReanalysis, REANALYSIS_QUEUE } from '../jobs/analysisQueues.ts';
 import { reanalysisDeps } from '../jobs/analysisService.ts';
-import { checkLookCutoff, CutoffError, latestScheduledCutoff, parseCutoffDate } from '../analysis/lookSchedule.ts';
+import { checkLookCutoff, checkSchedule, CutoffError, latestScheduledCutoff, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { reanalyze } from '../jobs/reanalysis.ts';
 import type { ReanalysisOutcome } from '../jobs/reanalysis.ts';
 import { CURRENT_PLAN } from '../analysis/plan.ts';
@@ -125,7 +125,8 @@ async function runQueued(env: Env, cutoff: string, flags: ReanalyzeFlags): Promi
     await withDatabase(env, async (db) => {
       await checkOrder(db, cutoff);
       const job = await enqueueReanalysis(queue, db, cutoff, CURRENT_PLAN.version, { unscheduled: flags.unscheduled ?? false, retry: flags.retry ?? false });
-      if (await job.getState() === 'failed') {
+      const state = await job.getState();
+      if (state === 'failed') {
         throw new ReanalyzeRefusal(`the look at ${cutoff} failed (${(job.failedReason ?? 'unknown error').split('\n')[0]}); rerun with --retry`, 1);
       }
       if (!events) {
@@ -133,11 +134,13 @@ async function runQueued(env: Env, cutoff: string, flags: ReanalyzeFlags): Promi
         return;
       }
       await events.waitUntilReady();
-      const outcome = await job.waitUntilFinished(events, flags.timeout * 1000).catch((error: unknown) => {
+      const answer = await job.waitUntilFinished(events, flags.timeout * 1000).catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         if (/timed? ?out/i.test(message)) throw new ReanalyzeRefusal(`reanalysis of ${cutoff} not finished after ${flags.timeout} s (is \`cohortwatch scheduler\` running?)`, 1);
         throw new ReanalyzeRefusal(`reanalysis of ${cutoff} failed: ${message.split('\n')[0]}`, 1);
       }) as ReanalysisOutcome;
+      // A job that had already finished answers for its run; nothing was recomputed for this request.
+      const outcome = state === 'completed' ? { ...answer, created: false } : answer;
       // The job's answer stands only for a run of this database.
       const run = await db.selectFrom('analysis_runs').select('id').where('id', '=', outcome.runId).where('cutoff', '=', cutoff)
         .where('status', '=', 'completed').where('voided_at', 'is', null).executeTakeFirst();
@@ -177,6 +180,7 @@ export const registerReanalyze: RegisterCommand = (program) => {
       const env = loadEnv();
       const schedule = { cron: env.REANALYSIS_CRON, tz: env.REANALYSIS_TZ };
       try {
+        checkSchedule(schedule);
         const cutoff = checkLookCutoff(flags.asOf ?? latestScheduledCutoff(new Date(), schedule), { now: new Date(), schedule, unscheduled: flags.unscheduled ?? false });
         if (flags.inline) await runInline(env, cutoff, flags);
         else await runQueued(env, cutoff, flags);

@@ -134,10 +134,10 @@ const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts 
  */
 export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Promise<AnalysisWorkers> {
   const { config, deps, transport, alertFrom } = options;
-  const reanalysisQueue = createReanalysisQueue(config);
-  const mailQueue = createMailQueue(config);
   const db: Kysely<Database> = deps.db;
   const ownKey = await databaseKey(db);
+  const reanalysisQueue = createReanalysisQueue(config);
+  const mailQueue = createMailQueue(config);
   const retry = options.retry ?? DEFAULT_MAIL_RETRY;
   const lock = { ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}), ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}) };
   const checkDatabase = (key: string | undefined) => {
