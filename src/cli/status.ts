@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { QUEUE_STATES } from '../metrics/pipelineMetrics.ts';
@@ -30,7 +32,7 @@ export interface PipelineStatus {
   alerting: AlertingStatus;
 }
 
-async function alertingStatus(db: Parameters<Parameters<typeof withDatabase>[1]>[0]): Promise<AlertingStatus> {
+async function alertingStatus(db: Kysely<Database>): Promise<AlertingStatus> {
   const looks = (await listLooks(db, { planVersion: CURRENT_PLAN.version }))
     .sort((a, b) => (a.finishedAt ?? a.startedAt).localeCompare(b.finishedAt ?? b.startedAt));
   const last = looks.at(-1);

@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { BullQueue } from '../workers/queue.ts';
 import { pendingOutboxIds, reviveDueMails } from '../notify/deliverOutbox.ts';
 import { retryDelayMs } from '../notify/retryBackoff.ts';
-import type { MailRetryPolicy } from '../notify/retryBackoff.ts';
+import type { RetryPolicy } from '../notify/retryBackoff.ts';
 import { enqueueMails, enqueueReanalysis } from './analysisQueues.ts';
 import type { MailJobData, ReanalysisJobData } from './analysisQueues.ts';
 import { failedLooks } from './looks.ts';
@@ -22,7 +22,7 @@ export interface SweepDeps {
   readonly mailQueue: BullQueue<MailJobData>;
   readonly transport: Transporter;
   readonly alertFrom: string;
-  readonly retry: MailRetryPolicy;
+  readonly retry: RetryPolicy;
   readonly opsEmail?: string;
   readonly logger?: Logger;
   readonly now?: Date;

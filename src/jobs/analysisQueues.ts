@@ -10,8 +10,8 @@ import type { Logger } from '../logging/logger.ts';
 import { createQueue, createWorker } from '../workers/queue.ts';
 import type { BullQueue, BullWorker, QueueConfig } from '../workers/queue.ts';
 import { deliverOutboxMail } from '../notify/deliverOutbox.ts';
-import { DEFAULT_MAIL_RETRY } from '../notify/retryBackoff.ts';
-import type { MailRetryPolicy } from '../notify/retryBackoff.ts';
+import { DEFAULT_RETRY } from '../notify/retryBackoff.ts';
+import type { RetryPolicy } from '../notify/retryBackoff.ts';
 import { cutoffOfFiring, CutoffError, DEFAULT_LOOK_SCHEDULE } from '../analysis/lookSchedule.ts';
 import { databaseKey } from './databaseKey.ts';
 import { reanalyze } from './reanalysis.ts';
@@ -106,7 +106,7 @@ export interface AnalysisWorkersOptions {
   /** Where a report that could not be written is logged (the run itself stands). */
   readonly onReportError?: (cutoff: string, error: unknown) => void;
   /** Backoff of mail and looks whose queue attempts ran out (default 1 min doubling, capped at 1 h). */
-  readonly retry?: MailRetryPolicy;
+  readonly retry?: RetryPolicy;
   /** How often the outbox and failed looks are swept (default 60 s); the first sweep runs at start. */
   readonly sweepIntervalMs?: number;
   /** Operators' address for notices (look failed, mail pending over a day). */
@@ -138,7 +138,7 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
   const ownKey = await databaseKey(db);
   const reanalysisQueue = createReanalysisQueue(config);
   const mailQueue = createMailQueue(config);
-  const retry = options.retry ?? DEFAULT_MAIL_RETRY;
+  const retry = options.retry ?? DEFAULT_RETRY;
   const lock = { ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}), ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}) };
   const checkDatabase = (key: string | undefined) => {
     if (key !== undefined && key !== ownKey) {

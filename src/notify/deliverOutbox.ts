@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Transporter } from 'nodemailer';
 import type { Database } from '../db/database.ts';
-import { retryDelayMs } from './retryBackoff.ts';
-import type { MailRetryPolicy } from './retryBackoff.ts';
+import { DEFAULT_RETRY, retryDelayMs } from './retryBackoff.ts';
+import type { RetryPolicy } from './retryBackoff.ts';
 
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'cancelled' | 'busy' | 'missing';
 
@@ -13,7 +13,7 @@ export interface DeliveryOptions {
    * Otherwise it stays 'pending' and the queue retries it.
    */
   readonly finalAttempt?: boolean;
-  readonly retry?: MailRetryPolicy;
+  readonly retry?: RetryPolicy;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function deliverOutboxMail(
       const giveUp = options.finalAttempt === true;
       await trx.updateTable('mail_outbox').set((eb) => ({
         attempts: eb('attempts', '+', 1), last_error: failure.message.slice(0, 500),
-        ...(giveUp ? { status: 'failed' as const, next_attempt_at: new Date(Date.now() + retryDelayMs(row.retry_rounds, options.retry ?? { baseMs: 60_000, maxMs: 3_600_000 })) } : {}),
+        ...(giveUp ? { status: 'failed' as const, next_attempt_at: new Date(Date.now() + retryDelayMs(row.retry_rounds, options.retry ?? DEFAULT_RETRY)) } : {}),
       })).where('id', '=', outboxId).execute();
       return failure;
     }
