@@ -124,6 +124,17 @@ export interface AnalysisWorkers {
   close(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * When the scheduler fired a tick. Not the job's timestamp: BullMQ creates the next repeat job, delayed,
+ * when the previous one runs, so `timestamp` is the previous firing (a quarter earlier) and `delay`
+ * reads 0 once the job is processed. The firing is in `opts.prevMillis` and in the id `repeat:<id>:<ms>`.
+ */
+export function tickFiringTime(job: Pick<Job, 'id' | 'timestamp' | 'opts'>): Date {
+  if (typeof job.opts.prevMillis === 'number') return new Date(job.opts.prevMillis);
+  const fromId = /^repeat:.*:(\d+)$/.exec(job.id ?? '')?.[1];
+  return new Date(fromId === undefined ? job.timestamp : Number(fromId));
+}
+
 const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
 /**
@@ -148,8 +159,7 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
 
   const reanalysis = createWorker<ReanalysisJobData>(config, REANALYSIS_QUEUE, async (job): Promise<ReanalysisOutcome | { enqueued: string }> => {
     if (job.name === 'tick') {
-      // The firing this tick stands for (the job was created, delayed, at the previous firing).
-      const cutoff = cutoffOfFiring(new Date(job.opts.prevMillis ?? job.timestamp + job.delay), deps.schedule ?? DEFAULT_LOOK_SCHEDULE);
+      const cutoff = cutoffOfFiring(tickFiringTime(job), deps.schedule ?? DEFAULT_LOOK_SCHEDULE);
       await enqueueReanalysis(reanalysisQueue, db, cutoff, deps.plan.version);
       return { enqueued: cutoff };
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkLookCutoff, checkSchedule, cutoffOfFiring, CutoffError, DEFAULT_LOOK_SCHEDULE, isScheduledCutoff, latestScheduledCutoff,
 } from '../../src/analysis/lookSchedule.ts';
+import { tickFiringTime } from '../../src/jobs/analysisQueues.ts';
 
 const NOW = new Date('2026-11-30T19:00:00Z');
 const refusal = (cutoff: string, unscheduled = false) => {
@@ -45,6 +46,15 @@ describe('look cutoffs (issue 9, item 2)', () => {
     expect(cutoffOfFiring(new Date('2026-10-01T06:00:00Z'), DEFAULT_LOOK_SCHEDULE)).toBe('2026-09-30');
     expect(cutoffOfFiring(new Date('2027-01-01T06:00:00Z'), DEFAULT_LOOK_SCHEDULE)).toBe('2026-12-31');
     expect(latestScheduledCutoff(NOW, DEFAULT_LOOK_SCHEDULE)).toBe('2026-09-30');
+  });
+
+  it('a tick stands for its firing, not for its job\'s creation at the previous firing (shape observed from BullMQ 6.7)', () => {
+    const april = Date.parse('2027-04-01T06:00:00Z');
+    const created = Date.parse('2027-01-01T06:00:00.124Z');
+    const tick = { id: `repeat:reanalysis-quarterly:${april}`, timestamp: created, opts: { prevMillis: april } };
+    expect(cutoffOfFiring(tickFiringTime(tick), DEFAULT_LOOK_SCHEDULE)).toBe('2027-03-31');
+    expect(cutoffOfFiring(tickFiringTime({ ...tick, opts: {} }), DEFAULT_LOOK_SCHEDULE)).toBe('2027-03-31');
+    expect(cutoffOfFiring(new Date(created), DEFAULT_LOOK_SCHEDULE)).toBe('2026-12-31');  // what the job's timestamp would say
   });
 
   it('a bad cron or zone is one line naming the variable', () => {
