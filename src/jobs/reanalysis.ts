@@ -76,11 +76,13 @@ export async function lockLookHistory(trx: Transaction<Database>, planVersion: s
 }
 
 /**
- * One look of the sequential monitoring: load the dataset as of the cutoff, run the plan off the main
- * thread, store the run, every estimate, the alerts and their outbox mails in one transaction.
- * A transaction-scoped advisory lock per plan serialises looks, and the unique (cutoff, plan version)
- * makes a second request for the same cutoff return the stored run: one run per cutoff however many
- * schedulers and workers ask. A crash before commit leaves nothing behind; the retry starts afresh.
+ * One look of the sequential monitoring: check the cutoff (a past day on the schedule, or an explicit
+ * extra look), load the dataset as of the cutoff, run the plan off the main thread, store the run, every
+ * estimate, the alerts and their outbox mails in one transaction. A transaction-scoped advisory lock per
+ * plan serialises looks (and voids), and the one live (completed, not voided) run per (cutoff, plan
+ * version) makes a second request for the same cutoff return the stored run: one run per cutoff however
+ * many schedulers and workers ask. A crash before commit leaves nothing behind; the retry starts afresh.
+ * A failure other than a refused cutoff is stored as a 'failed' run when `recordFailure` (default).
  */
 export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string, options: ReanalyzeOptions = {}): Promise<ReanalysisOutcome> {
   const cutoff = checkLookCutoff(cutoffInput, {
