@@ -19,9 +19,12 @@ export function curveQuantiles(times: Float64Array, curve: Float64Array, probs: 
     ys.push(1 - curve[j]);
   }
   const xmax = xs[n0 - 1];
-  const finiteYs = ys.filter((y) => !Number.isNaN(y));
-  const ymax = finiteYs.length > 0 ? Math.max(...finiteYs) : Number.NaN;
-  if (!(ymax >= Math.min(...probs))) return probs.map(() => Number.NaN);
+  // A loop, not Math.max(...ys): spreading a data-sized array overflows the call stack.
+  let ymax = Number.NaN;
+  for (const y of ys) if (!Number.isNaN(y) && !(y <= ymax)) ymax = y;
+  let pmin = Number.POSITIVE_INFINITY;
+  for (const p of probs) pmin = Math.min(pmin, p);
+  if (!(ymax >= pmin)) return probs.map(() => Number.NaN);
 
   // duplicated(y): a flat stretch (censorings) keeps its first time; NA counts as one value.
   const x: number[] = [];
