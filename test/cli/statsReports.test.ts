@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { boundariesReport } from '../../src/cli/stats/boundariesMethod.ts';
+import { cifReport } from '../../src/cli/stats/cifMethod.ts';
 import { coxReport } from '../../src/cli/stats/coxMethod.ts';
 import { kmReport } from '../../src/cli/stats/kmMethod.ts';
 import { logRankReport } from '../../src/cli/stats/logrankMethod.ts';
@@ -18,6 +23,13 @@ const find = (entries: Json, id: string): JsonObject => {
 };
 const pluck = (rows: Json, key: string): number[] => (rows as JsonObject[]).map((row) => (row[key] === null ? Number.NaN : (row[key] as number)));
 const lungSurv = { csv: csvPath('lung'), time: 'time', event: 'status', eventValue: '2' };
+const obf = { alpha: '0.05', sides: '2', type: 'obf' };
+
+// A CSV with a bad time in one row of each time column (written once for the file's tests).
+const badDir = mkdtempSync(join(tmpdir(), 'stats-bad-'));
+afterAll(() => rmSync(badDir, { recursive: true, force: true }));
+const badTimes = { csv: join(badDir, 'bad.csv'), event: 'status', eventValue: '1' };
+writeFileSync(badTimes.csv, 'negative,infinite,nan,status,arm,x\n3,3,NaN,1,a,0.5\n-1.5,4,4,0,b,1.5\n5,inf,5,1,a,2.5\n7,7,7,1,b,0.1\n');
 
 describe('cohortwatch stats report functions', () => {
   it('km --conf-type log-log matches lung.km.ph.ecog and writes null where S reaches 0', async () => {
@@ -75,11 +87,24 @@ describe('cohortwatch stats report functions', () => {
     ['a malformed --levels', () => coxReport({ ...lungSurv, covariates: 'age,sex', levels: ['sex'] }), /--levels "sex" must look like column=a\|b\|c/],
     ['--firth with a robust variance', () => coxReport({ ...lungSurv, covariates: 'age', levels: [], firth: true, robust: true }), /--firth has no robust variance/],
     ['a level missing from --levels', () => coxReport({ ...lungSurv, covariates: 'age,sex', levels: ['sex=1'] }), /value "2" .* not among its levels 1/],
+    ['a negative time in km', () => kmReport({ ...badTimes, time: 'negative', confType: 'log' }), /column "negative" has the negative time -1.5 in data row 2/],
+    ['a negative time in logrank', () => logRankReport({ ...badTimes, time: 'negative', group: 'arm', rho: '0' }), /column "negative" has the negative time -1.5 in data row 2/],
+    ['a negative time in cif', () => cifReport({ csv: badTimes.csv, time: 'negative', status: 'status', censorValue: '0' }), /column "negative" has the negative time -1.5 in data row 2/],
+    ['a negative time in followup', () => followUpReport({ ...badTimes, time: 'negative' }), /column "negative" has the negative time -1.5 in data row 2/],
+    ['a negative time in cox', () => coxReport({ ...badTimes, time: 'negative', covariates: 'x', levels: [] }), /column "negative" has the negative time -1.5 in data row 2/],
+    ['an infinite time', () => kmReport({ ...badTimes, time: 'infinite', confType: 'log' }), /column "infinite" has a non-finite value \(NaN or infinite\) in data row 3/],
+    ['a NaN time', () => coxReport({ ...badTimes, time: 'nan', covariates: 'x', levels: [] }), /column "nan" has a non-finite value \(NaN or infinite\) in data row 1/],
+    ['km --times below 0', () => kmReport({ ...lungSurv, confType: 'log', times: '30,-1' }), /--times "30,-1" must not be negative \(-1 is\)/],
+    ['boundaries --rates above 1', () => boundariesReport({ ...obf, rates: '0.5,1.2' }), /--rates "0.5,1.2" must be information fractions in \(0, 1\], strictly increasing/],
+    ['boundaries --rates of 0', () => boundariesReport({ ...obf, rates: '0,0.5,1' }), /--rates "0,0.5,1" must be information fractions/],
+    ['boundaries --rates not increasing', () => boundariesReport({ ...obf, rates: '0.5,0.5,1' }), /--rates "0.5,0.5,1" must be information fractions/],
   ];
   for (const [what, run, message] of bad) {
     it(`refuses ${what} with a one-line usage error`, async () => {
-      await expect(run()).rejects.toThrow(StatsUsageError);
-      await expect(run()).rejects.toThrow(message);
+      // Some reports are synchronous (no CSV): run inside an async function so both kinds reject.
+      const attempt = async (): Promise<unknown> => run();
+      await expect(attempt()).rejects.toThrow(StatsUsageError);
+      await expect(attempt()).rejects.toThrow(message);
     });
   }
 

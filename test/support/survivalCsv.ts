@@ -5,13 +5,14 @@ import { mulberry32 } from './mulberry32.ts';
 export const SURVIVAL_CSV_BETA = [0.5, -0.4, 0.3, -0.2, 0.15, -0.1, 0.05, 0];
 
 /**
- * Writes a seeded survival CSV as a registry export would look: `time` (3 decimals, ~60% events),
+ * Writes a seeded survival CSV as a registry export would look: `time` (3 decimals unless `timeDigits`, ~60% events),
  * `status` 0/1, `cause` 0 (censored) / 1 / 2 for competing risks, `group` 1/2 (the arm, with a true
  * HR of 0.8), and covariates x1..x8 ~ N(0, 1) with 4 decimals. About 78 bytes a row (1M rows ≈ 78 MB).
  * Written in chunks, so the file never sits in memory whole.
  */
-export function writeSurvivalCsv(path: string, rows: number, seed = 20261130): void {
-  const u = mulberry32(seed);
+export function writeSurvivalCsv(path: string, rows: number, options: { seed?: number; timeDigits?: number } = {}): void {
+  const timeDigits = options.timeDigits ?? 3;
+  const u = mulberry32(options.seed ?? 20261130);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   const p = SURVIVAL_CSV_BETA.length;
   const fd = openSync(path, 'w');
@@ -32,7 +33,7 @@ export function writeSurvivalCsv(path: string, rows: number, seed = 20261130): v
       const c = -Math.log(1 - u()) / 0.062;
       const event = t <= c;
       const cause = event ? (u() < 0.7 ? 1 : 2) : 0;
-      chunk.push(`${Math.min(t, c).toFixed(3)},${event ? 1 : 0},${cause},${group},${x.join(',')}`);
+      chunk.push(`${Math.min(t, c).toFixed(timeDigits)},${event ? 1 : 0},${cause},${group},${x.join(',')}`);
       if (chunk.length === 10_000) {
         writeSync(fd, `${chunk.join('\n')}\n`);
         chunk = [];
