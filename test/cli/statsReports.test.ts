@@ -102,7 +102,7 @@ describe('cohortwatch stats report functions', () => {
   for (const [what, run, message] of bad) {
     it(`refuses ${what} with a one-line usage error`, async () => {
       // Some reports are synchronous (no CSV): run inside an async function so both kinds reject.
-      const attempt = async (): Promise<unknown> => run();
+      const attempt = (): Promise<unknown> => Promise.resolve().then(run);
       await expect(attempt()).rejects.toThrow(StatsUsageError);
       await expect(attempt()).rejects.toThrow(message);
     });

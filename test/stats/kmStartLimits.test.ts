@@ -26,9 +26,9 @@ describe('Kaplan-Meier limits where S = 1, as R survival 3.5-3', () => {
       const [curve] = survivalCurves(data, { confType: expected.confType, times: expected.time });
       const at = curve.at;
       if (at === null) throw new Error('no values at the requested times');
-      expectClose(at.surv, expected.surv as Json, 'surv');
-      expectClose(at.lower, expected.lower as Json, 'lower');
-      expectClose(at.upper, expected.upper as Json, 'upper');
+      expectClose(at.surv, expected.surv, 'surv');
+      expectClose(at.lower, expected.lower, 'lower');
+      expectClose(at.upper, expected.upper, 'upper');
       expect(at.lower[0]).toBe(1);
       expect(at.upper[0]).toBe(1);
     });
