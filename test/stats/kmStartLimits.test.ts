@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { survivalCurves, type ConfType } from '../../src/stats/km/index.ts';
 import { curveQuantiles } from '../../src/stats/km/quantiles.ts';
-import { expectClose, type Json } from './kmFixtures.ts';
+import { expectClose } from './kmFixtures.ts';
 
 // R's limits where S(t) = 1 (test/fixtures/km/kmStartLimits.R): before the first observed time
 // summary(fit, times) reports 1 for both limits whatever the band; at an observed time with S = 1 the
