@@ -32,6 +32,8 @@ export interface ServerDependencies {
   logger: Logger;
   config: ServerConfig;
   health: () => Promise<{ database: boolean; queue: boolean }>;
+  /** Told of every route as it is registered (the security tests check each one). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 const API_PREFIX = '/api/v1';
@@ -70,6 +72,10 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     bodyLimit: FORM_BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
+  if (deps.onRoute !== undefined) {
+    const onRoute = deps.onRoute;
+    app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
+  }
   app.decorateRequest('apiKey', null);
   app.decorateRequest('user', null);
 
