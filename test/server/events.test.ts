@@ -50,7 +50,7 @@ describe('POST /api/v1/events', () => {
       { index: 2, eventId: 'a-1', status: 'duplicate', reason: 'repeats event 0 of this request' },
       { index: 3, eventId: 'a-1', status: 'rejected', reason: 'eventId a-1 repeats event 0 of this request with a different payload; the first one stands' },
       { index: 4, eventId: 'c-1', status: 'queued', reason: null },
-      { index: 5, eventId: null, status: 'rejected', reason: 'event must be a JSON object (got \"not an event\")' },
+      { index: 5, eventId: null, status: 'rejected', reason: 'event must be a JSON object (got "not an event")' },
     ]);
     expect(counts).toEqual({ queued: 2, duplicate: 1, rejected: 3 });
     const job = await h.queue.getJob(eventJobId('a-1'));
@@ -60,7 +60,7 @@ describe('POST /api/v1/events', () => {
     expect(rejected).toEqual([
       { kind: 'invalid', event_id: 'b-1', reason: 'occurredOn 2011-02-30 is not a calendar date' },
       { kind: 'conflict', event_id: 'a-1', reason: 'eventId a-1 repeats event 0 of this request with a different payload; the first one stands' },
-      { kind: 'invalid', event_id: null, reason: 'event must be a JSON object (got \"not an event\")' },
+      { kind: 'invalid', event_id: null, reason: 'event must be a JSON object (got "not an event")' },
     ]);
   });
 
