@@ -3,13 +3,11 @@
 // the secret is missing, PostgreSQL is away or the port is taken.
 import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { testQueuePrefix } from '../helpers/redis.ts';
 
-const execute = promisify(execFile);
 const q = testQueuePrefix('serve-cli');
 let t: TestDatabase;
 let env: NodeJS.ProcessEnv;
