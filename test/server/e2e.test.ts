@@ -76,7 +76,7 @@ beforeAll(async () => {
     method: 'POST', headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
     body: JSON.stringify([{ eventId: 'hostile-1', patientId: 'P9999999', type: '<script>alert(1)</script>', occurredOn: '2015-01-01', reportedAt: '2015-01-02T00:00:00Z' }]),
   });
-  await waitUntilApplied(t.db, posted.queuedIds);
+  await waitUntilApplied(t.db, posted.queuedIds, 400_000);
   const deps = reanalysisDeps(loadEnv({}), t.db);
   for (const cutoff of CUTOFFS) await reanalyze(deps, cutoff);
   await writeQuarterlyReport(t.db, CUTOFFS[1], join(reportsDir, CUTOFFS[1]), { smallCellMin: 11, pdf: false });
