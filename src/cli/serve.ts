@@ -2,8 +2,6 @@ import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { createLogger } from '../logging/logger.ts';
-import { serverConfig } from '../server/serverConfig.ts';
-import { ServeStartError, startServer } from '../server/startServer.ts';
 
 const portArgument = (value: string) => {
   const n = Number(value);
@@ -20,6 +18,8 @@ export const registerServe: RegisterCommand = (program) => {
     .option('--host <address>', 'address to listen on (default HTTP_HOST, 127.0.0.1; 0.0.0.0 in a container)')
     .option('--reports-dir <dir>', 'folder the scheduler writes reports to (default REPORTS_DIR); linked from /looks')
     .action(async (options: { port?: number; host?: string; reportsDir?: string }) => {
+      // Fastify and its plugins load only when serving, not for every `cohortwatch --help`.
+      const [{ serverConfig }, { ServeStartError, startServer }] = await Promise.all([import('../server/serverConfig.ts'), import('../server/startServer.ts')]);
       const env = loadEnv();
       const config = serverConfig(env, options.reportsDir === undefined ? {} : { reportsDir: options.reportsDir });
       const logger = createLogger(env, 'serve');

@@ -2,16 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
-import { checkRole, normaliseEmail, upsertUser, UserInputError } from '../server/security/users.ts';
-import type { UserRole } from '../server/security/users.ts';
+import { USER_ROLES as ROLES } from '../db/serveTables.ts';
+import type { UserRole } from '../db/serveTables.ts';
 import { withDatabase } from './pipeline/resources.ts';
 
 const roleArgument = (value: string): UserRole => {
-  try {
-    return checkRole(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
-  }
+  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`role must be one of ${ROLES.join(', ')}`);
+  return value as UserRole;
 };
 
 async function readStdin(): Promise<string> {
@@ -31,6 +28,8 @@ export const registerUsers: RegisterCommand = (program) => {
     .option('--password-stdin', 'read the password from standard input (otherwise a random one is generated and printed once)')
     .action(async (email: string, options: { role: UserRole; passwordStdin?: boolean }) => {
       const env = loadEnv();
+      // argon2 (a native module) loads only for this command, not for every `cohortwatch --help`.
+      const { normaliseEmail, upsertUser, UserInputError } = await import('../server/security/users.ts');
       try {
         normaliseEmail(email);
         const generated = options.passwordStdin ? null : randomBytes(18).toString('base64url');

@@ -6,6 +6,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type UserRole = 'investigator' | 'data-manager' | 'admin';
+export const USER_ROLES: readonly UserRole[] = ['investigator', 'data-manager', 'admin'];
 
 export interface UsersTable {
   id: Generated<number>;

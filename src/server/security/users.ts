@@ -4,9 +4,10 @@ import { hash, verify } from '@node-rs/argon2';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { USER_ROLES } from '../../db/serveTables.ts';
 import type { UserRole } from '../../db/serveTables.ts';
 
-export const ROLES: readonly UserRole[] = ['investigator', 'data-manager', 'admin'];
+export const ROLES = USER_ROLES;
 export type { UserRole };
 
 // algorithm 2 is Algorithm.Argon2id (a const enum, which isolated modules cannot import).
