@@ -28,6 +28,9 @@ export const envSchema = z.object({
   // retried by another worker; shorter means faster recovery but more lock renewals.
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  // How long a command or service waits for PostgreSQL or Redis to answer at start-up before it
+  // exits with one line naming the service (the whole command then fails well within 15 s).
+  CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   ALERT_FROM: z.string().min(3).default('CohortWatch <cohortwatch@localhost>'),
   REANALYSIS_CRON: z.string().min(9).default('0 0 6 1 1,4,7,10 *'),

@@ -5,9 +5,11 @@ import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Transporter } from 'nodemailer';
+import { pino } from 'pino';
+import type { Logger } from '../logging/logger.ts';
 import type { Database } from '../db/database.ts';
 import { createQueue, createWorker } from '../workers/queue.ts';
-import type { BullQueue, BullWorker, QueueConfig } from '../workers/queue.ts';
+import type { BullQueue, ManagedWorker, QueueConfig } from '../workers/queue.ts';
 import { deliverOutboxMail, pendingOutboxIds } from '../notify/deliverOutbox.ts';
 import { CutoffError, quarterCutoff } from './cutoff.ts';
 import { reanalyze } from './reanalysis.ts';
@@ -62,11 +64,13 @@ export interface AnalysisWorkersOptions {
   readonly reportDir?: string;
   /** Where a report that could not be written is logged (the run itself stands). */
   readonly onReportError?: (cutoff: string, error: unknown) => void;
+  /** Where the workers' job lines and errors go (src/workers/queue.ts lifecycle); silent when unset. */
+  readonly logger?: Logger;
 }
 
 export interface AnalysisWorkers {
-  readonly reanalysis: BullWorker<ReanalysisJobData>;
-  readonly mail: BullWorker<{ outboxId: number }>;
+  readonly reanalysis: ManagedWorker<ReanalysisJobData>;
+  readonly mail: ManagedWorker<{ outboxId: number }>;
   readonly reanalysisQueue: BullQueue<ReanalysisJobData>;
   readonly mailQueue: BullQueue<{ outboxId: number }>;
   close(timeoutMs?: number): Promise<void>;
@@ -82,6 +86,9 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
   const reanalysisQueue = createReanalysisQueue(config);
   const mailQueue = createMailQueue(config);
   const db: Kysely<Database> = deps.db;
+  // Every worker shares the lifecycle of src/workers/queue.ts; close(timeoutMs) sets its shutdown bound.
+  let shutdownTimeoutMs = 10_000;
+  const lifecycle = { logger: options.logger ?? pino({ level: 'silent' }), get shutdownTimeoutMs() { return shutdownTimeoutMs; } };
   const lock = { ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}), ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}) };
 
   const reanalysis = createWorker<ReanalysisJobData>(config, REANALYSIS_QUEUE, async (job): Promise<ReanalysisOutcome | { enqueued: string }> => {
@@ -103,22 +110,22 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
       if (error instanceof CutoffError) throw new UnrecoverableError(error.message);
       throw error;
     }
-  }, { concurrency: 1, ...lock });
+  }, { concurrency: 1, ...lock }, lifecycle);
 
   const mail = createWorker<{ outboxId: number }>(config, MAIL_QUEUE, async (job) => {
     const outcome = await deliverOutboxMail(db, transport, alertFrom, job.data.outboxId);
     if (outcome === 'busy') throw new Error(`outbox mail ${job.data.outboxId} is being sent by another worker`);
     return outcome;
-  }, { concurrency: 4, ...lock });
+  }, { concurrency: 4, ...lock }, lifecycle);
 
   await enqueueMails(mailQueue, await pendingOutboxIds(db));
   return {
     reanalysis, mail, reanalysisQueue, mailQueue,
     async close(timeoutMs = 10_000) {
-      // worker.close() waits for running jobs without a timeout of its own.
-      const closing = Promise.all([reanalysis.close(), mail.close()]);
-      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-      await Promise.all([reanalysisQueue.close(), mailQueue.close()]);
+      shutdownTimeoutMs = timeoutMs;
+      await Promise.all([reanalysis.stop(), mail.stop()]);
+      // A queue's close waits for its Redis connection: bounded, so a stop never hangs on a dead Redis.
+      await Promise.race([Promise.allSettled([reanalysisQueue.close(), mailQueue.close()]), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
 import type { ConnectionOptions, DefaultJobOptions, Job, JobsOptions, Processor, WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { Env } from '../config/env.ts';
+import type { Logger } from '../logging/logger.ts';
 
 /** The queue producers put follow-up events on (contract v1). */
 export const FOLLOW_UP_QUEUE = 'follow-up-events';
@@ -87,11 +88,109 @@ export function createQueue<D>(config: QueueConfig, name: string, defaultJobOpti
 /** BullMQ worker settings other than where the queue lives. */
 export type ConsumerOptions = Omit<BullWorkerOptions, 'connection' | 'prefix'>;
 
-export function createWorker<D>(config: QueueConfig, name: string, processor: Processor<D, unknown, string>, options: ConsumerOptions): BullWorker<D> {
-  if (config.postgres) {
-    return new OnPostgres.Worker<D, unknown, string>(name, processor, { ...options, connection: postgresConnection(config.postgres) });
+/**
+ * What every worker of the project shares: where its job lines and connection errors are logged, and
+ * how long a stop waits for running jobs (SHUTDOWN_TIMEOUT_MS) before it forces the close.
+ */
+export interface WorkerLifecycle {
+  readonly logger: Logger;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** A worker built by createWorker: BullMQ's worker plus the project's bounded stop. */
+export interface ManagedWorker<D> extends BullWorker<D> {
+  /**
+   * Stops taking jobs and waits up to shutdownTimeoutMs for running ones, then forces the close (their
+   * locks expire and another worker retries them). Resolves true when the running jobs finished.
+   * Never waits longer than shutdownTimeoutMs plus FORCED_CLOSE_MS, even with Redis unreachable.
+   */
+  stop(): Promise<boolean>;
+}
+
+/** How long a forced close may take before it is abandoned (a dead connection can block it). */
+export const FORCED_CLOSE_MS = 300;
+
+type AnyJob<D> = Job<D, unknown, string>;
+
+/**
+ * The one constructor of BullMQ workers: every worker gets the same lifecycle, an 'error' listener (a
+ * connection error is logged instead of crashing the process), a log line per finished job with its
+ * id, outcome, attempt and duration, and a bounded stop.
+ */
+export function createWorker<D>(
+  config: QueueConfig,
+  name: string,
+  processor: Processor<D, unknown, string>,
+  options: ConsumerOptions,
+  lifecycle: WorkerLifecycle,
+): ManagedWorker<D> {
+  const worker: BullWorker<D> & SupervisedWorker<D> = config.postgres
+    ? new OnPostgres.Worker<D, unknown, string>(name, processor, { ...options, connection: postgresConnection(config.postgres) })
+    : new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
+  superviseWorker(worker, name, lifecycle.logger);
+  let stopping: Promise<boolean> | null = null;
+  return {
+    on: (event: 'failed' | 'error', listener: never) => worker.on(event as 'error', listener),
+    isRunning: () => worker.isRunning(),
+    run: () => worker.run(),
+    close: (force?: boolean) => worker.close(force),
+    stop() {
+      stopping ??= closeWithin(worker, name, lifecycle);
+      return stopping;
+    },
+  } as ManagedWorker<D>;
+}
+
+interface SupervisedWorker<D> {
+  on(event: 'completed', listener: (job: AnyJob<D>) => void): unknown;
+  on(event: 'failed', listener: (job: AnyJob<D> | undefined, error: Error) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'stalled', listener: (jobId: string) => void): unknown;
+}
+
+/** Milliseconds from the job's start to its end, when BullMQ recorded both. */
+function durationMs<D>(job: AnyJob<D>): number | null {
+  return job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : null;
+}
+
+export function superviseWorker<D>(worker: SupervisedWorker<D>, queue: string, logger: Logger): void {
+  worker.on('completed', (job) => {
+    logger.info({ queue, jobId: job.id, job: job.name, outcome: 'completed', attempt: job.attemptsMade, durationMs: durationMs(job) }, 'job completed');
+  });
+  worker.on('failed', (job, error) => {
+    if (job === undefined) {
+      logger.error({ queue, outcome: 'failed', err: error.message }, 'job failed');
+      return;
+    }
+    // attemptsMade already counts this attempt; UnrecoverableError and the last attempt are final.
+    const attempts = job.opts.attempts ?? 1;
+    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
+    const line = { queue, jobId: job.id, job: job.name, outcome: final ? 'failed' : 'retrying', attempt: job.attemptsMade, attempts, durationMs: durationMs(job), err: error.message };
+    if (final) logger.error(line, 'job failed');
+    else logger.warn(line, 'job failed, will retry');
+  });
+  worker.on('stalled', (jobId) => logger.warn({ queue, jobId, outcome: 'stalled' }, 'job stalled (its worker stopped renewing the lock); it will be retried'));
+  worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
+}
+
+/** worker.close() waits for running jobs with no limit of its own: force the close after the timeout. */
+async function closeWithin<D>(worker: BullWorker<D>, queue: string, lifecycle: WorkerLifecycle): Promise<boolean> {
+  const finished = await within(worker.close().then(() => true as const, () => false as const), lifecycle.shutdownTimeoutMs);
+  if (finished === true) return true;
+  lifecycle.logger.warn({ queue, timeoutMs: lifecycle.shutdownTimeoutMs }, 'running jobs did not finish in time; closing anyway (their locks expire and another worker retries them)');
+  await within(worker.close(true).catch(() => undefined), FORCED_CLOSE_MS);
+  return false;
+}
+
+/** The promise's value, or null when it has not settled within ms (the promise keeps running). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
-  return new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
 }
 
 /**
@@ -118,6 +217,7 @@ export function createDeadLetterQueue(config: QueueConfig): FollowUpQueue {
 
 export interface WorkerOptions {
   concurrency: number;
+  lifecycle: WorkerLifecycle;
   maxStalledCount?: number;
   /** Job lock (and stalled-check interval); default BullMQ's 30 s. */
   lockMs?: number;
@@ -129,11 +229,11 @@ export function createFollowUpWorker(
   config: QueueConfig,
   processor: Processor<FollowUpJobData, unknown, string>,
   options: WorkerOptions,
-): FollowUpWorker {
+): ManagedWorker<FollowUpJobData> {
   return createWorker<FollowUpJobData>(config, FOLLOW_UP_QUEUE, processor, {
     concurrency: options.concurrency,
     maxStalledCount: options.maxStalledCount ?? 1,
     ...(options.lockMs === undefined ? {} : { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
     autorun: options.autorun ?? true,
-  });
+  }, options.lifecycle);
 }
