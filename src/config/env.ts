@@ -17,6 +17,8 @@ export const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -').default('cohortwatch'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  // The scheduler's /healthz and /metrics (its own default, so a worker and a scheduler fit on one host).
+  SCHEDULER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   // Attempts per event before a transient failure (database down) sends it to the dead-letter
   // queue; with exponential backoff from JOB_BACKOFF_MS, 10 attempts span about 17 minutes.

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Transporter } from 'nodemailer';
 import { pino } from 'pino';
 import type { Logger } from '../logging/logger.ts';
+import type { JobMetrics } from '../metrics/jobMetrics.ts';
 import type { Database } from '../db/database.ts';
 import { createQueue, createWorker } from '../workers/queue.ts';
 import type { BullQueue, ManagedWorker, QueueConfig } from '../workers/queue.ts';
@@ -66,6 +67,8 @@ export interface AnalysisWorkersOptions {
   readonly onReportError?: (cutoff: string, error: unknown) => void;
   /** Where the workers' job lines and errors go (src/workers/queue.ts lifecycle); silent when unset. */
   readonly logger?: Logger;
+  /** Counts and times the workers' jobs (the scheduler's /metrics). */
+  readonly metrics?: JobMetrics;
 }
 
 export interface AnalysisWorkers {
@@ -88,7 +91,10 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
   const db: Kysely<Database> = deps.db;
   // Every worker shares the lifecycle of src/workers/queue.ts; close(timeoutMs) sets its shutdown bound.
   let shutdownTimeoutMs = 10_000;
-  const lifecycle = { logger: options.logger ?? pino({ level: 'silent' }), get shutdownTimeoutMs() { return shutdownTimeoutMs; } };
+  const lifecycle = {
+    logger: options.logger ?? pino({ level: 'silent' }), ...(options.metrics ? { metrics: options.metrics } : {}),
+    get shutdownTimeoutMs() { return shutdownTimeoutMs; },
+  };
   const lock = { ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}), ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}) };
 
   const reanalysis = createWorker<ReanalysisJobData>(config, REANALYSIS_QUEUE, async (job): Promise<ReanalysisOutcome | { enqueued: string }> => {

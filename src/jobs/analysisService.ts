@@ -6,7 +6,7 @@ import { CURRENT_PLAN } from '../analysis/plan.ts';
 import { smtpTransport } from '../notify/transport.ts';
 import { queueConfig } from '../workers/queue.ts';
 import { startAnalysisWorkers } from './analysisQueues.ts';
-import type { AnalysisWorkers } from './analysisQueues.ts';
+import type { AnalysisWorkers, AnalysisWorkersOptions } from './analysisQueues.ts';
 import { pipelineDataset } from './datasetLoader.ts';
 import type { ReanalysisDeps } from './reanalysis.ts';
 
@@ -22,7 +22,7 @@ export interface AnalysisService {
 }
 
 /** Reanalysis and mail workers wired from the environment; `stop()` closes them with a bounded wait. */
-export async function startAnalysisService(env: Env, options: { reportDir?: string; onReportError?: (cutoff: string, error: unknown) => void } = {}): Promise<AnalysisService> {
+export async function startAnalysisService(env: Env, options: Pick<AnalysisWorkersOptions, 'reportDir' | 'onReportError' | 'logger' | 'metrics'> = {}): Promise<AnalysisService> {
   const db = connect(env.DATABASE_URL, { poolSize: 6, applicationName: 'cohortwatch-analysis' });
   const workers = await startAnalysisWorkers({
     config: queueConfig(env), deps: reanalysisDeps(env, db), transport: smtpTransport(env.SMTP_URL), alertFrom: env.ALERT_FROM, ...options,

@@ -25,7 +25,7 @@ export async function startOpsServer(port: number, registry: Registry, health: H
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
-      reject(new OpsPortError(`cannot serve /healthz and /metrics on port ${port}: ${why} (set METRICS_PORT to a free port, or 0 for any)`));
+      reject(new OpsPortError(`cannot serve /healthz and /metrics on port ${port}: ${why} (choose another with METRICS_PORT, or SCHEDULER_METRICS_PORT for the scheduler; 0 picks a free one)`));
     });
     server.listen(port, () => resolve());
   });

@@ -4,6 +4,7 @@ import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
 import type { ConnectionOptions, DefaultJobOptions, Job, JobsOptions, Processor, WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { JobMetrics, JobOutcome } from '../metrics/jobMetrics.ts';
 
 /** The queue producers put follow-up events on (contract v1). */
 export const FOLLOW_UP_QUEUE = 'follow-up-events';
@@ -40,7 +41,7 @@ export function queueConfig(env: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_A
  * Redis queue and a PostgreSQL queue are different types; both fit this view of the same API.
  */
 export type BullQueue<D> = Pick<Queue<D, unknown, string>,
-  'name' | 'add' | 'addBulk' | 'getJob' | 'getJobState' | 'getJobCounts' | 'getJobSchedulers' | 'upsertJobScheduler' | 'removeJobScheduler' | 'obliterate' | 'close'>;
+  'name' | 'add' | 'addBulk' | 'getJob' | 'getJobs' | 'getJobState' | 'getJobCounts' | 'getJobSchedulers' | 'upsertJobScheduler' | 'removeJobScheduler' | 'obliterate' | 'close'>;
 
 /** What callers use of a worker, whichever backend it consumes. */
 export interface BullWorker<D> {
@@ -95,6 +96,8 @@ export type ConsumerOptions = Omit<BullWorkerOptions, 'connection' | 'prefix'>;
 export interface WorkerLifecycle {
   readonly logger: Logger;
   readonly shutdownTimeoutMs: number;
+  /** Counts and times finished jobs when given (the /metrics of the worker and the scheduler). */
+  readonly metrics?: JobMetrics;
 }
 
 /** A worker built by createWorker: BullMQ's worker plus the project's bounded stop. */
@@ -127,18 +130,13 @@ export function createWorker<D>(
   const worker: BullWorker<D> & SupervisedWorker<D> = config.postgres
     ? new OnPostgres.Worker<D, unknown, string>(name, processor, { ...options, connection: postgresConnection(config.postgres) })
     : new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
-  superviseWorker(worker, name, lifecycle.logger);
+  superviseWorker(worker, name, lifecycle.logger, lifecycle.metrics);
   let stopping: Promise<boolean> | null = null;
-  return {
-    on: (event: 'failed' | 'error', listener: never) => worker.on(event as 'error', listener),
-    isRunning: () => worker.isRunning(),
-    run: () => worker.run(),
-    close: (force?: boolean) => worker.close(force),
-    stop() {
-      stopping ??= closeWithin(worker, name, lifecycle);
-      return stopping;
-    },
-  } as ManagedWorker<D>;
+  const stop = (): Promise<boolean> => {
+    stopping ??= closeWithin(worker, name, lifecycle);
+    return stopping;
+  };
+  return Object.assign(worker, { stop });
 }
 
 interface SupervisedWorker<D> {
@@ -153,23 +151,35 @@ function durationMs<D>(job: AnyJob<D>): number | null {
   return job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : null;
 }
 
-export function superviseWorker<D>(worker: SupervisedWorker<D>, queue: string, logger: Logger): void {
+export function superviseWorker<D>(worker: SupervisedWorker<D>, queue: string, logger: Logger, metrics?: JobMetrics): void {
+  const count = (outcome: JobOutcome, ms: number | null) => {
+    metrics?.jobs.inc({ queue, outcome });
+    if (ms !== null) metrics?.seconds.observe({ queue }, ms / 1000);
+  };
   worker.on('completed', (job) => {
-    logger.info({ queue, jobId: job.id, job: job.name, outcome: 'completed', attempt: job.attemptsMade, durationMs: durationMs(job) }, 'job completed');
+    const ms = durationMs(job);
+    count('completed', ms);
+    logger.info({ queue, jobId: job.id, job: job.name, outcome: 'completed', attempt: job.attemptsMade, durationMs: ms }, 'job completed');
   });
   worker.on('failed', (job, error) => {
     if (job === undefined) {
+      count('failed', null);
       logger.error({ queue, outcome: 'failed', err: error.message }, 'job failed');
       return;
     }
     // attemptsMade already counts this attempt; UnrecoverableError and the last attempt are final.
     const attempts = job.opts.attempts ?? 1;
     const final = error.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
-    const line = { queue, jobId: job.id, job: job.name, outcome: final ? 'failed' : 'retrying', attempt: job.attemptsMade, attempts, durationMs: durationMs(job), err: error.message };
+    const ms = durationMs(job);
+    count(final ? 'failed' : 'retrying', ms);
+    const line = { queue, jobId: job.id, job: job.name, outcome: final ? 'failed' : 'retrying', attempt: job.attemptsMade, attempts, durationMs: ms, err: error.message };
     if (final) logger.error(line, 'job failed');
     else logger.warn(line, 'job failed, will retry');
   });
-  worker.on('stalled', (jobId) => logger.warn({ queue, jobId, outcome: 'stalled' }, 'job stalled (its worker stopped renewing the lock); it will be retried'));
+  worker.on('stalled', (jobId) => {
+    count('stalled', null);
+    logger.warn({ queue, jobId, outcome: 'stalled' }, 'job stalled (its worker stopped renewing the lock); it will be retried');
+  });
   worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
 }
 

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logging/logger.ts';
+import { createJobMetrics } from '../metrics/jobMetrics.ts';
 import { createPipelineMetrics } from '../metrics/pipelineMetrics.ts';
 import type { PipelineMetrics } from '../metrics/pipelineMetrics.ts';
 import { probePostgres, redisProbe } from '../metrics/dependencies.ts';
@@ -76,7 +77,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const processor = createFollowUpProcessor({ db, deadLetter, logger, metrics, ...(options.now ? { now: options.now } : {}) });
   const started = createFollowUpWorker(options.queue, processor, {
     concurrency: options.concurrency, maxStalledCount: MAX_STALLED_COUNT, ...(options.lockMs === undefined ? {} : { lockMs: options.lockMs }),
-    lifecycle: { logger, shutdownTimeoutMs: options.shutdownTimeoutMs },
+    lifecycle: { logger, shutdownTimeoutMs: options.shutdownTimeoutMs, metrics: createJobMetrics(metrics.registry) },
   });
   worker = started;
   started.on('failed', (job, error) => {
@@ -95,7 +96,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       logger.info({ timeoutMs: options.shutdownTimeoutMs }, 'worker stopping');
       await started.stop();
       redis?.close();
-      await boundedAll([followUp.close(), deadLetter.close(), ops?.close()], QUEUE_CLOSE_MS);
+      await boundedAll([followUp.close(), deadLetter.close(), ops?.close() ?? Promise.resolve()], QUEUE_CLOSE_MS);
       logger.info('worker stopped');
     })();
     return stopping;
@@ -103,7 +104,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   return { worker: started, metrics, opsPort: ops?.port ?? null, stop };
 }
 
-async function boundedAll(promises: readonly (Promise<unknown> | undefined)[], ms: number): Promise<void> {
+async function boundedAll(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.allSettled(promises), new Promise((resolve) => { timer = setTimeout(resolve, ms); })]);
   clearTimeout(timer);
