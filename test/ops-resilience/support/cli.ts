@@ -9,10 +9,10 @@ export interface Run { code: number | null; stdout: string; stderr: string; ms: 
 const BIN = 'bin/cohortwatch.js';
 
 /** Runs a command to its end (killed after killAfterMs, so a hang fails the test rather than the run). */
-export function runCli(args: readonly string[], env: Record<string, string>, killAfterMs = 30_000): Promise<Run> {
+export function runCli(args: readonly string[], env: Record<string, string>, killAfterMs = 30_000, cwd = process.cwd()): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
