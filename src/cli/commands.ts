@@ -15,6 +15,7 @@ export interface CommandEntry {
 
 // One line per command module; keep the list sorted.
 export const commands: readonly CommandEntry[] = [
+  { name: 'dead-letter', load: async () => (await import('./deadLetter.ts')).registerDeadLetter },
   { name: 'demo', load: async () => (await import('./demo.ts')).registerDemo },
   { name: 'export', load: async () => (await import('./export.ts')).registerExport },
   { name: 'ingest', load: async () => (await import('./ingest.ts')).registerIngest },

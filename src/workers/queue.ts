@@ -41,7 +41,7 @@ export function queueConfig(env: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_A
  * Redis queue and a PostgreSQL queue are different types; both fit this view of the same API.
  */
 export type BullQueue<D> = Pick<Queue<D, unknown, string>,
-  'name' | 'add' | 'addBulk' | 'getJob' | 'getJobs' | 'getJobState' | 'getJobCounts' | 'getJobSchedulers' | 'upsertJobScheduler' | 'removeJobScheduler' | 'obliterate' | 'close'>;
+  'name' | 'add' | 'addBulk' | 'getJob' | 'getJobs' | 'getJobLogs' | 'getJobState' | 'getJobCounts' | 'getJobSchedulers' | 'upsertJobScheduler' | 'removeJobScheduler' | 'obliterate' | 'close'>;
 
 /** What callers use of a worker, whichever backend it consumes. */
 export interface BullWorker<D> {
