@@ -3,6 +3,7 @@ import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { createReanalysisQueue, registerReanalysisScheduler } from '../jobs/analysisQueues.ts';
 import { startAnalysisService } from '../jobs/analysisService.ts';
+import { checkSchedule } from '../analysis/lookSchedule.ts';
 import { createLogger } from '../logging/logger.ts';
 import { startSchedulerOpsFromEnv } from '../metrics/schedulerOps.ts';
 import { queueConfig } from '../workers/queue.ts';
@@ -21,6 +22,13 @@ export const registerScheduler: RegisterCommand = (program) => {
     .option('--report-dir <dir>', 'write each new run\'s quarterly report to DIR/<cutoff>/')
     .action(async (options: { registerOnly?: boolean; reportDir?: string }) => {
       const env = loadEnv();
+      try {
+        checkSchedule({ cron: env.REANALYSIS_CRON, tz: env.REANALYSIS_TZ });
+      } catch (error) {
+        console.error(`cohortwatch: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 2;
+        return;
+      }
       const logger = createLogger(env, 'scheduler');
       await requireServices(env, { postgres: true, redis: true });
       const queue = createReanalysisQueue(queueConfig(env));

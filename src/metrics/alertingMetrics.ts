@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { MAIL_STATES } from '../db/analysisTables.ts';
 import type { Database } from '../db/database.ts';
 
 export interface FailedLookSource {
@@ -12,25 +13,27 @@ export interface FailedLookSource {
 }
 
 export interface AlertingState {
-  /** analysis_runs by status (completed, failed, running, or any status the table records). */
+  /** analysis_runs by status (completed, failed, running, or any status the table records); voided looks as `voided`. */
   runs: Record<string, number>;
   /** Reanalysis jobs that failed their last attempt and are still kept in the queue. */
   failedJobs: number;
   lastLook: { cutoff: string; status: string; finishedAt: Date | null; durationSeconds: number | null } | null;
   /** mail_outbox by status. */
   mail: Record<string, number>;
-  /** Pending mails whose last attempt failed. */
+  /** Undelivered mails (pending or failed) whose last attempt failed. */
   mailFailing: number;
+  /** Age of the oldest undelivered mail (pending or failed). */
   oldestPendingSeconds: number | null;
 }
 
 export async function readAlertingState(db: Kysely<Database>, reanalysis: FailedLookSource, now = new Date()): Promise<AlertingState> {
   const [runs, last, mail, pending, jobs] = await Promise.all([
-    db.selectFrom('analysis_runs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+    db.selectFrom('analysis_runs').select([sql<string>`case when voided_at is null then status else 'voided' end`.as('status'), (eb) => eb.fn.countAll<number>().as('n')]).groupBy(sql`1`).execute(),
     db.selectFrom('analysis_runs').select(['cutoff', 'status', 'started_at', 'finished_at', sql<number | null>`(timings->>'totalMs')::float8`.as('total_ms')])
-      .orderBy('id', 'desc').limit(1).executeTakeFirst(),
+      .where('voided_at', 'is', null).orderBy('id', 'desc').limit(1).executeTakeFirst(),
     db.selectFrom('mail_outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
-    db.selectFrom('mail_outbox').where('status', '=', 'pending')
+    // Undelivered: pending, or failed and waiting for the sweep's next retry.
+    db.selectFrom('mail_outbox').where('status', 'in', ['pending', 'failed'])
       .select([sql<Date | null>`min(created_at)`.as('oldest'), sql<number>`count(*) filter (where last_error is not null)::int`.as('failing')])
       .executeTakeFirstOrThrow(),
     reanalysis.getJobCounts('failed'),
@@ -82,15 +85,15 @@ export function registerAlertingMetrics(registry: Registry, read: () => Promise<
     async collect() {
       const s = await state();
       this.reset();
-      for (const status of new Set(['pending', 'sent', ...Object.keys(s.mail)])) this.set({ status }, s.mail[status] ?? 0);
+      for (const status of new Set([...MAIL_STATES, ...Object.keys(s.mail)])) this.set({ status }, s.mail[status] ?? 0);
     },
   });
   new Gauge({
-    name: 'cohortwatch_mail_failing', help: 'Pending alert mails whose last delivery attempt failed', registers: [registry],
+    name: 'cohortwatch_mail_failing', help: 'Undelivered alert mails (pending or failed) whose last delivery attempt failed', registers: [registry],
     async collect() { this.set((await state()).mailFailing); },
   });
   new Gauge({
-    name: 'cohortwatch_mail_oldest_pending_age_seconds', help: 'Age of the oldest pending alert mail (0 when none is pending)', registers: [registry],
+    name: 'cohortwatch_mail_oldest_pending_age_seconds', help: 'Age of the oldest undelivered alert mail, pending or failed (0 when none)', registers: [registry],
     async collect() { this.set((await state()).oldestPendingSeconds ?? 0); },
   });
 }

@@ -40,7 +40,7 @@ export interface SchedulerOps {
 /** 'ok', or why the latest look counts as failed (a stored failed run, or a failed job after the last completed run). */
 export async function lastLookHealth(db: Kysely<Database>, reanalysis: LookJobSource): Promise<string> {
   const [last, failedJobs] = await Promise.all([
-    db.selectFrom('analysis_runs').select(['cutoff', 'status', 'finished_at', 'error']).orderBy('id', 'desc').limit(1).executeTakeFirst(),
+    db.selectFrom('analysis_runs').select(['cutoff', 'status', 'finished_at', 'error']).where('voided_at', 'is', null).orderBy('id', 'desc').limit(1).executeTakeFirst(),
     reanalysis.getJobs(['failed'], 0, 0),
   ]);
   if (last?.status === 'failed') return `failed (cutoff ${last.cutoff}${last.error ? `: ${last.error.split('\n')[0]}` : ''})`;
