@@ -3,7 +3,6 @@ import type { Env } from '../config/env.ts';
 import { connect } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import { CURRENT_PLAN } from '../analysis/plan.ts';
-import type { Logger } from '../logging/logger.ts';
 import { smtpTransport } from '../notify/transport.ts';
 import { queueConfig } from '../workers/queue.ts';
 import { startAnalysisWorkers } from './analysisQueues.ts';
