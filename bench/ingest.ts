@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { pino } from 'pino';
 import { eventJobId } from '../src/contract/index.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { connect } from '../src/db/connect.ts';
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
 // A no-op worker process (same queue module, same connection settings) for the baseline.
 if (process.argv[2] === '--noop-worker') {
   const config: QueueConfig = { redisUrl: REDIS_URL, prefix: process.argv[3], attempts: 1, backoffMs: 1000 };
-  const worker = createFollowUpWorker(config, () => Promise.resolve(), { concurrency: CONCURRENCY });
+  const worker = createFollowUpWorker(config, () => Promise.resolve(), { concurrency: CONCURRENCY, lifecycle: { logger: pino({ level: 'silent' }), shutdownTimeoutMs: 10_000 } });
   process.once('SIGTERM', () => { void worker.close().then(() => process.exit(0)); });
 } else {
   await main();

@@ -16,6 +16,7 @@ export interface CommandEntry {
 // One line per command module; keep the list sorted.
 export const commands: readonly CommandEntry[] = [
   { name: 'api-keys', load: async () => (await import('./apiKeys.ts')).registerApiKeys },
+  { name: 'dead-letter', load: async () => (await import('./deadLetter.ts')).registerDeadLetter },
   { name: 'demo', load: async () => (await import('./demo.ts')).registerDemo },
   { name: 'export', load: async () => (await import('./export.ts')).registerExport },
   { name: 'ingest', load: async () => (await import('./ingest.ts')).registerIngest },

@@ -15,6 +15,10 @@ const program = new Command()
   .showHelpAfterError(false)
   .exitOverride();
 
+// Once the command is done, nothing left open (a Redis client reconnecting to a dead server, a pool
+// still draining) may keep the process alive: exit shortly after, with the command's exit code.
+const LINGER_MS = 250;
+
 try {
   // --version needs no command module.
   const entries = ['-V', '--version'].includes(process.argv[2] ?? '') ? [] : entriesFor(process.argv);
@@ -28,7 +32,9 @@ try {
     console.error(`cohortwatch: ${error.message}`);
     process.exitCode = 2;
   } else {
+    // Expected failures (a service unreachable, a port taken, ...) carry their one-line message.
     console.error(`cohortwatch: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
   }
 }
+setTimeout(() => process.exit(), LINGER_MS).unref();

@@ -14,7 +14,7 @@ import { CURRENT_PLAN } from '../analysis/plan.ts';
 import { deliverOutboxMail } from '../notify/deliverOutbox.ts';
 import { smtpTransport } from '../notify/transport.ts';
 import { queueConfig } from '../workers/queue.ts';
-import { withDatabase } from './pipeline/resources.ts';
+import { requireServices, withDatabase } from './pipeline/resources.ts';
 
 interface ReanalyzeFlags {
   asOf?: string;
@@ -118,9 +118,12 @@ async function runInline(env: Env, cutoff: string, flags: ReanalyzeFlags): Promi
 }
 
 async function runQueued(env: Env, cutoff: string, flags: ReanalyzeFlags): Promise<void> {
+  await requireServices(env, { postgres: true, redis: true });
   const config = queueConfig(env);
   const queue = createReanalysisQueue(config);
   const events = flags.wait ? new QueueEvents(REANALYSIS_QUEUE, { connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.prefix }) : null;
+  // Unheard, each reconnect attempt of a lost Redis would print a stack trace.
+  events?.on('error', () => undefined);
   try {
     await withDatabase(env, async (db) => {
       await checkOrder(db, cutoff);

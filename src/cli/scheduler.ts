@@ -5,7 +5,10 @@ import { createReanalysisQueue, registerReanalysisScheduler } from '../jobs/anal
 import { startAnalysisService } from '../jobs/analysisService.ts';
 import { checkSchedule } from '../analysis/lookSchedule.ts';
 import { createLogger } from '../logging/logger.ts';
+import { startSchedulerOpsFromEnv } from '../metrics/schedulerOps.ts';
 import { queueConfig } from '../workers/queue.ts';
+import { requireServices } from './pipeline/resources.ts';
+import { untilSignal } from './pipeline/untilSignal.ts';
 
 /**
  * `cohortwatch scheduler`: registers the reanalysis job scheduler (REANALYSIS_CRON, 6 fields with
@@ -27,6 +30,7 @@ export const registerScheduler: RegisterCommand = (program) => {
         return;
       }
       const logger = createLogger(env, 'scheduler');
+      await requireServices(env, { postgres: true, redis: true });
       const queue = createReanalysisQueue(queueConfig(env));
       try {
         await registerReanalysisScheduler(queue, env.REANALYSIS_CRON, env.REANALYSIS_TZ);
@@ -39,19 +43,17 @@ export const registerScheduler: RegisterCommand = (program) => {
       await queue.close();
       logger.info({ cron: env.REANALYSIS_CRON, tz: env.REANALYSIS_TZ }, 'reanalysis scheduler registered');
       if (options.registerOnly) return;
+      // /healthz and /metrics first: a taken METRICS_PORT is a start-up error, not a scheduler running unseen.
+      const ops = await startSchedulerOpsFromEnv(env);
       const service = await startAnalysisService(env, {
         ...(options.reportDir ? { reportDir: resolve(options.reportDir) } : {}),
         onReportError: (cutoff, error) => logger.error({ cutoff, err: error }, 'quarterly report not written'),
-        logger,
+        logger, metrics: ops.jobMetrics,
       });
-      logger.info('reanalysis and alert-mail workers running');
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals) => {
-          logger.info({ signal }, 'signal received');
-          void service.stop().finally(resolve);
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
+      logger.info({ opsPort: ops.server.port }, 'reanalysis and alert-mail workers running');
+      await untilSignal(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+        await service.stop();
+        await ops.close();
       });
       logger.flush();
     });

@@ -5,6 +5,8 @@ import { connect } from '../db/connect.ts';
 import { createLogger } from '../logging/logger.ts';
 import { queueConfig } from '../workers/queue.ts';
 import { startWorkerService } from '../workers/workerService.ts';
+import { requireServices } from './pipeline/resources.ts';
+import { boundedWait, untilSignal } from './pipeline/untilSignal.ts';
 
 /** `cohortwatch worker`: consumes follow-up-events until SIGTERM/SIGINT. */
 export const registerWorker: RegisterCommand = (program) => {
@@ -20,21 +22,22 @@ export const registerWorker: RegisterCommand = (program) => {
       const env = loadEnv();
       const logger = createLogger(env, 'worker');
       const concurrency = options.concurrency ?? env.WORKER_CONCURRENCY;
+      // Unreachable at start-up is a configuration or deployment problem: say so and exit (a restart
+      // policy retries); once running, outages are ridden out and shown by /healthz.
+      await requireServices(env, { postgres: true, redis: true });
       // One connection per concurrent job (each holds a transaction) plus health checks.
       const db = connect(env.DATABASE_URL, { poolSize: concurrency + 2, applicationName: 'cohortwatch-worker' });
       const service = await startWorkerService({
         db, logger, concurrency, queue: queueConfig(env), metricsPort: env.METRICS_PORT,
         shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, lockMs: env.JOB_LOCK_MS,
+      }).catch(async (error: unknown) => {
+        await db.destroy();
+        throw error;
       });
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals) => {
-          logger.info({ signal }, 'signal received');
-          void service.stop().finally(resolve);
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
+      await untilSignal(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+        await service.stop();
+        await boundedWait(db.destroy(), 200);
       });
-      await db.destroy();
       logger.flush();
     });
 };

@@ -20,6 +20,8 @@ export const envSchema = z.object({
     .default('{cohortwatch}'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  // The scheduler's /healthz and /metrics (its own default, so a worker and a scheduler fit on one host).
+  SCHEDULER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(1000),
   // Attempts per event before a transient failure (database down) sends it to the dead-letter
   // queue; with exponential backoff from JOB_BACKOFF_MS, 10 attempts span about 17 minutes.
@@ -31,6 +33,9 @@ export const envSchema = z.object({
   // retried by another worker; shorter means faster recovery but more lock renewals.
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  // How long a command or service waits for PostgreSQL or Redis to answer at start-up before it
+  // exits with one line naming the service (the whole command then fails well within 15 s).
+  CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   ALERT_FROM: z.string().min(3).default('CohortWatch <cohortwatch@localhost>'),
   REANALYSIS_CRON: z.string().min(9).default('0 0 6 1 1,4,7,10 *'),

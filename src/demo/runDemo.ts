@@ -118,7 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const transport = smtpTransport(services.smtpUrl);
     running.closers.push(() => Promise.resolve(transport.close()));
     const deps = reanalysisDeps(options.env, db);
-    running.analysis = await startAnalysisWorkers({ config: services.queue, deps, transport, alertFrom: options.env.ALERT_FROM });
+    running.analysis = await startAnalysisWorkers({ config: services.queue, deps, transport, alertFrom: options.env.ALERT_FROM, logger });
     const followUp = createFollowUpQueue(services.queue);
     const reanalysis = createReanalysisQueue(services.queue);
     running.closers.push(() => followUp.close(), () => reanalysis.close());

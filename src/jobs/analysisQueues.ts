@@ -5,10 +5,12 @@ import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Transporter } from 'nodemailer';
+import { pino } from 'pino';
+import type { JobMetrics } from '../metrics/jobMetrics.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createQueue, createWorker } from '../workers/queue.ts';
-import type { BullQueue, BullWorker, QueueConfig } from '../workers/queue.ts';
+import type { BullQueue, ManagedWorker, QueueConfig } from '../workers/queue.ts';
 import { deliverOutboxMail } from '../notify/deliverOutbox.ts';
 import { DEFAULT_RETRY } from '../notify/retryBackoff.ts';
 import type { RetryPolicy } from '../notify/retryBackoff.ts';
@@ -111,12 +113,15 @@ export interface AnalysisWorkersOptions {
   readonly sweepIntervalMs?: number;
   /** Operators' address for notices (look failed, mail pending over a day). */
   readonly opsEmail?: string;
+  /** Where the workers' job lines and errors go (src/workers/queue.ts lifecycle); silent when unset. */
   readonly logger?: Logger;
+  /** Counts and times the workers' jobs (the scheduler's /metrics). */
+  readonly metrics?: JobMetrics;
 }
 
 export interface AnalysisWorkers {
-  readonly reanalysis: BullWorker<ReanalysisJobData>;
-  readonly mail: BullWorker<MailJobData>;
+  readonly reanalysis: ManagedWorker<ReanalysisJobData>;
+  readonly mail: ManagedWorker<MailJobData>;
   readonly reanalysisQueue: BullQueue<ReanalysisJobData>;
   readonly mailQueue: BullQueue<MailJobData>;
   /** Runs one sweep now (also what the timer runs). */
@@ -149,6 +154,12 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
   const ownKey = await databaseKey(db);
   const reanalysisQueue = createReanalysisQueue(config);
   const mailQueue = createMailQueue(config);
+  // Every worker shares the lifecycle of src/workers/queue.ts; close(timeoutMs) sets its shutdown bound.
+  let shutdownTimeoutMs = 10_000;
+  const lifecycle = {
+    logger: options.logger ?? pino({ level: 'silent' }), ...(options.metrics ? { metrics: options.metrics } : {}),
+    get shutdownTimeoutMs() { return shutdownTimeoutMs; },
+  };
   const retry = options.retry ?? DEFAULT_RETRY;
   const lock = { ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}), ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}) };
   const checkDatabase = (key: string | undefined) => {
@@ -177,14 +188,14 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
       if (error instanceof CutoffError) throw new UnrecoverableError(error.message);
       throw error;
     }
-  }, { concurrency: 1, ...lock });
+  }, { concurrency: 1, ...lock }, lifecycle);
 
   const mail = createWorker<MailJobData>(config, MAIL_QUEUE, async (job) => {
     checkDatabase(job.data.databaseKey);
     const outcome = await deliverOutboxMail(db, transport, alertFrom, job.data.outboxId, { finalAttempt: isFinalAttempt(job), retry });
     if (outcome === 'busy') throw new Error(`outbox mail ${job.data.outboxId} is being sent by another worker`);
     return outcome;
-  }, { concurrency: 4, ...lock });
+  }, { concurrency: 4, ...lock }, lifecycle);
 
   let sweeping: Promise<void> = Promise.resolve();
   const sweep = () => {
@@ -203,10 +214,11 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
     reanalysis, mail, reanalysisQueue, mailQueue, sweep,
     async close(timeoutMs = 10_000) {
       clearInterval(timer);
-      // worker.close() waits for running jobs without a timeout of its own.
-      const closing = Promise.all([reanalysis.close(), mail.close(), sweeping]);
-      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-      await Promise.all([reanalysisQueue.close(), mailQueue.close()]);
+      shutdownTimeoutMs = timeoutMs;
+      // Each worker's stop is bounded by timeoutMs (src/workers/queue.ts); so is the sweep in flight.
+      await Promise.all([reanalysis.stop(), mail.stop(), Promise.race([sweeping, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())])]);
+      // A queue's close waits for its Redis connection: bounded, so a stop never hangs on a dead Redis.
+      await Promise.race([Promise.allSettled([reanalysisQueue.close(), mailQueue.close()]), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
     },
   };
 }

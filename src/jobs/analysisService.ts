@@ -3,11 +3,10 @@ import type { Env } from '../config/env.ts';
 import { connect } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import { CURRENT_PLAN } from '../analysis/plan.ts';
-import type { Logger } from '../logging/logger.ts';
 import { smtpTransport } from '../notify/transport.ts';
 import { queueConfig } from '../workers/queue.ts';
 import { startAnalysisWorkers } from './analysisQueues.ts';
-import type { AnalysisWorkers } from './analysisQueues.ts';
+import type { AnalysisWorkers, AnalysisWorkersOptions } from './analysisQueues.ts';
 import { pipelineDataset } from './datasetLoader.ts';
 import type { ReanalysisDeps } from './reanalysis.ts';
 
@@ -27,7 +26,7 @@ export interface AnalysisService {
 
 /** Reanalysis and mail workers wired from the environment; `stop()` closes them with a bounded wait. */
 export async function startAnalysisService(
-  env: Env, options: { reportDir?: string; onReportError?: (cutoff: string, error: unknown) => void; logger?: Logger } = {},
+  env: Env, options: Pick<AnalysisWorkersOptions, 'reportDir' | 'onReportError' | 'logger' | 'metrics'> = {},
 ): Promise<AnalysisService> {
   const db = connect(env.DATABASE_URL, { poolSize: 6, applicationName: 'cohortwatch-analysis' });
   const workers = await startAnalysisWorkers({

@@ -1,5 +1,5 @@
-// The worker's operational endpoints: GET /healthz (200 when the worker runs and PostgreSQL answers,
-// else 503) and GET /metrics (Prometheus text format).
+// The operational endpoints of the worker and the scheduler: GET /healthz (200 when everything the
+// service depends on answers, else 503 with what failed) and GET /metrics (Prometheus text format).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -13,12 +13,20 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
+/** The port of /healthz and /metrics could not be bound: a start-up error, never a service running unseen. */
+export class OpsPortError extends Error {
+  override name = 'OpsPortError';
+}
+
 export async function startOpsServer(port: number, registry: Registry, health: HealthCheck): Promise<OpsServer> {
   const server = http.createServer((request, response) => {
     void respond(request, response, registry, health);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      reject(new OpsPortError(`cannot serve /healthz and /metrics on port ${port}: ${why} (choose another with METRICS_PORT, or SCHEDULER_METRICS_PORT for the scheduler; 0 picks a free one)`));
+    });
     server.listen(port, () => resolve());
   });
   return {

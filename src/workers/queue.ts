@@ -3,6 +3,8 @@
 import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
 import type { ConnectionOptions, DefaultJobOptions, Job, JobsOptions, Processor, WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { Env } from '../config/env.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { JobMetrics, JobOutcome } from '../metrics/jobMetrics.ts';
 
 /** The queue producers put follow-up events on (contract v1). */
 export const FOLLOW_UP_QUEUE = 'follow-up-events';
@@ -39,7 +41,7 @@ export function queueConfig(env: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_A
  * Redis queue and a PostgreSQL queue are different types; both fit this view of the same API.
  */
 export type BullQueue<D> = Pick<Queue<D, unknown, string>,
-  'name' | 'add' | 'addBulk' | 'getJob' | 'getJobState' | 'getJobCounts' | 'getJobSchedulers' | 'upsertJobScheduler' | 'removeJobScheduler' | 'obliterate' | 'close'>;
+  'name' | 'add' | 'addBulk' | 'getJob' | 'getJobs' | 'getJobLogs' | 'getJobState' | 'getJobCounts' | 'getJobSchedulers' | 'upsertJobScheduler' | 'removeJobScheduler' | 'obliterate' | 'close'>;
 
 /** What callers use of a worker, whichever backend it consumes. */
 export interface BullWorker<D> {
@@ -87,11 +89,118 @@ export function createQueue<D>(config: QueueConfig, name: string, defaultJobOpti
 /** BullMQ worker settings other than where the queue lives. */
 export type ConsumerOptions = Omit<BullWorkerOptions, 'connection' | 'prefix'>;
 
-export function createWorker<D>(config: QueueConfig, name: string, processor: Processor<D, unknown, string>, options: ConsumerOptions): BullWorker<D> {
-  if (config.postgres) {
-    return new OnPostgres.Worker<D, unknown, string>(name, processor, { ...options, connection: postgresConnection(config.postgres) });
+/**
+ * What every worker of the project shares: where its job lines and connection errors are logged, and
+ * how long a stop waits for running jobs (SHUTDOWN_TIMEOUT_MS) before it forces the close.
+ */
+export interface WorkerLifecycle {
+  readonly logger: Logger;
+  readonly shutdownTimeoutMs: number;
+  /** Counts and times finished jobs when given (the /metrics of the worker and the scheduler). */
+  readonly metrics?: JobMetrics;
+}
+
+/** A worker built by createWorker: BullMQ's worker plus the project's bounded stop. */
+export interface ManagedWorker<D> extends BullWorker<D> {
+  /**
+   * Stops taking jobs and waits up to shutdownTimeoutMs for running ones, then forces the close (their
+   * locks expire and another worker retries them). Resolves true when the running jobs finished.
+   * Never waits longer than shutdownTimeoutMs plus FORCED_CLOSE_MS, even with Redis unreachable.
+   */
+  stop(): Promise<boolean>;
+}
+
+/** How long a forced close may take before it is abandoned (a dead connection can block it). */
+export const FORCED_CLOSE_MS = 300;
+
+type AnyJob<D> = Job<D, unknown, string>;
+
+/**
+ * The one constructor of BullMQ workers: every worker gets the same lifecycle, an 'error' listener (a
+ * connection error is logged instead of crashing the process), a log line per finished job with its
+ * id, outcome, attempt and duration, and a bounded stop.
+ */
+export function createWorker<D>(
+  config: QueueConfig,
+  name: string,
+  processor: Processor<D, unknown, string>,
+  options: ConsumerOptions,
+  lifecycle: WorkerLifecycle,
+): ManagedWorker<D> {
+  const worker: BullWorker<D> & SupervisedWorker<D> = config.postgres
+    ? new OnPostgres.Worker<D, unknown, string>(name, processor, { ...options, connection: postgresConnection(config.postgres) })
+    : new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
+  superviseWorker(worker, name, lifecycle.logger, lifecycle.metrics);
+  let stopping: Promise<boolean> | null = null;
+  const stop = (): Promise<boolean> => {
+    stopping ??= closeWithin(worker, name, lifecycle);
+    return stopping;
+  };
+  return Object.assign(worker, { stop });
+}
+
+interface SupervisedWorker<D> {
+  on(event: 'completed', listener: (job: AnyJob<D>) => void): unknown;
+  on(event: 'failed', listener: (job: AnyJob<D> | undefined, error: Error) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'stalled', listener: (jobId: string) => void): unknown;
+}
+
+/** Milliseconds from the job's start to its end, when BullMQ recorded both. */
+function durationMs<D>(job: AnyJob<D>): number | null {
+  return job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : null;
+}
+
+export function superviseWorker<D>(worker: SupervisedWorker<D>, queue: string, logger: Logger, metrics?: JobMetrics): void {
+  const count = (outcome: JobOutcome, ms: number | null) => {
+    metrics?.jobs.inc({ queue, outcome });
+    if (ms !== null) metrics?.seconds.observe({ queue }, ms / 1000);
+  };
+  worker.on('completed', (job) => {
+    const ms = durationMs(job);
+    count('completed', ms);
+    logger.info({ queue, jobId: job.id, job: job.name, outcome: 'completed', attempt: job.attemptsMade, durationMs: ms }, 'job completed');
+  });
+  worker.on('failed', (job, error) => {
+    if (job === undefined) {
+      count('failed', null);
+      logger.error({ queue, outcome: 'failed', err: error.message }, 'job failed');
+      return;
+    }
+    // attemptsMade already counts this attempt; UnrecoverableError and the last attempt are final.
+    const attempts = job.opts.attempts ?? 1;
+    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
+    const ms = durationMs(job);
+    count(final ? 'failed' : 'retrying', ms);
+    const line = { queue, jobId: job.id, job: job.name, outcome: final ? 'failed' : 'retrying', attempt: job.attemptsMade, attempts, durationMs: ms, err: error.message };
+    if (final) logger.error(line, 'job failed');
+    else logger.warn(line, 'job failed, will retry');
+  });
+  worker.on('stalled', (jobId) => {
+    count('stalled', null);
+    logger.warn({ queue, jobId, outcome: 'stalled' }, 'job stalled (its worker stopped renewing the lock); it will be retried');
+  });
+  worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
+}
+
+/** worker.close() waits for running jobs with no limit of its own: force the close after the timeout. */
+async function closeWithin<D>(worker: BullWorker<D>, queue: string, lifecycle: WorkerLifecycle): Promise<boolean> {
+  const finished = await within(worker.close().then(() => true as const, () => false as const), lifecycle.shutdownTimeoutMs);
+  if (finished === true) return true;
+  lifecycle.logger.warn({ queue, timeoutMs: lifecycle.shutdownTimeoutMs }, 'running jobs did not finish in time; closing anyway (their locks expire and another worker retries them)');
+  await within(worker.close(true).catch(() => undefined), FORCED_CLOSE_MS);
+  return false;
+}
+
+/** The promise's value, or null when it has not settled within ms (the promise keeps running). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
-  return new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
 }
 
 /**
@@ -118,6 +227,7 @@ export function createDeadLetterQueue(config: QueueConfig): FollowUpQueue {
 
 export interface WorkerOptions {
   concurrency: number;
+  lifecycle: WorkerLifecycle;
   maxStalledCount?: number;
   /** Job lock (and stalled-check interval); default BullMQ's 30 s. */
   lockMs?: number;
@@ -129,11 +239,11 @@ export function createFollowUpWorker(
   config: QueueConfig,
   processor: Processor<FollowUpJobData, unknown, string>,
   options: WorkerOptions,
-): FollowUpWorker {
+): ManagedWorker<FollowUpJobData> {
   return createWorker<FollowUpJobData>(config, FOLLOW_UP_QUEUE, processor, {
     concurrency: options.concurrency,
     maxStalledCount: options.maxStalledCount ?? 1,
     ...(options.lockMs === undefined ? {} : { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
     autorun: options.autorun ?? true,
-  });
+  }, options.lifecycle);
 }

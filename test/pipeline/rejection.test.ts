@@ -93,7 +93,7 @@ describe('rejected events', () => {
     const base = `http://127.0.0.1:${worker.service.opsPort ?? 0}`;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', database: 'ok', worker: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok', redis: 'ok', worker: 'ok' });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^cohortwatch_events_applied_total\{type="registration"\} 2$/m);
     expect(metrics).toMatch(/^cohortwatch_events_applied_total\{type="death"\} 1$/m);

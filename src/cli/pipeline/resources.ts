@@ -1,13 +1,32 @@
 // Opening and always closing what a short-lived command needs (database, queues), so a command
-// never hangs on an open handle after an error.
+// never hangs on an open handle after an error. Each service is checked first: unreachable, the
+// command fails within CONNECT_TIMEOUT_MS with one line naming the service and its URL (password
+// masked) instead of waiting on BullMQ's endless reconnects.
 import type { Kysely } from 'kysely';
 import { connect } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import type { Env } from '../../config/env.ts';
+import { checkDependencies } from '../../metrics/dependencies.ts';
 import { createDeadLetterQueue, createFollowUpQueue, queueConfig } from '../../workers/queue.ts';
 import type { FollowUpQueue } from '../../workers/queue.ts';
 
+export { DependencyError, maskUrl } from '../../metrics/dependencies.ts';
+
+type ServiceEnv = Pick<Env, 'DATABASE_URL' | 'REDIS_URL' | 'CONNECT_TIMEOUT_MS'>;
+
+/**
+ * Fails fast (DependencyError, one line) unless each service named answers within CONNECT_TIMEOUT_MS.
+ * `postgres: 'server'` checks only the server (for `migrate`, which creates the database).
+ */
+export async function requireServices(env: ServiceEnv, needs: { postgres?: boolean | 'server'; redis?: boolean }): Promise<void> {
+  await checkDependencies({
+    ...(needs.postgres ? { postgres: env.DATABASE_URL, postgresServerOnly: needs.postgres === 'server' } : {}),
+    ...(needs.redis ? { redis: env.REDIS_URL } : {}),
+  }, env.CONNECT_TIMEOUT_MS);
+}
+
 export async function withDatabase<T>(env: Env, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  await requireServices(env, { postgres: true });
   const db = connect(env.DATABASE_URL, { poolSize: 4, applicationName: 'cohortwatch-cli' });
   try {
     return await work(db);
@@ -22,6 +41,7 @@ export interface Queues {
 }
 
 export async function withQueues<T>(env: Env, work: (queues: Queues) => Promise<T>): Promise<T> {
+  await requireServices(env, { redis: true });
   const config = queueConfig(env);
   const queues = { followUp: createFollowUpQueue(config), deadLetter: createDeadLetterQueue(config) };
   try {

@@ -29,6 +29,9 @@ export interface PrivatePostgres {
   /** Server URL whose database is `postgres`; replace the path for another database. */
   url: string;
   restart(): Promise<void>;
+  /** Stops the server, keeping its data, until up(). */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +64,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await sleep(500);
       await start();
     },
+    down: async () => { await stop(); },
+    up: async () => { await start(); },
     async stop() {
       await stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
@@ -71,6 +76,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 export interface PrivateRedis {
   url: string;
   restart(): Promise<void>;
+  /** Stops the server, keeping its data, until up(). */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +114,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await sleep(500);
       await start();
     },
+    down: stop,
+    up: start,
     async stop() {
       if (child.exitCode === null) await stop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,117 @@
+// Issue 9, item 8: docker-compose.yml describes a deployment a registry's IT would accept. Docker is
+// not on this machine, so the file is parsed (YAML, with compose's merge keys) and its required keys
+// checked: the image is built from the Dockerfile, healthchecks and restart policies, secrets from .env
+// with no default password, PostgreSQL and Redis unpublished, Redis with a password, a reports volume.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { envSchema } from '../../src/config/env.ts';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(path.join(repo, file), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: string | { context: string };
+  command?: string[];
+  env_file?: string | string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  restart?: string;
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+  profiles?: string[];
+}
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const { services } = compose;
+
+describe('docker-compose.yml', () => {
+  it('runs worker, scheduler and a one-shot migrate from the image built by the Dockerfile, plus a dev demo', () => {
+    for (const name of ['migrate', 'worker', 'scheduler', 'demo']) {
+      expect(services[name].build, name).toBe('.');
+      expect(services[name].image, name).toBe('cohortwatch:latest');
+    }
+    expect(services.migrate.command).toEqual(['migrate']);
+    expect(services.migrate.restart).toBe('no');
+    expect(services.worker.command).toEqual(['worker']);
+    expect(services.scheduler.command).toEqual(['scheduler', '--report-dir', '/reports']);
+    expect(services.demo.profiles).toEqual(['demo']);
+    for (const name of ['worker', 'scheduler']) {
+      expect(services[name].depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+      expect(services[name].restart).toBe('unless-stopped');
+      expect(services[name].volumes).toContain('reports:/reports');
+    }
+    expect(services.migrate.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
+    expect(compose.volumes).toHaveProperty('reports');
+  });
+
+  it('has a healthcheck and a restart policy on every long-running service', () => {
+    for (const name of ['postgres', 'redis', 'worker', 'scheduler']) {
+      expect(services[name].healthcheck?.test.length, name).toBeGreaterThan(1);
+      expect(services[name].restart, name).toBe('unless-stopped');
+    }
+    expect(services.worker.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:9464/healthz');
+    expect(services.scheduler.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:9465/healthz');
+  });
+
+  it('publishes neither PostgreSQL nor Redis, and nothing else beyond localhost', () => {
+    expect(services.postgres.ports).toBeUndefined();
+    expect(services.redis.ports).toBeUndefined();
+    for (const [name, service] of Object.entries(services)) {
+      for (const port of service.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it('takes secrets from .env, with no default password anywhere', () => {
+    const text = read('docker-compose.yml');
+    for (const name of ['migrate', 'worker', 'scheduler', 'demo']) expect(services[name].env_file, name).toBe('.env');
+    // ${VAR:?message} refuses to start without it; ${VAR:-default} would be a default password.
+    expect(text).not.toMatch(/PASSWORD:-/);
+    expect(text).toMatch(/\$\{POSTGRES_PASSWORD:\?/);
+    expect(services.postgres.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    expect(services.worker.environment?.DATABASE_URL).toMatch(/^postgres:\/\/cohortwatch:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/cohortwatch$/);
+    expect(services.worker.environment?.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@redis:6379$/);
+    expect(services.redis.command?.join(' ')).toContain('--requirepass "$$REDIS_PASSWORD"');
+    const example = read('.env.example');
+    expect(example).toMatch(/^POSTGRES_PASSWORD=$/m);
+    expect(example).toMatch(/^REDIS_PASSWORD=$/m);
+  });
+
+  it('.env.example names only variables the services read', () => {
+    const known = new Set([...Object.keys(envSchema.shape), 'POSTGRES_PASSWORD', 'REDIS_PASSWORD']);
+    const names = read('.env.example').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.slice(0, l.indexOf('=')));
+    expect(names.length).toBeGreaterThan(4);
+    for (const name of names) expect(known, name).toContain(name);
+  });
+
+  it('has mailpit as the development inbox, and a commented slot for the HTTP API', () => {
+    expect(services.mailpit.image).toMatch(/^axllent\/mailpit:v\d/);
+    expect(read('docker-compose.yml')).toMatch(/^ {2}# serve:\n {2}# {3}<<: \*app\n {2}# {3}command: \["serve"\]/m);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  it('is multi-stage, installs production dependencies only, and runs as an unprivileged user with Debian chromium', () => {
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
+    expect(dockerfile).toMatch(/^COPY --from=deps \/app\/node_modules/m);
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends chromium/);
+    expect(dockerfile).toMatch(/^USER cohortwatch$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["tini", "--", "node", "\/app\/bin\/cohortwatch\.js"\]$/m);
+  });
+
+  it('has every runtime dependency of bin/cohortwatch.js in dependencies (npm ci --omit=dev drops the rest)', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies).toHaveProperty('tsx');
+    expect(read('bin/cohortwatch.js')).toContain("from 'tsx/esm/api'");
+    expect(pkg.devDependencies).not.toHaveProperty('tsx');
+  });
+
+  it('.dockerignore keeps secrets, dependencies and outputs out of the build context', () => {
+    const ignored = read('.dockerignore').split('\n');
+    for (const entry of ['.env', 'node_modules', '.git', 'demo-out', '.demo']) expect(ignored).toContain(entry);
+  });
+});
