@@ -24,7 +24,7 @@ export async function applyEvent(db: Kysely<Database>, raw: unknown, now: Date =
   const validation = validateEvent(raw);
   if (!validation.ok) {
     const eventId = validation.eventId ?? null;
-    await recordRejection(db, { kind: 'invalid', reason: validation.reason, raw, eventId, patientId: validation.patientId ?? null });
+    await recordRejection(db, { kind: 'invalid', reason: validation.reason, code: validation.code, raw, eventId, patientId: validation.patientId ?? null });
     return { kind: 'invalid', reason: validation.reason, eventId };
   }
   const event = validation.event;
@@ -54,7 +54,7 @@ async function alreadyStored(trx: Kysely<Database>, event: FollowUpEvent, hash: 
   if (first.payload_hash === hash) return { kind: 'duplicate', event };
   const reason = `eventId ${event.eventId} was already stored with a different payload; the first one stands`;
   await recordRejection(trx, {
-    kind: 'conflict', reason, raw, eventId: event.eventId, patientId: event.patientId,
+    kind: 'conflict', reason, code: 'payloadMismatch', raw, eventId: event.eventId, patientId: event.patientId,
     payloadHash: hash, existingPayloadHash: first.payload_hash,
   });
   return { kind: 'conflict', reason, event };
