@@ -13,7 +13,7 @@ import { alertId } from '../notify/alertId.ts';
 import { enqueueAlertMails } from '../notify/enqueueAlertMails.ts';
 import { codeVersion } from './codeVersion.ts';
 import { parseCutoffDate, CutoffError } from './cutoff.ts';
-import { datasetHash } from './datasetHash.ts';
+import { datasetHash } from '../analysis/datasetHash.ts';
 import { loadPreviousLooks, toLookEstimate } from './previousLooks.ts';
 import { runPlanInThread } from './runPlanInThread.ts';
 

@@ -74,6 +74,14 @@ export function formatP(p: number | null): string {
   return p.toFixed(3);
 }
 
+/** A p value in a sentence: "p = 0.096", "p < 0.001", "p > 0.999"; `not computed (why)` when null. */
+export function formatPStatement(p: number | null, notComputed: string | null = null): string {
+  if (p === null || !Number.isFinite(p)) return notComputed === null ? 'p not computed' : `p not computed (${notComputed})`;
+  if (p < 0.001) return 'p < 0.001';
+  if (p > 0.999) return 'p > 0.999';
+  return `p = ${p.toFixed(3)}`;
+}
+
 /** A probability as a percentage with one decimal, without the sign: 0.732 → "73.2". */
 export function formatPercent(fraction: number | null): string {
   if (fraction === null || !Number.isFinite(fraction)) return NA;
