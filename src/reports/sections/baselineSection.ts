@@ -3,7 +3,7 @@
 import type { Arm, BaselineTable, ByArm, CategoricalBaselineRow, ContinuousBaselineRow, ReportInput } from '../reportInput.ts';
 import { ARMS } from '../reportInput.ts';
 import { EN_DASH, checkCount, countCell, fixed, formatCount, formatCountPercent, formatSmd, isSmallCell } from '../format.ts';
-import { complementCell, complementText, suppressColumn, type CellStatus } from '../complementarySuppression.ts';
+import { complementCell, complementText, suppressCounts, type CellStatus } from '../suppression.ts';
 import { htmlTable, num, type HtmlCell, type HtmlRow } from '../htmlTable.ts';
 import { makeTable, type Cell } from '../tableData.ts';
 import { ARM_LABEL, POPULATION_LABEL, covariateLabel, labelOf, levelLabel } from '../vocabulary.ts';
@@ -27,7 +27,8 @@ function continuousSummary(row: ContinuousBaselineRow, arm: Arm, n: ByArm<number
 function categoricalTexts(row: CategoricalBaselineRow, n: ByArm<number>, min: number): ByArm<{ levels: string[]; missing: string; status: CellStatus[] }> {
   const column = (arm: Arm) => {
     const counts = [...row.levels.map((l) => checkCount(l.count[arm], 'baseline count')), checkCount(row.missing[arm], 'missing count')];
-    const status = suppressColumn(counts, min);
+    // The arm total (the header's n) is public: levels + missing = n is the relation to protect.
+    const status = suppressCounts({ cells: [n[arm], ...counts], relations: [counts.map((_, i) => i + 1).concat(0)], fixed: [0] }, min).slice(1);
     const texts = counts.map((c, i) => (status[i] === 'complement' ? complementText(min) : formatCountPercent(c, n[arm], min, 'baseline count')));
     return { levels: texts.slice(0, -1), missing: texts[texts.length - 1], status };
   };
