@@ -15,7 +15,7 @@ export interface CountTable {
   readonly cells: readonly number[];
   /** Index sets of cells bound by one linear relation (e.g. [total, part1, part2]). */
   readonly relations: readonly (readonly number[])[];
-  /** Indices of cells that are public anyway (never hidden, but they count as known in every relation). */
+  /** Indices of cells printed elsewhere (a total in a header or another table): never chosen as a complement. */
   readonly fixed?: readonly number[];
 }
 
@@ -30,7 +30,8 @@ export function isSmallCount(n: number, smallCellMin: number): boolean {
 /** The status of every cell of a table under primary and complementary suppression. */
 export function suppressCounts(table: CountTable, smallCellMin: number): CellStatus[] {
   const fixed = new Set(table.fixed ?? []);
-  const status: CellStatus[] = table.cells.map((c, i) => (!fixed.has(i) && isSmallCount(c, smallCellMin) ? 'small' : 'shown'));
+  // A public cell that is itself small is printed "<k" wherever it appears, so it counts as hidden.
+  const status: CellStatus[] = table.cells.map((c) => (isSmallCount(c, smallCellMin) ? 'small' : 'shown'));
   for (let changed = true; changed; ) {
     changed = false;
     for (const relation of table.relations) {
@@ -82,4 +83,13 @@ export function exportedCount(n: number, status: CellStatus, smallCellMin: numbe
 export function suppressRow(total: number, parts: readonly number[], smallCellMin: number): { total: CellStatus; parts: CellStatus[] } {
   const status = suppressCounts({ cells: [total, ...parts], relations: [[0, ...parts.map((_, i) => i + 1)]] }, smallCellMin);
   return { total: status[0], parts: status.slice(1) };
+}
+
+/**
+ * Per-arm counts whose total is printed elsewhere (the models table's n and events): a small arm
+ * count hides the other arm's too, or the total would give it away.
+ */
+export function suppressArms(counts: { readonly ptr: number; readonly port: number }, smallCellMin: number): { ptr: CellStatus; port: CellStatus } {
+  const s = suppressCounts({ cells: [counts.ptr + counts.port, counts.ptr, counts.port], relations: [[0, 1, 2]], fixed: [0] }, smallCellMin);
+  return { ptr: s[1], port: s[2] };
 }

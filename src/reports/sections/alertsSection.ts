@@ -3,7 +3,8 @@
 import type { ReportAlert, ReportInput } from '../reportInput.ts';
 import { escapeHtml } from '../escape.ts';
 import { checkIdentifier } from '../freeText.ts';
-import { countCell, formatCount, formatFraction, formatHr, formatHrCi, formatInterval, formatZ } from '../format.ts';
+import { checkCount, formatFraction, formatHr, formatHrCi, formatInterval, formatZ } from '../format.ts';
+import { exportedCount, printedCount, suppressArms } from '../suppression.ts';
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
 import { ALERT_KIND_LABEL, ENDPOINT_LABEL, POPULATION_LABEL, VALIDITY_REASON_LABEL, estimandLabel, labelOf } from '../vocabulary.ts';
@@ -17,7 +18,8 @@ function hrText(e: ReportAlert['evidence']): string {
 /** One sentence saying why the alert fired, from its evidence only; a value not computed says so. */
 export function alertSentence(alert: ReportAlert, smallCellMin: number): string {
   const e = alert.evidence;
-  const events = e.events === null ? 'events per arm not computed' : `${formatCount(e.events.ptr, smallCellMin, 'alert events')} / ${formatCount(e.events.port, smallCellMin, 'alert events')} events (PTR alone / PORT)`;
+  const arms = e.events === null ? null : suppressArms(e.events, smallCellMin);
+  const events = e.events === null || arms === null ? 'events per arm not computed' : `${printedCount(checkCount(e.events.ptr, 'alert events'), arms.ptr, smallCellMin)} / ${printedCount(checkCount(e.events.port, 'alert events'), arms.port, smallCellMin)} events (PTR alone / PORT)`;
   const rci = e.repeated === null ? '' : `; repeated CI ${formatInterval(e.repeated.lower, e.repeated.upper)}`;
   const z = (x: number | null) => (x === null ? 'not computed' : formatZ(x));
   switch (alert.kind) {
@@ -89,8 +91,8 @@ export function alertsSection(input: ReportInput): Section {
         e.z,
         e.boundary,
         e.informationFraction,
-        e.events === null ? null : countCell(e.events.ptr, min, 'alert events'),
-        e.events === null ? null : countCell(e.events.port, min, 'alert events'),
+        e.events === null ? null : exportedCount(e.events.ptr, suppressArms(e.events, min).ptr, min),
+        e.events === null ? null : exportedCount(e.events.port, suppressArms(e.events, min).port, min),
         e.driftZ,
         e.driftThreshold,
         e.publishedHr,

@@ -2,7 +2,7 @@
 // the pipeline received, and how many endpoint events each estimand gained.
 import type { Endpoint, ReportInput } from '../reportInput.ts';
 import { ENDPOINTS, POPULATIONS } from '../reportInput.ts';
-import { MINUS, checkCount, isSmallCell, suppressedText } from '../format.ts';
+import { MINUS, checkCount, isSmallCell } from '../format.ts';
 import { exportedCount, printedCount, suppressCounts } from '../suppression.ts';
 import type { CellStatus } from '../suppression.ts';
 import { htmlTable, num } from '../htmlTable.ts';
