@@ -122,7 +122,7 @@ export function baselineTable(population: Population, rows: readonly AnalysisRow
       missing: { port: port.filter((r) => level(r) === null).length, ptr: ptr.filter((r) => level(r) === null).length },
       smd: multiLevelSmd(rows.map(code), rows.map((r) => r.port), new Float64Array(rows.length).fill(1), levels.length),
       smdWeighted: weights === null ? null : multiLevelSmd(weighted.map(code), weighted.map((r) => r.port), weightOf(weighted), levels.length),
-    } as BaselineRow);
+    });
   }
   return { population, n: { port: port.length, ptr: ptr.length }, rows: out };
 }
