@@ -82,9 +82,9 @@ export async function curvesSection(input: ReportInput): Promise<Section> {
       labelOf(POPULATION_LABEL, f.population, 'population'),
       num(formatCount(f.n, min, 'patients')),
       num(f.medianMonths === null ? 'not reached' : `${formatMonths(f.medianMonths)} (${formatMonths(f.lower)}${EN_DASH}${formatMonths(f.upper)})`),
-      num(f.q1Months === null || f.q3Months === null ? 'NA' : `${formatMonths(f.q1Months)}${EN_DASH}${formatMonths(f.q3Months)}`),
+      num(`${f.q1Months === null ? 'not reached' : formatMonths(f.q1Months)}${EN_DASH}${f.q3Months === null ? 'not reached' : formatMonths(f.q3Months)}`),
     ]),
-    notes: ['Reverse Kaplan-Meier (Schemper & Smith 1996): death censors follow-up, loss to follow-up is the event.'],
+    notes: ['Reverse Kaplan-Meier (Schemper & Smith 1996): death censors follow-up, loss to follow-up is the event. IQR: its quartiles; "not reached" when the reverse Kaplan-Meier does not fall that far.'],
   });
   const landmarkHtml = htmlTable({
     caption: '3- and 5-year estimates by arm, % (95% CI): survival for OS and PFS, cumulative incidence for LRR and DP',
