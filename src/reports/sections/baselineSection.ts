@@ -36,10 +36,12 @@ function categoricalTexts(row: CategoricalBaselineRow, n: ByArm<number>, min: nu
 }
 
 function categoricalRows(row: CategoricalBaselineRow, n: ByArm<number>, min: number): HtmlRow[] {
+  // Labels first: an unknown level is a one-line input error before any arithmetic on its counts.
+  const names = row.levels.map((l) => levelLabel(row.covariate, l.level));
   const texts = categoricalTexts(row, n, min);
   const header: HtmlRow = { cells: [covariateLabel(row.covariate), '', '', smdCell(row.smd), smdCell(row.smdWeighted)], className: 'group' };
-  const levels: HtmlRow[] = row.levels.map((l, i) => ({
-    cells: [levelLabel(row.covariate, l.level), ...ARMS.map((arm) => num(texts[arm].levels[i])), '', ''],
+  const levels: HtmlRow[] = row.levels.map((_level, i) => ({
+    cells: [names[i], ...ARMS.map((arm) => num(texts[arm].levels[i])), '', ''],
     className: 'indent',
   }));
   const missing: HtmlRow[] =
