@@ -232,10 +232,7 @@ function reportAlert(a: StoredAlert, estimates: readonly StoredEstimate[], plan:
 }
 
 function eventsByType(ledger: EventLedger): EventTypeFlow[] {
-  return EVENT_TYPES.map((type) => {
-    const flow = ledger.byType.get(type);
-    return { type, received: flow?.received ?? 0, applied: flow?.applied ?? 0, rejected: flow?.rejected ?? 0, conflicting: flow?.conflicting ?? 0, retracted: flow?.retracted ?? 0 };
-  });
+  return EVENT_TYPES.map((type) => ({ type, ...ledger.byType[type] }));
 }
 
 function dataQuality(source: ReportSource): DataQuality {
@@ -273,6 +270,7 @@ export function assembleReportInput(source: ReportSource): ReportInput {
   const previousNaive = new Map(before.filter((e) => monitoringPort(e) && e.lower !== null && e.upper !== null)
     .map((e) => [`${e.population}/${e.endpoint}`, (e.lower !== null && e.lower > 1) || (e.upper !== null && e.upper < 1)]));
   const results = run.results;
+  // A subgroup with no patient is absent from the run's tally: its count is 0, not unknown.
   const group = (g: string) => results.patientsByGroup[g] ?? 0;
   const populationRows = (p: Population) => (p === 'all' ? source.rows : source.rows.filter((r) => r.group === p));
   const curvesOf = (p: string, e: string) => results.curves.filter((c) => c.population === p && c.endpoint === e);

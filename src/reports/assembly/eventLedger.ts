@@ -32,7 +32,7 @@ export interface EventLedger {
   readonly newRegistrations: number;
   readonly removedPatients: number;
   /** Events reported in (previous cutoff, cutoff], by type, as they stand at the cutoff. */
-  readonly byType: ReadonlyMap<EventType, TypeFlow>;
+  readonly byType: Readonly<Record<EventType, TypeFlow>>;
   readonly conflicts: ReadonlyMap<ConflictReason, Tally>;
   readonly rejections: ReadonlyMap<RejectionReason, Tally>;
 }
@@ -122,7 +122,7 @@ export class EventLedgerBuilder {
     return {
       patientsPrevious: this.patientsPrevious, patientsCurrent: this.patientsCurrent,
       newRegistrations: this.newRegistrations, removedPatients: this.removedPatients,
-      byType: this.byType, conflicts: this.conflicts, rejections: this.rejections,
+      byType: Object.fromEntries(this.byType) as Record<EventType, TypeFlow>, conflicts: this.conflicts, rejections: this.rejections,
     };
   }
 }

@@ -16,6 +16,17 @@ export interface ZPathPlotOptions {
 /** The y axis reaches at least this far; it grows to hold every finite boundary and z, never clipping them. */
 const Z_AXIS_MIN = 6;
 
+/** A panel note as lines of at most 30 characters (vega draws an array of strings as lines), at most 4 lines. */
+function wrap(text: string): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + word.length + 1 <= 30) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 4 ? [...lines.slice(0, 3), `${lines[3]}…`] : lines;
+}
+
 function checkPath(path: ZPath): void {
   for (const look of path.looks) {
     // An infinite boundary is a look that spent no alpha (drawn as a gap in the boundary line).
@@ -30,13 +41,13 @@ export function zPathSpec(paths: readonly ZPath[], options: ZPathPlotOptions = {
     path.looks.map((l) => {
       const finite = Number.isFinite(l.boundary);
       // Null values are not drawn (vega-lite filters invalid values): an infinite boundary is a gap.
-      return { estimand: estimandLabel(path.population, path.endpoint), t: l.informationFraction, z: l.z, upper: finite ? l.boundary : null, lower: finite ? -l.boundary : null, look: l.look, note: null as string | null };
+      return { estimand: estimandLabel(path.population, path.endpoint), t: l.informationFraction, z: l.z, upper: finite ? l.boundary : null, lower: finite ? -l.boundary : null, look: l.look, note: null as string[] | null };
     }),
   );
   // Every monitored estimand has its panel: one not yet estimable says why in it.
   const notes = paths.filter((p) => p.looks.length === 0 || p.notEstimable !== null).map((p) => ({
     estimand: estimandLabel(p.population, p.endpoint), t: null, z: null, upper: null, lower: null, look: null,
-    note: p.notEstimable === null ? 'no look yet' : `not estimable at this look: ${p.notEstimable}`.slice(0, 90),
+    note: wrap(p.notEstimable === null ? 'no look yet' : `not estimable at this look: ${p.notEstimable}`),
   }));
   const order = paths.map((p) => estimandLabel(p.population, p.endpoint));
   const extent = rows.flatMap((r) => [Math.abs(r.z), r.upper ?? 0]);
@@ -79,7 +90,7 @@ export function zPathSpec(paths: readonly ZPath[], options: ZPathPlotOptions = {
         },
         {
           transform: [{ filter: 'datum.note !== null' }],
-          mark: { type: 'text', fontSize: 10, color: '#555', limit: 200, lineBreak: ': ' },
+          mark: { type: 'text', fontSize: 10, color: '#555' },
           encoding: { x: { datum: 0.5, type: 'quantitative', scale: { domain: [0, tMax], nice: false } }, y: { datum: 0, type: 'quantitative', scale: yScale }, text: { field: 'note', type: 'nominal' } },
         },
       ],

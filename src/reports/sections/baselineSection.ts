@@ -83,6 +83,8 @@ function tableHtml(t: BaselineTable, min: number): string {
 
 export function baselineSection(input: ReportInput): Section {
   const min = input.privacy.smallCellMin;
+  // Labels first: an unknown level is a one-line input error before any arithmetic on its counts.
+  for (const t of input.baseline) for (const row of t.rows) if (row.kind === 'categorical') for (const l of row.levels) levelLabel(row.covariate, l.level);
   const categorical: Cell[][] = [];
   const continuous: Cell[][] = [];
   for (const t of input.baseline) {
