@@ -113,12 +113,12 @@ export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryConte
   const fired = rows.filter((r) => r.alerts.length > 0);
   if (fired.length === 0) lines.push('No alert at any look.');
   for (const r of [...fired].sort((a, b) => a.look - b.look)) {
-    lines.push(`- look ${r.look} (cutoff ${r.cutoff}): ${POPULATION_LABEL[r.population] ?? r.population} ${ENDPOINT_LABEL[r.endpoint] ?? r.endpoint}: ${r.alerts.join(', ')}`);
+    lines.push(`- look ${r.look} (cutoff ${r.cutoff}): ${POPULATION_LABEL[r.population] ?? r.population} · ${ENDPOINT_LABEL[r.endpoint] ?? r.endpoint}: ${r.alerts.join(', ')}`);
   }
   const estimands = [...new Set(rows.filter((r) => r.primary).map((r) => `${r.population}|${r.endpoint}`))];
   for (const key of estimands) {
     const [population, endpoint] = key.split('|');
-    lines.push('', `## ${POPULATION_LABEL[population] ?? population}: ${ENDPOINT_LABEL[endpoint] ?? endpoint}`, '',
+    lines.push('', `## ${POPULATION_LABEL[population] ?? population} · ${ENDPOINT_LABEL[endpoint] ?? endpoint}`, '',
       `| look | cutoff | events (${ARM_LABEL.port} / ${ARM_LABEL.ptr}) | t | HR | 95% CI (naive) | z | boundary | repeated CI | alerts |`,
       '|---:|---|---|---:|---:|---|---:|---:|---|---|');
     for (const r of rows.filter((x) => x.population === population && x.endpoint === endpoint)) {

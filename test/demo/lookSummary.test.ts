@@ -12,9 +12,9 @@ const context = { scenario: 'emerging', seed: 1, patients: 426, planVersion: 'cw
 describe('the demo summary', () => {
   it('tabulates each primary estimand look by look and lists the alerts in look order', () => {
     const text = lookRowsMarkdown([row(2, { alerts: ['boundary'] }), row(1)], context);
-    expect(text).toContain('## Group 1: T1/2, non-TNBC: PFS');
+    expect(text).toContain('## Group 1: T1/2, non-TNBC · PFS');
     expect(text).toContain('| 1 | 2011-12-31 | 40 (12 / 28) | 0.15 | 0.61 | 0.31-1.20 | -1.43 | 6.20 | 0.02-18.40 |  |');
-    expect(text).toContain('- look 2 (cutoff 2012-12-31): Group 1: T1/2, non-TNBC PFS: boundary');
+    expect(text).toContain('- look 2 (cutoff 2012-12-31): Group 1: T1/2, non-TNBC · PFS: boundary');
   });
 
   it('suppresses event counts below the small-cell minimum, in markdown and CSV', () => {
