@@ -73,9 +73,9 @@ function tableHtml(t: BaselineTable, min: number): string {
     head: [head],
     body: t.rows.flatMap((row) => (row.kind === 'categorical' ? categoricalRows(row, t.n, min) : continuousRows(row, t.n, min))),
     notes: [
-      'Values are n (% of the arm) unless stated. SMD: standardised mean difference, PORT vs PTR alone; multi-level factors use the Mahalanobis form (Yang & Dalton 2012).',
+      'Values are n (% of the arm) unless stated. SMD: standardised difference, PORT vs PTR alone, among patients with the covariate known: for age signed (Austin & Stuart 2015); for a factor the multivariate form of Yang & Dalton (2012), which is ≥ 0 and equals |SMD| for two levels.',
       `<${min}: fewer than ${min} patients. ≥${min}: not shown, so that a suppressed count cannot be recovered from the arm total.`,
-      `|SMD| > ${SMD_FLAG} is highlighted. IPTW: inverse probability of treatment weights from the propensity model.`,
+      `|SMD| > ${SMD_FLAG} is highlighted. SMD, IPTW: the same under the stabilised inverse-probability-of-treatment weights of the plan's propensity model (PORT on the monitoring covariates), over the complete cases it was fitted on; blank where the plan fits none.`,
     ],
     className: 'table1',
   });
