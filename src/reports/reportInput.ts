@@ -95,6 +95,8 @@ export interface ReportInput {
   readonly models: readonly ModelTable[];
   /** Subgroup PORT hazard ratios (monitoring model) for the forest plot. */
   readonly forest: readonly ForestRow[];
+  /** Population x endpoint pairs of the plan with no PORT hazard ratio at this look, and why. */
+  readonly notEstimated: readonly { readonly population: Population; readonly endpoint: Endpoint; readonly reason: string }[];
   /** For each primary estimand, its z statistic at every look so far against the spending boundary. */
   readonly zPaths: readonly ZPath[];
   /** Sensitivity analyses of the PORT effect per population x endpoint. */

@@ -403,6 +403,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     incidence,
     models,
     forest,
+    notEstimated: [],
     zPaths,
     sensitivity,
     dataQuality: {

@@ -158,6 +158,15 @@ describe('the report of a simulated registry, through the real job and report pa
       }
     }
     for (const path of input.zPaths) expect(path.looks.length > 0 || path.notEstimable !== null).toBe(true);
+    // Every estimand of the plan has its forest row or the reason it has none.
+    for (const population of ['all', 'group1', 'group2', 'group3'] as const) {
+      for (const endpoint of ['os', 'pfs', 'lrr', 'dp'] as const) {
+        const shown = input.forest.some((f) => f.population === population && f.endpoint === endpoint);
+        const why = input.notEstimated.find((x) => x.population === population && x.endpoint === endpoint);
+        expect(shown !== (why !== undefined), `${population}/${endpoint}`).toBe(true);
+        if (why) expect(why.reason).toMatch(/\w/);
+      }
+    }
     for (const a of input.alerts) if (a.evidence.hr === null) expect(a.evidence.notComputed).toMatch(/\w/);
     for (const s of input.sensitivity) if (s.iptw !== null) expect(s.effectiveN).not.toBeNull();
   });

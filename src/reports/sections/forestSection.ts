@@ -36,7 +36,10 @@ export async function forestSection(input: ReportInput): Promise<Section> {
       num(f.informationFraction === null ? '' : formatFraction(f.informationFraction)),
       num(f.published === null ? '' : formatHrCi(f.published)),
     ]),
-    notes: ['* primary estimand of the sequential plan (alpha spent with Lan-DeMets O’Brien-Fleming).', 'Published: Kim YJ et al., Cancer Res Treat 2022;54(2):478-487 (multivariate for the whole cohort, PORT vs no PORT within subgroups).'],
+    notes: [
+      ...input.notEstimated.map((x) => `${estimandLabel(x.population, x.endpoint)}: not estimated at this look (${x.reason}).`),
+      '* primary estimand of the sequential plan (alpha spent with Lan-DeMets O’Brien-Fleming).', 'Published: Kim YJ et al., Cancer Res Treat 2022;54(2):478-487 (multivariate for the whole cohort, PORT vs no PORT within subgroups).',
+    ],
   });
   return {
     id: 'forest',
