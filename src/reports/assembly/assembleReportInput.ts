@@ -315,7 +315,7 @@ export function assembleReportInput(source: ReportSource): ReportInput {
     notEstimated: plan.populations.flatMap((p) => plan.endpoints.flatMap((e) => {
       const est = estimates.find((x) => monitoringPort(x) && x.population === p.id && x.endpoint === e.id);
       if (est !== undefined && est.hr !== null && est.lower !== null && est.upper !== null) return [];
-      return [{ population: p.id as Population, endpoint: e.id, reason: notEstimableReason(est) ?? 'no finite estimate' }];
+      return [{ population: p.id, endpoint: e.id, reason: notEstimableReason(est) ?? 'no finite estimate' }];
     })),
     zPaths: zPaths(source.estimates, plan, run.cutoff),
     sensitivity: sensitivity(estimates),
