@@ -102,7 +102,9 @@ async function registryAsOf(db: Kysely<Database>, cutoff: Date, previousCutoff: 
  * arrived after the run): the report renders exactly the data its run analysed, or nothing.
  */
 export async function buildReportInput(db: Kysely<Database>, cutoff: string, smallCellMin: number, planVersion = CURRENT_PLAN.version): Promise<ReportInput> {
-  const runs = await db.selectFrom('analysis_runs').selectAll().where('plan_version', '=', planVersion).where('status', '=', 'completed').orderBy('cutoff').execute();
+  // Live looks only: a voided run never stands for its cutoff.
+  const runs = await db.selectFrom('analysis_runs').selectAll().where('plan_version', '=', planVersion).where('status', '=', 'completed')
+    .where('voided_at', 'is', null).orderBy('cutoff').execute();
   const index = runs.findIndex((r) => r.cutoff === cutoff);
   if (index < 0) throw new NoRunError(`no completed analysis run for cutoff ${cutoff} (plan ${planVersion}); run \`cohortwatch reanalyze --as-of ${cutoff}\` first`);
   const run = runs[index];

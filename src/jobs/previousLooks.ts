@@ -21,10 +21,11 @@ export interface PreviousLooks {
 
 const NO_VALIDITY: ValidityInputs = { phP: null, firth: false, maxAbsSmdWeighted: null, essFraction: null };
 
-/** What the earlier looks of this plan left behind, read back from the stored estimates. */
+/** What the earlier (not voided) looks of this plan left behind, read back from the stored estimates. */
 export async function loadPreviousLooks(db: Kysely<Database>, planVersion: string): Promise<PreviousLooks> {
   const runs = await db.selectFrom('analysis_runs').select(['id', 'cutoff', 'look'])
-    .where('plan_version', '=', planVersion).where('status', '=', 'completed').orderBy('cutoff').execute();
+    // A voided look never happened as far as spending and the rules are concerned.
+    .where('plan_version', '=', planVersion).where('status', '=', 'completed').where('voided_at', 'is', null).orderBy('cutoff').execute();
   if (runs.length === 0) return { runs, fractions: {}, last: new Map() };
   const rows = await db.selectFrom('analysis_estimates')
     .innerJoin('analysis_runs', 'analysis_runs.id', 'analysis_estimates.run_id')
