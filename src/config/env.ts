@@ -41,6 +41,23 @@ export const envSchema = z.object({
   // Operators' address: one mail when a look fails or an alert mail has been pending over a day.
   OPS_EMAIL: z.preprocess((v) => (v === '' ? undefined : v),
     z.string().regex(/^[^\s@<>"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be an e-mail address').optional()),
+  // `cohortwatch serve`: the HTTP API and dashboard.
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  // Signs the session cookie; at least 32 characters, from a secret store (serve refuses to start without it).
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  // Largest POST /api/v1/events body; larger ones get 413 (about 5,000 events per MiB).
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  // Requests per minute per API key (429 beyond), and login attempts per minute per client address.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  // Where the scheduler writes reports (`scheduler --report-dir`): <dir>/<cutoff>/report.html|pdf are linked from /looks.
+  REPORTS_DIR: z.string().min(1).optional(),
+  // Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (client address, https).
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // The session cookie is Secure (sent over HTTPS only); 'false' only for plain-HTTP development.
+  SESSION_COOKIE_SECURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
 export type Env = z.infer<typeof envSchema>;

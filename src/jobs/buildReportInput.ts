@@ -135,3 +135,6 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, sma
     generatedAt: new Date(),
   });
 }
+
+/** Curve helpers the dashboard shares with the report (pure, in src/reports/assembly). */
+export { armCurve, riskTable } from '../reports/assembly/index.ts';

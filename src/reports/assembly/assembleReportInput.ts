@@ -81,7 +81,7 @@ const monthsOrNull = (days: number | null | undefined): number | null => (days =
 const monitoringPort = (e: EstimateRecord) => e.model === 'monitoring' && e.term === 'port';
 const sameEstimand = (a: { population: string; endpoint: string }, b: { population: string; endpoint: string }) => a.population === b.population && a.endpoint === b.endpoint;
 
-function armCurve(c: CurveRecord): ArmCurve {
+export function armCurve(c: CurveRecord): ArmCurve {
   return {
     arm: c.arm, n: c.n, events: c.events,
     points: c.time.map((t, i) => ({ time: t / DAYS_PER_MONTH, estimate: c.estimate[i], lower: nanIfNull(c.lower[i]), upper: nanIfNull(c.upper[i]), nRisk: c.nRisk[i] })),

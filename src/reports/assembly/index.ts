@@ -1,5 +1,5 @@
 // Assembling the report's input from a stored look (pure; the shell loads, this assembles).
-export { assembleReportInput, riskTable, DAYS_PER_MONTH } from './assembleReportInput.ts';
+export { armCurve, assembleReportInput, riskTable, DAYS_PER_MONTH } from './assembleReportInput.ts';
 export type { ReportSource, StoredAlert, StoredEstimate, StoredRunResults } from './assembleReportInput.ts';
 export { baselineTable, multiLevelSmd } from './baselineTables.ts';
 export { EventLedgerBuilder, EVENT_TYPES } from './eventLedger.ts';
