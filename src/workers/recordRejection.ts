@@ -13,8 +13,8 @@ const EXCERPT_CHARS = 512;
 export interface Rejection {
   kind: 'invalid' | 'conflict';
   reason: string;
-  /** Why, as a closed code (what reports count by). */
-  code: RejectionCode;
+  /** Why, as a closed code (what reports count by); omitted: a conflict is a payload mismatch, an invalid event unclassified. */
+  code?: RejectionCode;
   /** What the producer sent, untrusted. */
   raw: unknown;
   eventId: string | null;
@@ -63,7 +63,7 @@ export async function recordRejection(db: Kysely<Database>, rejection: Rejection
       event_id: rejection.eventId,
       patient_id: rejection.patientId,
       reason: rejection.reason,
-      code: rejection.code,
+      code: rejection.code ?? (rejection.kind === 'conflict' ? 'payloadMismatch' : 'unclassified'),
       reported_at: reportedAtOf(rejection.raw),
       payload: payload.keep ? payload.text : null,
       raw_excerpt: payload.keep ? null : payload.text.slice(0, EXCERPT_CHARS),
