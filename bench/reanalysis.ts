@@ -6,7 +6,7 @@ import os from 'node:os';
 import { PLAN_V1 } from '../src/analysis/plan.ts';
 import { runPlan } from '../src/analysis/runPlan.ts';
 import { runPlanInThread } from '../src/jobs/runPlanInThread.ts';
-import { datasetHash } from '../src/jobs/datasetHash.ts';
+import { datasetHash } from '../src/analysis/datasetHash.ts';
 import { dayOf, syntheticCohort } from '../test/analysis/syntheticCohort.ts';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);

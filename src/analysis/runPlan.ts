@@ -1,7 +1,7 @@
 import { eValueForHazardRatio } from '../stats/evalue.ts';
 import { estimandData } from './estimandData.ts';
 import type { EstimandData } from './estimandData.ts';
-import { cifByArm, followUpOf, kmByArm, logRankP } from './curves.ts';
+import { cifByArm, followUpOf, grayRecord, kmByArm, logRankRecord } from './curves.ts';
 import { fitPortModel } from './monitoringModel.ts';
 import type { PortFit } from './monitoringModel.ts';
 import { primaryEstimand } from './plan.ts';
@@ -135,11 +135,12 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: 
       const all = time('design', () => estimandData(rows, population, endpoint, []));
       if (all.n > 0 && endpoint.kind === 'survival') {
         curves.push(...time('curves', () => kmByArm(population.id, endpoint.id, all.time, all.event, all.port, plan.landmarkYears)));
-        curveTests.push({ population: population.id, endpoint: endpoint.id, logRankP: time('curves', () => logRankP(all.time, all.event, all.port)) });
+        curveTests.push(time('curves', () => logRankRecord(population.id, endpoint.id, all.time, all.event, all.port)));
       }
       if (all.n > 0 && endpoint.kind === 'competing') {
         const status = Int32Array.from(rows.filter(population.includes), (r) => endpoint.status(r));
         curves.push(...time('curves', () => cifByArm(population.id, endpoint.id, all.time, status, all.port, plan.landmarkYears)));
+        curveTests.push(time('curves', () => grayRecord(population.id, endpoint.id, all.time, status, all.port)));
       }
       if (endpoint.id === 'os') followUp.push(time('followUp', () => followUpOf(population.id, all.time, all.event)));
     }

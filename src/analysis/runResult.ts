@@ -39,18 +39,27 @@ export interface CurveRecord {
   readonly events: number;
   readonly time: number[];
   readonly estimate: number[];
-  readonly lower: number[];
-  readonly upper: number[];
+  /** Pointwise 95% CI; null where it is undefined (R: NA, e.g. a log CI at an estimate of 0). */
+  readonly lower: (number | null)[];
+  readonly upper: (number | null)[];
   readonly nRisk: number[];
   /** Value at each plan landmark (years), with CI; null when the curve does not reach it. */
   readonly landmarks: { years: number; estimate: number | null; lower: number | null; upper: number | null }[];
 }
 
-/** Log-rank test of PORT vs PTR alone (R's survdiff) for the survival endpoints; null when undefined. */
+/**
+ * The test printed with a curve comparison of PORT vs PTR alone: the log-rank test (R's survdiff) for
+ * the survival endpoints, Gray's test (cmprsk's cuminc) of the endpoint's cause for the competing
+ * ones. When it could not be computed, `statistic`, `df` and `p` are null and `notComputed` says why.
+ */
 export interface CurveTestRecord {
   readonly population: PopulationId;
   readonly endpoint: EndpointId;
-  readonly logRankP: number | null;
+  readonly test: 'logRank' | 'gray';
+  readonly statistic: number | null;
+  readonly df: number | null;
+  readonly p: number | null;
+  readonly notComputed: string | null;
 }
 
 export interface FollowUpRecord {
@@ -59,6 +68,9 @@ export interface FollowUpRecord {
   readonly medianDays: number | null;
   readonly lowerDays: number | null;
   readonly upperDays: number | null;
+  /** Reverse-KM quartiles of follow-up (null when the reverse KM does not reach them). */
+  readonly q1Days: number | null;
+  readonly q3Days: number | null;
 }
 
 /** Information fractions of a primary estimand's earlier looks (strictly increasing). */

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
-import { NoRunError } from '../jobs/buildReportInput.ts';
+import { DatasetChangedError, NoRunError } from '../jobs/buildReportInput.ts';
 import { parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { writeQuarterlyReport } from '../jobs/quarterlyReport.ts';
 import { withDatabase } from './pipeline/resources.ts';
@@ -28,7 +28,7 @@ export const registerReport: RegisterCommand = (program) => {
         const written = await withDatabase(env, (db) => writeQuarterlyReport(db, options.asOf, resolve(options.out), { smallCellMin: env.SMALL_CELL_MIN, pdf: options.pdf }));
         console.log(JSON.stringify({ dir: written.dir, files: written.files.length, pdf: written.pdf }));
       } catch (error) {
-        if (error instanceof NoRunError) {
+        if (error instanceof NoRunError || error instanceof DatasetChangedError) {
           console.error(`cohortwatch: ${error.message}`);
           process.exitCode = 2;
           return;

@@ -3,6 +3,14 @@
 import { daysBetween } from './calendarDate.ts';
 import { parseOffsetDateTime } from './offsetDateTime.ts';
 import type { FollowUpEvent } from './schemas.ts';
+import type { RejectionCode } from './rejectionCode.ts';
+
+export interface CrossFieldProblem {
+  readonly reason: string;
+  readonly code: Extract<RejectionCode, 'occurredAfterReported' | 'inconsistentFields'>;
+}
+
+const inconsistent = (reason: string): CrossFieldProblem => ({ reason, code: 'inconsistentFields' });
 
 function reportingDate(reportedAt: string): { date: string; offset: string } {
   const parsed = parseOffsetDateTime(reportedAt);
@@ -11,28 +19,28 @@ function reportingDate(reportedAt: string): { date: string; offset: string } {
 }
 
 /** The first cross-field rule the event breaks, as a one-line reason; null when it breaks none. */
-export function crossFieldProblem(event: FollowUpEvent): string | null {
+export function crossFieldProblem(event: FollowUpEvent): CrossFieldProblem | null {
   const reporting = reportingDate(event.reportedAt);
   const readIn = `(reportedAt read in its own offset ${reporting.offset})`;
   // The registry cannot have learned of something that had not happened yet on the day it learned it.
   if (daysBetween(reporting.date, event.occurredOn) > 0) {
-    return `occurredOn ${event.occurredOn} is after the reporting date ${reporting.date} ${readIn}`;
+    return { reason: `occurredOn ${event.occurredOn} is after the reporting date ${reporting.date} ${readIn}`, code: 'occurredAfterReported' };
   }
   if (event.type === 'registration') {
     const started = event.baseline.portStartedOn;
     if (started !== null && started !== undefined) {
-      if (!event.baseline.port) return 'portStartedOn is only allowed when port is true';
+      if (!event.baseline.port) return inconsistent('portStartedOn is only allowed when port is true');
       // PORT is postoperative radiotherapy: it cannot start before the resection (occurredOn).
       if (daysBetween(event.occurredOn, started) < 0) {
-        return `portStartedOn ${started} is before the PTR date ${event.occurredOn} (occurredOn); PORT is postoperative`;
+        return inconsistent(`portStartedOn ${started} is before the PTR date ${event.occurredOn} (occurredOn); PORT is postoperative`);
       }
       if (daysBetween(reporting.date, started) > 0) {
-        return `portStartedOn ${started} is after the reporting date ${reporting.date} ${readIn}`;
+        return inconsistent(`portStartedOn ${started} is after the reporting date ${reporting.date} ${readIn}`);
       }
     }
   }
   if (event.type === 'retraction' && event.retracts === event.eventId) {
-    return `a retraction cannot retract itself (retracts equals eventId ${JSON.stringify(event.eventId)})`;
+    return inconsistent(`a retraction cannot retract itself (retracts equals eventId ${JSON.stringify(event.eventId)})`);
   }
   return null;
 }

@@ -21,3 +21,5 @@ export type {
   RetractionEvent,
 } from './schemas.ts';
 export * from './vocabulary.ts';
+export { REJECTION_CODES, schemaRejectionCode } from './rejectionCode.ts';
+export type { RejectionCode } from './rejectionCode.ts';

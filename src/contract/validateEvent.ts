@@ -1,6 +1,8 @@
 // The single entry point producers' events go through: limits, schema, then cross-field rules, with
 // one specific one-line reason for the first problem found.
 import { crossFieldProblem } from './crossFieldRules.ts';
+import { schemaRejectionCode } from './rejectionCode.ts';
+import type { RejectionCode } from './rejectionCode.ts';
 import { checkShape } from './envelope.ts';
 import { firstIssue, formatIssue } from './formatIssue.ts';
 import { eventIdSchema, followUpEventSchema, patientIdSchema } from './schemas.ts';
@@ -8,7 +10,7 @@ import type { FollowUpEvent } from './schemas.ts';
 
 export type ValidationResult =
   | { readonly ok: true; readonly event: FollowUpEvent }
-  | { readonly ok: false; readonly reason: string; readonly eventId?: string; readonly patientId?: string };
+  | { readonly ok: false; readonly reason: string; readonly code: RejectionCode; readonly eventId?: string; readonly patientId?: string };
 
 export interface ValidateOptions {
   /** Size of the serialized event when the caller has it (the NDJSON line, the job payload). */
@@ -30,19 +32,19 @@ function usableIds(raw: unknown): { eventId?: string; patientId?: string } {
   };
 }
 
-function rejected(reason: string, raw: unknown): ValidationResult {
-  return { ok: false, reason, ...usableIds(raw) };
+function rejected(reason: string, code: RejectionCode, raw: unknown): ValidationResult {
+  return { ok: false, reason, code, ...usableIds(raw) };
 }
 
 export function validateEvent(raw: unknown, options: ValidateOptions = {}): ValidationResult {
   const shape = checkShape(raw, options.byteLength);
-  if (!shape.ok) return rejected(shape.reason, raw);
+  if (!shape.ok) return rejected(shape.reason, 'schema', raw);
   const parsed = followUpEventSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const issue = firstIssue(parsed.error.issues);
-    return rejected(issue === undefined ? 'event is not valid' : formatIssue(issue, raw), raw);
+    return rejected(issue === undefined ? 'event is not valid' : formatIssue(issue, raw), schemaRejectionCode(issue), raw);
   }
   const problem = crossFieldProblem(parsed.data);
-  if (problem !== null) return rejected(problem, raw);
+  if (problem !== null) return rejected(problem.reason, problem.code, raw);
   return { ok: true, event: parsed.data };
 }

@@ -5,6 +5,7 @@
 // Type decisions made once in src/db/connect.ts: DATE columns are 'YYYY-MM-DD' strings (never a
 // local-time Date), int8 (bigserial ids, counts) are JS numbers, timestamptz are Date.
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { RejectionCode } from '../contract/rejectionCode.ts';
 
 /** A JSON value as stored in jsonb. */
 export type Json = string | number | boolean | null | Json[] | JsonObject;
@@ -48,6 +49,10 @@ export interface RejectedEventTable {
   payload_hash: string | null;
   /** For a conflict: the hash of the first payload, which stands. */
   existing_payload_hash: string | null;
+  /** Why, as a closed code; `unclassified` for rejections recorded before codes were stored. */
+  code: RejectionCode | 'unclassified';
+  /** The event's own reportedAt when it was readable (null otherwise: placed by rejected_at). */
+  reported_at: Date | null;
   rejected_at: CreatedAt;
 }
 

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { suppressedCount } from '../notify/suppress.ts';
+import { printedCount, suppressCounts, suppressRow } from '../reports/suppression.ts';
+import type { CellStatus } from '../reports/suppression.ts';
+import { ARM_LABEL, ENDPOINT_SHORT, POPULATION_LABEL as REPORT_POPULATION_LABEL } from '../reports/vocabulary.ts';
 
 export interface LookRow {
   readonly look: number;
@@ -57,7 +59,15 @@ export async function loadLookRows(db: Kysely<Database>, planVersion: string): P
 
 const fixed = (x: number | null, digits: number): string => (x === null || !Number.isFinite(x) ? '' : x.toFixed(digits));
 const interval = (lo: number | null, hi: number | null): string => (lo === null || hi === null ? '' : `${fixed(lo, 2)}-${fixed(hi, 2)}`);
-const count = (n: number | null, min: number): string => (n === null ? '' : suppressedCount(n, min));
+const count = (n: number | null, status: CellStatus, min: number): string => (n === null ? '' : printedCount(n, status, min));
+
+/** Statuses of a row's counts: patients alone; events = PORT + PTR alone (one suppression function for every printed count). */
+function rowStatus(r: LookRow, min: number): { n: CellStatus; events: CellStatus; port: CellStatus; ptr: CellStatus } {
+  const n = suppressCounts({ cells: [r.n], relations: [] }, min)[0];
+  if (r.eventsPort === null || r.eventsNoPort === null) return { n, events: suppressCounts({ cells: [r.events], relations: [] }, min)[0], port: 'shown', ptr: 'shown' };
+  const s = suppressRow(r.events, [r.eventsPort, r.eventsNoPort], min);
+  return { n, events: s.total, port: s.parts[0], ptr: s.parts[1] };
+}
 
 const CSV_COLUMNS = [
   'look', 'cutoff', 'population', 'endpoint', 'primary', 'patients', 'events', 'events_port', 'events_no_port', 'information_fraction',
@@ -67,17 +77,16 @@ const CSV_COLUMNS = [
 /** One CSV row per look and estimand (machine-readable; numbers unrounded except suppressed counts). */
 export function lookRowsCsv(rows: readonly LookRow[], smallCellMin: number): string {
   const num = (x: number | null) => (x === null || !Number.isFinite(x) ? '' : String(x));
-  return stringify(rows.map((r) => [
-    r.look, r.cutoff, r.population, r.endpoint, r.primary, count(r.n, smallCellMin), count(r.events, smallCellMin),
-    count(r.eventsPort, smallCellMin), count(r.eventsNoPort, smallCellMin), num(r.informationFraction),
+  return stringify(rows.map((r) => { const s = rowStatus(r, smallCellMin); return [
+    r.look, r.cutoff, r.population, r.endpoint, r.primary, count(r.n, s.n, smallCellMin), count(r.events, s.events, smallCellMin),
+    count(r.eventsPort, s.port, smallCellMin), count(r.eventsNoPort, s.ptr, smallCellMin), num(r.informationFraction),
     num(r.hr), num(r.lower), num(r.upper), num(r.z), num(r.boundaryZ), num(r.repeatedLower), num(r.repeatedUpper), r.alerts.join(' '),
-  ]), { header: true, columns: [...CSV_COLUMNS] });
+  ]; }), { header: true, columns: [...CSV_COLUMNS] });
 }
 
-const POPULATION_LABEL: Readonly<Record<string, string>> = {
-  group1: 'Group 1 (T1/2, non-TNBC)', group2: 'Group 2 (T3/4, non-TNBC)', group3: 'Group 3 (TNBC)',
-};
-const ENDPOINT_LABEL: Readonly<Record<string, string>> = { os: 'OS', pfs: 'PFS', lrr: 'LRR', dp: 'DP' };
+// One vocabulary: the report's labels.
+const POPULATION_LABEL: Readonly<Record<string, string>> = REPORT_POPULATION_LABEL;
+const ENDPOINT_LABEL: Readonly<Record<string, string>> = ENDPOINT_SHORT;
 
 export interface SummaryContext {
   readonly scenario: string;
@@ -96,7 +105,7 @@ export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryConte
     'Monitoring model: Cox of PORT adjusted for the plan\'s fixed covariates, per subgroup. `z` is the Wald z of the PORT',
     'coefficient; `boundary` is the Lan-DeMets O\'Brien-Fleming boundary at the look\'s information fraction `t`; the',
     'repeated CI is the CI at that boundary (it excludes 1 exactly when |z| reaches the boundary). The naive 95% CI is',
-    `shown for comparison only. Event counts below ${context.smallCellMin} are suppressed.`,
+    `shown for comparison only. Event counts below ${context.smallCellMin} are suppressed (<${context.smallCellMin}), with a complementary count (≥${context.smallCellMin}) where subtraction would reveal one.`,
     '',
     '## Alerts',
     '',
@@ -104,16 +113,17 @@ export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryConte
   const fired = rows.filter((r) => r.alerts.length > 0);
   if (fired.length === 0) lines.push('No alert at any look.');
   for (const r of [...fired].sort((a, b) => a.look - b.look)) {
-    lines.push(`- look ${r.look} (cutoff ${r.cutoff}): ${POPULATION_LABEL[r.population] ?? r.population} ${ENDPOINT_LABEL[r.endpoint] ?? r.endpoint}: ${r.alerts.join(', ')}`);
+    lines.push(`- look ${r.look} (cutoff ${r.cutoff}): ${POPULATION_LABEL[r.population] ?? r.population} · ${ENDPOINT_LABEL[r.endpoint] ?? r.endpoint}: ${r.alerts.join(', ')}`);
   }
   const estimands = [...new Set(rows.filter((r) => r.primary).map((r) => `${r.population}|${r.endpoint}`))];
   for (const key of estimands) {
     const [population, endpoint] = key.split('|');
-    lines.push('', `## ${POPULATION_LABEL[population] ?? population}: ${ENDPOINT_LABEL[endpoint] ?? endpoint}`, '',
-      '| look | cutoff | events (PORT / no PORT) | t | HR | 95% CI (naive) | z | boundary | repeated CI | alerts |',
+    lines.push('', `## ${POPULATION_LABEL[population] ?? population} · ${ENDPOINT_LABEL[endpoint] ?? endpoint}`, '',
+      `| look | cutoff | events (${ARM_LABEL.port} / ${ARM_LABEL.ptr}) | t | HR | 95% CI (naive) | z | boundary | repeated CI | alerts |`,
       '|---:|---|---|---:|---:|---|---:|---:|---|---|');
     for (const r of rows.filter((x) => x.population === population && x.endpoint === endpoint)) {
-      const events = `${count(r.events, context.smallCellMin)} (${count(r.eventsPort, context.smallCellMin)} / ${count(r.eventsNoPort, context.smallCellMin)})`;
+      const s = rowStatus(r, context.smallCellMin);
+      const events = `${count(r.events, s.events, context.smallCellMin)} (${count(r.eventsPort, s.port, context.smallCellMin)} / ${count(r.eventsNoPort, s.ptr, context.smallCellMin)})`;
       lines.push(`| ${r.look} | ${r.cutoff} | ${events} | ${fixed(r.informationFraction, 2)} | ${fixed(r.hr, 2)} | ${interval(r.lower, r.upper)} | ${fixed(r.z, 2)} | ${fixed(r.boundaryZ, 2)} | ${interval(r.repeatedLower, r.repeatedUpper)} | ${r.alerts.join(', ')} |`);
     }
   }

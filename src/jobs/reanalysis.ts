@@ -14,7 +14,7 @@ import { enqueueAlertMails } from '../notify/enqueueAlertMails.ts';
 import { codeVersion } from './codeVersion.ts';
 import { checkLookCutoff, CutoffError, DEFAULT_LOOK_SCHEDULE } from '../analysis/lookSchedule.ts';
 import type { LookSchedule } from '../analysis/lookSchedule.ts';
-import { datasetHash } from './datasetHash.ts';
+import { datasetHash } from '../analysis/datasetHash.ts';
 import { loadPreviousLooks, toLookEstimate } from './previousLooks.ts';
 import { runPlanInThread } from './runPlanInThread.ts';
 

@@ -1,4 +1,6 @@
-import { suppressedCount } from './suppress.ts';
+import { ARM_LABEL, ENDPOINT_SHORT, POPULATION_LABEL } from '../reports/vocabulary.ts';
+import type { Endpoint, Population } from '../reports/reportInput.ts';
+import { printedCount, suppressRow } from './suppress.ts';
 
 /** One PORT estimate shown in the mail's table (aggregates only). */
 export interface MailEstimate {
@@ -40,9 +42,9 @@ export interface AlertMail {
   readonly html: string;
 }
 
-const POPULATION_LABEL: Readonly<Record<string, string>> = {
-  all: 'all patients', group1: 'group 1 (T1/2, non-TNBC)', group2: 'group 2 (T3/4, non-TNBC)', group3: 'group 3 (TNBC)',
-};
+// One vocabulary: the report's labels for populations, endpoints and arms.
+const populationLabel = (p: string) => POPULATION_LABEL[p as Population] ?? p;
+const endpointLabel = (e: string) => ENDPOINT_SHORT[e as Endpoint] ?? e.toUpperCase();
 const RULE_LABEL: Readonly<Record<string, string>> = {
   boundary: 'sequential boundary crossed', departure: 'departure from the published HR', drift: 'drift since the last look', validity: 'validity problem',
 };
@@ -52,24 +54,26 @@ const f2 = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : x.to
 const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null ? '-' : `${f2(lo)}-${f2(hi)}`);
 
 function estimateCells(e: MailEstimate, min: number): string[] {
+  // events = PORT + PTR alone: one small cell hides a complementary one (src/reports/suppression.ts).
+  const status = suppressRow(e.events, [e.eventsPort, e.eventsNoPort], min);
   return [
-    `${POPULATION_LABEL[e.population] ?? e.population} ${e.endpoint.toUpperCase()}${e.primary ? ' (primary)' : ''}`,
+    `${populationLabel(e.population)} ${endpointLabel(e.endpoint)}${e.primary ? ' (primary)' : ''}`,
     f2(e.hr), ci(e.lower, e.upper), ci(e.repeatedLower, e.repeatedUpper), f2(e.z), f2(e.boundaryZ),
     e.informationFraction === null ? '-' : e.informationFraction.toFixed(2),
-    suppressedCount(e.events, min), suppressedCount(e.eventsPort, min), suppressedCount(e.eventsNoPort, min),
+    printedCount(e.events, status.total, min), printedCount(e.eventsPort, status.parts[0], min), printedCount(e.eventsNoPort, status.parts[1], min),
   ];
 }
 
-const HEADER = ['estimand', 'PORT HR', '95% CI (naive)', 'repeated CI', 'z', 'boundary |z|', 'information', 'events', 'events PORT', 'events PTR alone'];
+const HEADER = ['estimand', 'PORT HR', '95% CI (naive)', 'repeated CI', 'z', 'boundary |z|', 'information', 'events', `events ${ARM_LABEL.port}`, `events ${ARM_LABEL.ptr}`];
 
 /**
  * The alert mail: aggregates only (estimand, HRs, CIs, boundary, event counts with small cells
  * suppressed), never a patient id or a patient's event date; the only date is the study cutoff.
  */
 export function composeAlertMail(input: AlertMailInput): AlertMail {
-  const who = POPULATION_LABEL[input.population] ?? input.population;
+  const who = populationLabel(input.population);
   const held = input.status === 'held' ? ' [held]' : '';
-  const subject = `[CohortWatch] ${RULE_LABEL[input.rule] ?? input.rule}: PORT ${input.endpoint.toUpperCase()} in ${who}${held} (look ${input.look}, cutoff ${input.cutoff})`;
+  const subject = `[CohortWatch] ${RULE_LABEL[input.rule] ?? input.rule}: PORT ${endpointLabel(input.endpoint)} in ${who}${held} (look ${input.look}, cutoff ${input.cutoff})`;
   const rows = input.estimates.map((e) => estimateCells(e, input.smallCellMin));
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
@@ -79,7 +83,7 @@ export function composeAlertMail(input: AlertMailInput): AlertMail {
     input.summary,
     '',
     `Plan ${input.planVersion}, look ${input.look}, data cutoff ${input.cutoff}. Two-sided alpha 0.05 split over the primary estimands, Lan-DeMets O'Brien-Fleming spending; the naive 95% CI is shown but never alerts.`,
-    `Counts below ${input.smallCellMin} are shown as <${input.smallCellMin}.`,
+    `Counts below ${input.smallCellMin} are shown as <${input.smallCellMin}, and where one would follow by subtraction another is shown as ≥${input.smallCellMin}.`,
     '',
     line(HEADER),
     ...rows.map(line),
@@ -90,9 +94,9 @@ export function composeAlertMail(input: AlertMailInput): AlertMail {
   const trs = rows.map((r, k) => `<tr${k === 0 ? ' style="font-weight:bold"' : ''}>${r.map((c) => `<td style="padding:2px 8px">${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family:system-ui,sans-serif;color:#222">
-<h2 style="font-size:18px">${escapeHtml(RULE_LABEL[input.rule] ?? input.rule)}: PORT ${escapeHtml(input.endpoint.toUpperCase())} in ${escapeHtml(who)}${escapeHtml(held)}</h2>
+<h2 style="font-size:18px">${escapeHtml(RULE_LABEL[input.rule] ?? input.rule)}: PORT ${escapeHtml(endpointLabel(input.endpoint))} in ${escapeHtml(who)}${escapeHtml(held)}</h2>
 <p>${escapeHtml(input.summary)}</p>
-<p style="color:#555">Plan ${escapeHtml(input.planVersion)}, look ${input.look}, data cutoff ${escapeHtml(input.cutoff)}. Two-sided alpha 0.05 split over the primary estimands (Lan-DeMets O'Brien-Fleming); the naive 95% CI is shown but never alerts. Counts below ${input.smallCellMin} are shown as &lt;${input.smallCellMin}.</p>
+<p style="color:#555">Plan ${escapeHtml(input.planVersion)}, look ${input.look}, data cutoff ${escapeHtml(input.cutoff)}. Two-sided alpha 0.05 split over the primary estimands (Lan-DeMets O'Brien-Fleming); the naive 95% CI is shown but never alerts. Counts below ${input.smallCellMin} are shown as &lt;${input.smallCellMin}, and where one would follow by subtraction another is shown as ≥${input.smallCellMin}.</p>
 <table style="border-collapse:collapse;font-size:13px"><thead><tr>${th}</tr></thead><tbody>
 ${trs}
 </tbody></table>

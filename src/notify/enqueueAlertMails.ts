@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { EstimateRecord } from '../analysis/runResult.ts';
 import type { ForestRow } from '../reports/reportInput.ts';
-import { forestRows } from '../jobs/forestRows.ts';
+import { forestRows } from '../reports/assembly/forestRows.ts';
 import { messageIdFor } from './alertId.ts';
 import { composeAlertMail } from './composeAlertMail.ts';
 import type { MailEstimate } from './composeAlertMail.ts';

@@ -36,8 +36,12 @@ export function parseSubscriptions(spec: string | undefined): Subscription[] {
   });
 }
 
-export async function addInvestigator(db: Kysely<Database>, email: string, name: string, subscriptions: Subscription[]): Promise<Investigator> {
-  if (!EMAIL.test(email)) throw new InvestigatorInputError(`invalid e-mail address "${email}"`);
+/** Addresses are case-insensitive (one person, one row): stored and looked up lower-cased. */
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+export async function addInvestigator(db: Kysely<Database>, rawEmail: string, name: string, subscriptions: Subscription[]): Promise<Investigator> {
+  const email = normaliseEmail(rawEmail);
+  if (!EMAIL.test(email)) throw new InvestigatorInputError(`invalid e-mail address "${rawEmail}"`);
   if (name.trim() === '' || name.length > 200) throw new InvestigatorInputError('name must be 1-200 characters');
   return db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('investigators').values({ email, name: name.trim() })
@@ -62,7 +66,7 @@ export async function listInvestigators(db: Kysely<Database>): Promise<Investiga
 
 /** Removes an investigator (and their subscriptions); false when there was none with that address. */
 export async function removeInvestigator(db: Kysely<Database>, email: string): Promise<boolean> {
-  const result = await db.deleteFrom('investigators').where('email', '=', email).executeTakeFirst();
+  const result = await db.deleteFrom('investigators').where('email', '=', normaliseEmail(email)).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 

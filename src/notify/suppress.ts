@@ -1,4 +1,3 @@
-/** A count as mail and reports print it: 0 < n < min becomes "<min" (small-cell suppression). */
-export function suppressedCount(n: number, min: number): string {
-  return n > 0 && n < min ? `<${min}` : String(n);
-}
+// Mail prints counts through the report's one suppression function (src/reports/suppression.ts).
+export { printedCount, suppressCounts, suppressRow } from '../reports/suppression.ts';
+export type { CellStatus } from '../reports/suppression.ts';

@@ -1,6 +1,7 @@
 // How every number in the report is printed (documented in docs/reports.md, "Number formats").
 // Printed text uses the typographic minus (U+2212) and en dash (U+2013); exported tables carry raw numbers.
 import { ReportInputError } from './reportInputError.ts';
+import { isSmallCount, suppressedText } from './suppression.ts';
 
 export const NA = 'NA';
 const MINUS = '\u2212';
@@ -24,14 +25,9 @@ export function checkCount(n: number, where: string): number {
 }
 
 /** True when a count is a small cell: 0 < n < smallCellMin (zero is not disclosive and is shown). */
-export function isSmallCell(n: number, smallCellMin: number): boolean {
-  return n > 0 && n < smallCellMin;
-}
+export const isSmallCell = isSmallCount;
 
-/** The printed form of a suppressed count. */
-export function suppressedText(smallCellMin: number): string {
-  return `<${smallCellMin}`;
-}
+export { suppressedText };
 
 /** A count as printed: grouped thousands ("1,234"), or "<11" for a small cell. */
 export function formatCount(n: number, smallCellMin: number, where = 'count'): string {
@@ -72,6 +68,14 @@ export function formatP(p: number | null): string {
   if (p < 0.001) return '<0.001';
   if (p > 0.999) return '>0.999';
   return p.toFixed(3);
+}
+
+/** A p value in a sentence: "p = 0.096", "p < 0.001", "p > 0.999"; `not computed (why)` when null. */
+export function formatPStatement(p: number | null, notComputed: string | null = null): string {
+  if (p === null || !Number.isFinite(p)) return notComputed === null ? 'p not computed' : `p not computed (${notComputed})`;
+  if (p < 0.001) return 'p < 0.001';
+  if (p > 0.999) return 'p > 0.999';
+  return `p = ${p.toFixed(3)}`;
 }
 
 /** A probability as a percentage with one decimal, without the sign: 0.732 → "73.2". */

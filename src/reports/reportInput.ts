@@ -15,6 +15,8 @@
 // - p values are raw numbers in [0, 1]; formatting ("<0.001") is the renderer's job.
 // - `IsoDate` is a study calendar date (a cutoff), never a patient's date.
 
+import type { RejectionCode } from '../contract/rejectionCode.ts';
+
 /** A calendar date `YYYY-MM-DD` (UTC). Only study-level dates (cutoffs) use it. */
 export type IsoDate = string;
 
@@ -66,9 +68,12 @@ export type Covariate = keyof CovariateLevels;
 /** One level of one covariate, e.g. `{ covariate: 'tCategory', level: 'T3/4' }`. */
 export type CovariateLevel = { [K in Covariate]: { readonly covariate: K; readonly level: CovariateLevels[K] } }[Covariate];
 
-/** A model term: a level compared with its covariate's reference level. */
+/**
+ * A model term: a level compared with its reference, one level or several pooled (a dichotomised
+ * covariate such as ALND vs SLNB or none).
+ */
 export type ModelTerm = {
-  [K in Covariate]: { readonly covariate: K; readonly level: CovariateLevels[K]; readonly reference: CovariateLevels[K] };
+  [K in Covariate]: { readonly covariate: K; readonly level: CovariateLevels[K]; readonly reference: readonly CovariateLevels[K][] };
 }[Covariate];
 
 // ---------------------------------------------------------------------------------------------
@@ -90,6 +95,8 @@ export interface ReportInput {
   readonly models: readonly ModelTable[];
   /** Subgroup PORT hazard ratios (monitoring model) for the forest plot. */
   readonly forest: readonly ForestRow[];
+  /** Population x endpoint pairs of the plan with no PORT hazard ratio at this look, and why. */
+  readonly notEstimated: readonly { readonly population: Population; readonly endpoint: Endpoint; readonly reason: string }[];
   /** For each primary estimand, its z statistic at every look so far against the spending boundary. */
   readonly zPaths: readonly ZPath[];
   /** Sensitivity analyses of the PORT effect per population x endpoint. */
@@ -145,17 +152,21 @@ export interface PatientEventFlow {
   readonly endpointEvents: readonly EndpointEventFlow[];
 }
 
+/**
+ * Events reported in (previousCutoff, cutoff], by type, as they stand at the cutoff:
+ * received = applied + rejected + conflicting + retracted.
+ */
 export interface EventTypeFlow {
   readonly type: EventType;
-  /** Distinct events reported in (previousCutoff, cutoff]. */
+  /** Events reported in the window: stored ones and rejected ones. */
   readonly received: number;
-  /** Of those, applied to patient timelines. */
+  /** Counted in (or, for a retraction or a correcting registration, taking effect on) a patient's timeline. */
   readonly applied: number;
-  /** Failed validation (never applied). */
+  /** Failed validation (never stored). */
   readonly rejected: number;
-  /** Valid but conflicting (same eventId with another payload, before PTR, after death). */
+  /** Not applied: same eventId with another payload, dated before PTR or after death, an ineffective retraction, no registration. */
   readonly conflicting: number;
-  /** Retracted by a retraction counted by the cutoff. */
+  /** Stored, then retracted by a retraction reported by the cutoff. */
   readonly retracted: number;
 }
 
@@ -255,25 +266,40 @@ export interface RiskTable {
   readonly atRisk: ByArm<readonly number[]>;
 }
 
+/**
+ * The test of a curve comparison PORT vs PTR alone: log-rank (survival) or Gray's test (Gray 1988,
+ * cumulative incidence). Statistic, df and p are null when it was not computed, and `notComputed`
+ * says why.
+ */
+export interface CurveComparison {
+  readonly test: 'logRank' | 'gray';
+  readonly statistic: number | null;
+  readonly df: number | null;
+  readonly p: number | null;
+  readonly notComputed: string | null;
+}
+
 export interface SurvivalCurves {
+  readonly kind: 'survival';
   readonly population: Population;
   readonly endpoint: SurvivalEndpoint;
   readonly arms: readonly ArmCurve[];
   readonly riskTable: RiskTable;
   readonly landmarks: readonly LandmarkEstimate[];
-  /** Log-rank test p value PORT vs PTR alone, or null. */
-  readonly logRankP: number | null;
+  /** Log-rank test PORT vs PTR alone. */
+  readonly comparison: CurveComparison;
 }
 
 export interface IncidenceCurves {
+  readonly kind: 'incidence';
   readonly population: Population;
   readonly endpoint: IncidenceEndpoint;
   /** `estimate` is the cumulative incidence of the endpoint (death competing). */
   readonly arms: readonly ArmCurve[];
   readonly riskTable: RiskTable;
   readonly landmarks: readonly LandmarkEstimate[];
-  /** Gray's test p value, or null when not computed. */
-  readonly grayP: number | null;
+  /** Gray's test of the endpoint's cumulative incidence PORT vs PTR alone. */
+  readonly comparison: CurveComparison;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,7 +380,7 @@ export interface ZPathLook {
   readonly informationFraction: number;
   /** Wald z of the PORT log hazard ratio (negative favours PORT). */
   readonly z: number;
-  /** Two-sided critical value |z| at this look (Lan-DeMets O'Brien-Fleming spending). */
+  /** Two-sided critical value |z| at this look (Lan-DeMets O'Brien-Fleming spending); Infinity when the look spent no alpha. */
   readonly boundary: number;
   readonly events: number;
 }
@@ -365,8 +391,10 @@ export interface ZPath {
   /** Two-sided alpha allocated to this estimand (e.g. 0.05 / 6). */
   readonly alpha: number;
   readonly plannedEvents: number;
-  /** Every look so far, in look order, the current one last. */
+  /** Every look with a z so far, in look order, the current one last. */
   readonly looks: readonly ZPathLook[];
+  /** Why the estimand has no z at this look (e.g. too few events), or null when it has one. */
+  readonly notEstimable: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,14 +422,11 @@ export interface SensitivityRow {
 // ---------------------------------------------------------------------------------------------
 // Data quality.
 
-export type RejectionReason =
-  | 'schema'
-  | 'invalidDate'
-  | 'occurredAfterReported'
-  | 'unknownEventType'
-  | 'other';
+/** The stored rejection code (src/contract/rejectionCode.ts); `unclassified`: recorded before codes were stored. */
+export type RejectionReason = Exclude<RejectionCode, 'payloadMismatch'> | 'unclassified';
 
-export type ConflictReason = 'payloadMismatch' | 'beforePtr' | 'afterDeath' | 'noRegistration' | 'other';
+/** Why a valid event is not applied: the same eventId with another payload, or the timeline's conflicts. */
+export type ConflictReason = 'payloadMismatch' | 'beforePtr' | 'afterDeath' | 'noRegistration' | 'invalidRetraction';
 
 export interface DataQuality {
   /** Patients alive and not seen within `overdueAfterMonths` before the cutoff. */
@@ -442,15 +467,20 @@ export interface ReportAlert {
   readonly evidence: AlertEvidence;
 }
 
-/** The numbers that justified the alert; fields not relevant to its kind are null. */
+/**
+ * The numbers that justified the alert; fields not relevant to its kind are null. A relevant value
+ * that was not computed at this look (no monitoring estimate) is null too, and `notComputed` says why.
+ */
 export interface AlertEvidence {
-  readonly hr: number;
-  readonly naive: Interval;
+  readonly hr: number | null;
+  readonly naive: Interval | null;
   readonly repeated: Interval | null;
-  readonly z: number;
+  readonly z: number | null;
   readonly boundary: number | null;
   readonly informationFraction: number | null;
-  readonly events: ByArm<number>;
+  readonly events: ByArm<number> | null;
+  /** Why the estimate (hr, CIs, z, events) is missing, or null when it is there. */
+  readonly notComputed: string | null;
   /** Drift: z of the change since the last reported look and the threshold it exceeded. */
   readonly driftZ: number | null;
   readonly driftThreshold: number | null;

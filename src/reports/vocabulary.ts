@@ -92,7 +92,8 @@ export const REJECTION_REASON_LABEL: Readonly<Record<RejectionReason, string>> =
   invalidDate: 'Invalid date',
   occurredAfterReported: 'Occurred after it was reported',
   unknownEventType: 'Unknown event type',
-  other: 'Other',
+  inconsistentFields: 'Fields contradict each other',
+  unclassified: 'Recorded before reasons were coded',
 };
 
 export const CONFLICT_REASON_LABEL: Readonly<Record<ConflictReason, string>> = {
@@ -100,7 +101,7 @@ export const CONFLICT_REASON_LABEL: Readonly<Record<ConflictReason, string>> = {
   beforePtr: 'Dated before PTR',
   afterDeath: 'Dated after death',
   noRegistration: 'No registration for the patient',
-  other: 'Other',
+  invalidRetraction: 'Retraction of an unknown event or of a retraction',
 };
 
 export const ALERT_KIND_LABEL: Readonly<Record<AlertKind, string>> = {
@@ -136,9 +137,16 @@ export function levelLabel<K extends Covariate>(covariate: K, level: CovariateLe
   return labelOf(levels, level, `level of ${covariate}`);
 }
 
-/** "Clinical T category (T3/4 vs T1/2)" for a model term. */
+/** The reference of a term in words: one level, or the pooled levels ("SLNB or none"). */
+export function referenceLabel(term: ModelTerm): string {
+  const labels = (term.reference as readonly string[]).map((level) => levelLabel(term.covariate, level as never));
+  if (labels.length === 0) throw new ReportInputError(`model term ${term.covariate}: empty reference`);
+  return labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1].toLowerCase()}`;
+}
+
+/** "Clinical T category (T3/4 vs T1/2)", "Axillary surgery (ALND vs SLNB or none)" for a model term. */
 export function termLabel(term: ModelTerm): string {
-  return `${covariateLabel(term.covariate)} (${levelLabel(term.covariate, term.level)} vs ${levelLabel(term.covariate, term.reference)})`;
+  return `${covariateLabel(term.covariate)} (${levelLabel(term.covariate, term.level)} vs ${referenceLabel(term)})`;
 }
 
 export function estimandLabel(population: Population, endpoint: Endpoint): string {

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { payloadHash, validateEvent } from '../contract/index.ts';
 import type { FollowUpEvent } from '../contract/index.ts';
 import type { Database } from '../db/database.ts';
+import type { RejectionCode } from '../contract/rejectionCode.ts';
 import { conflictReason } from './conflictReason.ts';
 import { recordRejection } from './recordRejection.ts';
 import { rebuildPatients } from './rebuildPatients.ts';
@@ -43,12 +44,12 @@ export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[]
   // the stored first copy (a redelivery or a conflict, as if it had come later).
   const later: Valid[] = [];
   const seen = new Set<string>();
-  const invalid: { index: number; raw: unknown; reason: string; eventId: string | null; patientId: string | null }[] = [];
+  const invalid: { index: number; raw: unknown; reason: string; code: RejectionCode; eventId: string | null; patientId: string | null }[] = [];
   raws.forEach((raw, index) => {
     const validation = validateEvent(raw);
     if (!validation.ok) {
       const eventId = validation.eventId ?? null;
-      invalid.push({ index, raw, reason: validation.reason, eventId, patientId: validation.patientId ?? null });
+      invalid.push({ index, raw, reason: validation.reason, code: validation.code, eventId, patientId: validation.patientId ?? null });
       outcomes[index] = { kind: 'invalid', reason: validation.reason, eventId };
       return;
     }
@@ -126,7 +127,7 @@ async function classifyAlreadyStored(trx: Kysely<Database>, notStored: readonly 
     }
     const reason = conflictReason(event.eventId);
     await recordRejection(trx, {
-      kind: 'conflict', reason, raw, eventId: event.eventId, patientId: event.patientId, payloadHash: hash, existingPayloadHash: existing,
+      kind: 'conflict', reason, code: 'payloadMismatch', raw, eventId: event.eventId, patientId: event.patientId, payloadHash: hash, existingPayloadHash: existing,
     });
     outcomes[index] = { kind: 'conflict', reason, event };
   }

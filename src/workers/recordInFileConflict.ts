@@ -22,13 +22,13 @@ export async function recordInFileConflicts(db: Kysely<Database>, conflicts: rea
       const validation = validateEvent(raw);
       if (!validation.ok) {
         await recordRejection(trx, {
-          kind: 'invalid', reason: validation.reason, raw, eventId: validation.eventId ?? null, patientId: validation.patientId ?? null,
+          kind: 'invalid', reason: validation.reason, code: validation.code, raw, eventId: validation.eventId ?? null, patientId: validation.patientId ?? null,
         });
         continue;
       }
       const { event } = validation;
       await recordRejection(trx, {
-        kind: 'conflict', reason: conflictReason(event.eventId), raw, eventId: event.eventId, patientId: event.patientId,
+        kind: 'conflict', reason: conflictReason(event.eventId), code: 'payloadMismatch', raw, eventId: event.eventId, patientId: event.patientId,
         payloadHash: payloadHash(event), existingPayloadHash: firstPayloadHash,
       });
     }

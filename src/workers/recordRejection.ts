@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { checkShape } from '../contract/envelope.ts';
+import { parseOffsetDateTime } from '../contract/offsetDateTime.ts';
+import type { RejectionCode } from '../contract/rejectionCode.ts';
 import type { Database } from '../db/database.ts';
 
 /** How much of an oversized or unserialisable payload is kept for the operator to recognise it. */
@@ -11,6 +13,8 @@ const EXCERPT_CHARS = 512;
 export interface Rejection {
   kind: 'invalid' | 'conflict';
   reason: string;
+  /** Why, as a closed code (what reports count by; `unclassified` is only for rows stored before codes existed). */
+  code: RejectionCode;
   /** What the producer sent, untrusted. */
   raw: unknown;
   eventId: string | null;
@@ -37,6 +41,15 @@ function serialize(raw: unknown): SerializedPayload {
   }
 }
 
+/** The event's own reportedAt when it is readable: reports place a rejection by the cutoff it was reported under. */
+function reportedAtOf(raw: unknown): Date | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const value: unknown = (raw as Record<string, unknown>).reportedAt;
+  if (typeof value !== 'string' || !parseOffsetDateTime(value).ok) return null;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
 /** Inserts the rejection unless the same one was recorded before; returns true when it is new. */
 export async function recordRejection(db: Kysely<Database>, rejection: Rejection): Promise<boolean> {
   const payload = serialize(rejection.raw);
@@ -50,6 +63,8 @@ export async function recordRejection(db: Kysely<Database>, rejection: Rejection
       event_id: rejection.eventId,
       patient_id: rejection.patientId,
       reason: rejection.reason,
+      code: rejection.code,
+      reported_at: reportedAtOf(rejection.raw),
       payload: payload.keep ? payload.text : null,
       raw_excerpt: payload.keep ? null : payload.text.slice(0, EXCERPT_CHARS),
       payload_bytes: payload.bytes,

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildDesign } from '../../src/stats/design.ts';
@@ -99,6 +100,16 @@ describe.concurrent('cohortwatch stats (end to end on the R fixtures)', SPAWN_TI
         expectClose(pluck(cause.at, 'upper'), state('upper'), `${name} upper`);
       }
     });
+    // Gray's test (cmprsk::cuminc, gray_test.json: pcm = cause 1, death = cause 2).
+    const gray = (JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/reference/expected/gray_test.json', import.meta.url)), 'utf8')) as { tests: { id: string; causes: { cause: number; stat: number; p: number; df: number }[] }[] })
+      .tests.find((t) => t.id === 'mgus2.gray.sex')?.causes ?? [];
+    for (const row of out.grayTest as { cause: string; stat: number; df: number; p: number }[]) {
+      const ref = gray.find((g) => g.cause === (row.cause === 'pcm' ? 1 : 2));
+      expectClose(row.stat, ref?.stat ?? null, `${row.cause} Gray stat`);
+      expectClose(row.p, ref?.p ?? null, `${row.cause} Gray p`);
+      expect(row.df).toBe(1);
+    }
+    expect((out.grayTest as unknown[]).length).toBe(2);
   });
 
   it('followup: ovarian reverse-KM median with an open upper limit (null)', async () => {

@@ -252,7 +252,16 @@ describe('retraction', () => {
 describe('the rejection names the event when it can', () => {
   it('returns eventId and patientId when they are valid', () => {
     const result = validateEvent(withFields(validEvents.death, { occurredOn: '2011-02-30' }));
-    expect(result).toEqual({ ok: false, reason: 'occurredOn 2011-02-30 is not a calendar date', eventId: 'de-1', patientId: 'KR-0001' });
+    expect(result).toEqual({ ok: false, reason: 'occurredOn 2011-02-30 is not a calendar date', code: 'invalidDate', eventId: 'de-1', patientId: 'KR-0001' });
+  });
+
+  it('codes why it rejected (what reports count by), never by reading the reason text', () => {
+    const code = (raw: unknown) => { const r = validateEvent(raw); return r.ok ? null : r.code; };
+    expect(code(withFields(validEvents.death, { type: 'stroke' }))).toBe('unknownEventType');
+    expect(code(withFields(validEvents.death, { reportedAt: 'yesterday' }))).toBe('invalidDate');
+    expect(code(withFields(validEvents.death, { occurredOn: '2030-01-01' }))).toBe('occurredAfterReported');
+    expect(code(withFields(validEvents.death, { extra: 1 }))).toBe('schema');
+    expect(code('not an object')).toBe('schema');
   });
 
   it('never echoes an invalid id as an id', () => {

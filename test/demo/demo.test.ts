@@ -63,7 +63,7 @@ describe('cohortwatch demo (short run, embedded services)', () => {
     // Three subgroups x four endpoints x two looks.
     expect(rows).toHaveLength(24);
     const markdown = await readFile(first.summary.markdown, 'utf8');
-    expect(markdown).toMatch(/## Group 1 \(T1\/2, non-TNBC\): PFS/);
+    expect(markdown).toContain('## Group 1: T1/2, non-TNBC · PFS');
   });
 
   it('puts no patient id in any file it writes', async () => {

@@ -12,9 +12,9 @@ const context = { scenario: 'emerging', seed: 1, patients: 426, planVersion: 'cw
 describe('the demo summary', () => {
   it('tabulates each primary estimand look by look and lists the alerts in look order', () => {
     const text = lookRowsMarkdown([row(2, { alerts: ['boundary'] }), row(1)], context);
-    expect(text).toContain('## Group 1 (T1/2, non-TNBC): PFS');
+    expect(text).toContain('## Group 1: T1/2, non-TNBC · PFS');
     expect(text).toContain('| 1 | 2011-12-31 | 40 (12 / 28) | 0.15 | 0.61 | 0.31-1.20 | -1.43 | 6.20 | 0.02-18.40 |  |');
-    expect(text).toContain('- look 2 (cutoff 2012-12-31): Group 1 (T1/2, non-TNBC) PFS: boundary');
+    expect(text).toContain('- look 2 (cutoff 2012-12-31): Group 1: T1/2, non-TNBC · PFS: boundary');
   });
 
   it('suppresses event counts below the small-cell minimum, in markdown and CSV', () => {
@@ -22,6 +22,13 @@ describe('the demo summary', () => {
     expect(lookRowsMarkdown([small], context)).toContain('| <11 (<11 / <11) |');
     const csv = lookRowsCsv([small], 11).trim().split('\n');
     expect(csv[1].split(',').slice(6, 9)).toEqual(['<11', '<11', '<11']);
+  });
+
+  it('hides a complementary count where one small count would follow by subtraction', () => {
+    const one = row(1, { events: 23, eventsPort: 7, eventsNoPort: 16 });
+    expect(lookRowsMarkdown([one], context)).toContain('| 23 (<11 / \u226511) |');
+    const csv = lookRowsCsv([one], 11).trim().split('\n');
+    expect(csv[1].split(',').slice(6, 9)).toEqual(['23', '<11', '\u226511']);
   });
 
   it('says so when no alert fired', () => {

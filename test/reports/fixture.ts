@@ -200,15 +200,15 @@ const PUBLISHED: Partial<Record<`${Population}/${Endpoint}`, { hr: number; lower
 };
 
 const TERMS: readonly { term: ModelTerm; centre: number }[] = [
-  { term: { covariate: 'port', level: 'port', reference: 'ptr' }, centre: 0.7 },
-  { term: { covariate: 'tCategory', level: 'T3/4', reference: 'T1/2' }, centre: 1.5 },
-  { term: { covariate: 'nCategory', level: 'N2/3', reference: 'N0/1' }, centre: 1.2 },
-  { term: { covariate: 'tnbc', level: 'tnbc', reference: 'nonTnbc' }, centre: 2.1 },
-  { term: { covariate: 'metastasisCount', level: 'gt5', reference: 'le5' }, centre: 1.7 },
-  { term: { covariate: 'metastaticSite', level: 'other', reference: 'boneOnly' }, centre: 1.3 },
-  { term: { covariate: 'ptrType', level: 'mastectomy', reference: 'bcs' }, centre: 1.15 },
-  { term: { covariate: 'chemotherapy', level: 'postop', reference: 'preop' }, centre: 1.3 },
-  { term: { covariate: 'hormonalTherapy', level: 'yes', reference: 'no' }, centre: 0.8 },
+  { term: { covariate: 'port', level: 'port', reference: ['ptr'] }, centre: 0.7 },
+  { term: { covariate: 'tCategory', level: 'T3/4', reference: ['T1/2'] }, centre: 1.5 },
+  { term: { covariate: 'nCategory', level: 'N2/3', reference: ['N0/1'] }, centre: 1.2 },
+  { term: { covariate: 'tnbc', level: 'tnbc', reference: ['nonTnbc'] }, centre: 2.1 },
+  { term: { covariate: 'metastasisCount', level: 'gt5', reference: ['le5'] }, centre: 1.7 },
+  { term: { covariate: 'metastaticSite', level: 'other', reference: ['boneOnly'] }, centre: 1.3 },
+  { term: { covariate: 'ptrType', level: 'mastectomy', reference: ['bcs'] }, centre: 1.15 },
+  { term: { covariate: 'chemotherapy', level: 'postop', reference: ['preop', 'both', 'none'] }, centre: 1.3 },
+  { term: { covariate: 'hormonalTherapy', level: 'yes', reference: ['no'] }, centre: 0.8 },
 ];
 
 function modelTable(u: () => number, population: Population, endpoint: Endpoint, analysis: 'replication' | 'monitoring', n: number, events: number): ModelTable {
@@ -294,10 +294,10 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
   const events = (ps: readonly FakePatient[], e: Endpoint, arm?: Arm) => ps.filter((p) => (arm === undefined || p.arm === arm) && p[e][1] === 1).length;
 
   const survival: SurvivalCurves[] = pops.flatMap((population) =>
-    (['os', 'pfs'] as const).map((endpoint) => ({ population, endpoint, ...armCurves(inPopulation(patients, population), endpoint, false), logRankP: u() * 0.2 })),
+    (['os', 'pfs'] as const).map((endpoint) => ({ population, endpoint, kind: 'survival' as const, ...armCurves(inPopulation(patients, population), endpoint, false), comparison: { test: 'logRank' as const, statistic: null, df: 1, p: u() * 0.2, notComputed: null } })),
   );
   const incidence: IncidenceCurves[] = pops.flatMap((population) =>
-    (['lrr', 'dp'] as const).map((endpoint) => ({ population, endpoint, ...armCurves(inPopulation(patients, population), endpoint, true), grayP: u() * 0.3 })),
+    (['lrr', 'dp'] as const).map((endpoint) => ({ population, endpoint, kind: 'incidence' as const, ...armCurves(inPopulation(patients, population), endpoint, true), comparison: { test: 'gray' as const, statistic: null, df: 1, p: u() * 0.3, notComputed: null } })),
   );
   const models = pops.flatMap((population) =>
     endpoints.flatMap((endpoint) => {
@@ -337,6 +337,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
         const drift = population === 'group1' && endpoint === 'pfs' ? -4.2 : population === 'group2' ? -1.2 : 0.3;
         return { look: i + 1, cutoff: quarterEnd(look - 1 - i), informationFraction: t, z: drift * Math.sqrt(t) + (u() - 0.5) * 0.6, boundary: 2.638 / Math.sqrt(t), events: Math.round(200 * t) };
       }),
+      notEstimable: null,
     })),
   );
   const sensitivity: SensitivityRow[] = forest.map((f) => ({
@@ -402,6 +403,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     incidence,
     models,
     forest,
+    notEstimated: [],
     zPaths,
     sensitivity,
     dataQuality: {
@@ -432,6 +434,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
         endpoint: 'pfs',
         alertId: 'a1b2c3d4-0000-4000-8000-00000000b0a1',
         evidence: {
+          notComputed: null,
           hr: g1pfs.hr,
           naive: g1pfs.naive,
           repeated: g1pfs.repeated,
@@ -451,6 +454,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
         endpoint: 'os',
         alertId: 'a1b2c3d4-0000-4000-8000-00000000b0a2',
         evidence: {
+          notComputed: null,
           hr: g3os.hr,
           naive: g3os.naive,
           repeated: g3os.repeated,

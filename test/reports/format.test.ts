@@ -13,7 +13,7 @@ import {
   formatZ,
 } from '../../src/reports/format.ts';
 import { escapeHtml } from '../../src/reports/escape.ts';
-import { suppressColumn } from '../../src/reports/complementarySuppression.ts';
+import { suppressCounts, SuppressionError } from '../../src/reports/suppression.ts';
 import { REDACTED, checkHash, checkIdentifier, checkIsoDate, scrubFreeText } from '../../src/reports/freeText.ts';
 import { ReportInputError } from '../../src/reports/reportInputError.ts';
 
@@ -70,10 +70,16 @@ describe('small-cell suppression', () => {
   });
 
   it('hides a partner cell only when a single small cell could be recovered from the total', () => {
-    expect(suppressColumn([7, 30, 12], 11)).toEqual(['small', 'shown', 'complement']);
-    expect(suppressColumn([7, 3, 30], 11)).toEqual(['small', 'small', 'shown']);
-    expect(suppressColumn([7, 0], 11)).toEqual(['small', 'shown']);
-    expect(suppressColumn([40, 30], 11)).toEqual(['shown', 'shown']);
+    // A column with its public total (index 0): levels add up to it.
+    const column = (counts: number[]) => suppressCounts({ cells: [counts.reduce((a, b) => a + b, 0), ...counts], relations: [counts.map((_, i) => i + 1).concat(0)], fixed: [0] }, 11).slice(1);
+    expect(column([7, 30, 12])).toEqual(['small', 'shown', 'complement']);
+    expect(column([7, 3, 30])).toEqual(['small', 'small', 'shown']);
+    expect(column([40, 30])).toEqual(['shown', 'shown']);
+    // Two relations sharing a cell: the complement of one must not expose the other.
+    const two = suppressCounts({ cells: [30, 7, 23, 40, 17], relations: [[0, 1, 2], [3, 2, 4]] }, 11);
+    expect(two).toEqual(['shown', 'small', 'complement', 'shown', 'complement']);
+    // Nothing to hide beside a public total: refused, not printed recoverable.
+    expect(() => suppressCounts({ cells: [20, 5, 0], relations: [[0, 1, 2]], fixed: [0] }, 11)).toThrow(SuppressionError);
   });
 
   it('rejects a count that is not a non-negative integer', () => {

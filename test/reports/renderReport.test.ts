@@ -97,7 +97,7 @@ describe('renderReport on a realistic input', () => {
   it('exports every table as CSV and JSON with the same rows', () => {
     expect(Object.keys(report.tables).sort()).toEqual(
       [
-        'alerts', 'baseline-arms', 'baseline-categorical', 'baseline-continuous', 'curves', 'dq-centres', 'dq-conflicting-events',
+        'alerts', 'baseline-arms', 'baseline-categorical', 'baseline-continuous', 'curve-tests', 'curves', 'dq-centres', 'dq-conflicting-events',
         'dq-missing-covariates', 'dq-overdue', 'dq-rejected-events', 'flow-endpoint-events', 'flow-events', 'flow-patients',
         'follow-up', 'forest', 'landmarks', 'meta', 'models', 'risk-tables', 'sensitivity', 'z-paths',
       ].sort(),
@@ -166,7 +166,8 @@ describe('small cells', () => {
 
   it('follows the configured threshold', async () => {
     const lenient = await renderReport({ ...withoutCurves(input), privacy: { smallCellMin: 5 } });
-    expect(section(lenient.html, 'flow')).toMatch(/Registrations newly counted<\/th><td class="num">7<\/td>/);
+    // Removed (< 5) would follow from previous + new − current: the smallest other count is hidden too.
+    expect(section(lenient.html, 'flow')).toMatch(/Registrations newly counted<\/th><td class="num">\u22655<\/td>/);
     expect(section(lenient.html, 'flow')).toMatch(/Patients removed \(registration retracted\)<\/th><td class="num">&lt;5<\/td>/);
   });
 });

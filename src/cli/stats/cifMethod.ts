@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { cumulativeIncidence, type CifCurve } from '../../stats/competingRisks/index.ts';
+import { cumulativeIncidence, grayTest, GrayTestError, type CifCurve } from '../../stats/competingRisks/index.ts';
+import type { Grouping } from '../../stats/km/index.ts';
 import { numberList } from './argumentParsing.ts';
 import { completeRows, groupingOf, timeColumn } from './columns.ts';
 import { readCsvTable } from './csvTable.ts';
@@ -28,12 +29,23 @@ export async function cifReport(flags: CifFlags): Promise<unknown> {
   const causes = statusGroups.labels.filter((value) => value !== censorValue);
   const codeOf = Int32Array.from(statusGroups.labels, (label) => (label === censorValue ? 0 : causes.indexOf(label) + 1));
   const status = statusGroups.codes.map((code) => codeOf[code]);
-  const curves = cumulativeIncidence(
-    { time: timeColumn(table, flags.time, rows), status, causes },
-    { times: requested },
-    flags.group === undefined ? undefined : groupingOf(table, flags.group, rows),
-  );
-  return { censorValue: flags.censorValue, causes, rowsUsed: rows.length, rowsDropped: table.nRows - rows.length, curves: curves.map((curve) => curveJson(curve, requested)) };
+  const time = timeColumn(table, flags.time, rows);
+  const group = flags.group === undefined ? undefined : groupingOf(table, flags.group, rows);
+  const curves = cumulativeIncidence({ time, status, causes }, { times: requested }, group);
+  return {
+    censorValue: flags.censorValue, causes, rowsUsed: rows.length, rowsDropped: table.nRows - rows.length, curves: curves.map((curve) => curveJson(curve, requested)),
+    ...(group === undefined ? {} : grayJson(time, status, causes, group)),
+  };
+}
+
+/** Gray's test of each cause across the groups (cmprsk's cuminc Tests), or why it was not computed. */
+function grayJson(time: Float64Array, status: Int32Array, causes: readonly string[], group: Grouping): { grayTest: unknown } | { grayTest: null; grayTestNotComputed: string } {
+  try {
+    return { grayTest: grayTest({ time, status, group }).map((t) => ({ cause: causes[t.cause - 1], stat: t.stat, df: t.df, p: t.p })) };
+  } catch (error) {
+    if (error instanceof GrayTestError) return { grayTest: null, grayTestNotComputed: error.message };
+    throw error;
+  }
 }
 
 /** The data's spelling of the censoring value ("0" matches "0.0" numerically). */

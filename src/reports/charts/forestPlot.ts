@@ -4,7 +4,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ForestRow } from '../reportInput.ts';
 import { ReportInputError } from '../reportInputError.ts';
-import { formatCount, formatHrCi, formatInterval } from '../format.ts';
+import { formatHrCi, formatInterval } from '../format.ts';
+import { printedCount, suppressArms } from '../suppression.ts';
 import { estimandLabel } from '../vocabulary.ts';
 import { COLOURS, renderVegaLite } from './vegaSvg.ts';
 
@@ -53,7 +54,7 @@ export function forestSpec(rows: readonly ForestRow[], options: ForestPlotOption
     {
       label: label(r),
       column: 'Events PTR / PORT',
-      text: `${formatCount(r.events.ptr, options.smallCellMin, 'events')} / ${formatCount(r.events.port, options.smallCellMin, 'events')}`,
+      text: ((s) => `${printedCount(r.events.ptr, s.ptr, options.smallCellMin)} / ${printedCount(r.events.port, s.port, options.smallCellMin)}`)(suppressArms(r.events, options.smallCellMin)),
     },
   ]);
   const all = [...intervals.flatMap((i) => [i.lower, i.upper]), ...points.map((p) => p.hr)].filter((v) => Number.isFinite(v) && v > 0);

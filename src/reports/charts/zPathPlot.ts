@@ -13,12 +13,24 @@ export interface ZPathPlotOptions {
   readonly columns?: number;
 }
 
-/** Early OBF boundaries are huge (|z| > 8 at t = 0.1); the axis stops here and the band is clipped. */
-const Z_AXIS_LIMIT = 6;
+/** The y axis reaches at least this far; it grows to hold every finite boundary and z, never clipping them. */
+const Z_AXIS_MIN = 6;
+
+/** A panel note as lines of at most 30 characters (vega draws an array of strings as lines), at most 4 lines. */
+function wrap(text: string): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + word.length + 1 <= 30) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 4 ? [...lines.slice(0, 3), `${lines[3]}…`] : lines;
+}
 
 function checkPath(path: ZPath): void {
   for (const look of path.looks) {
-    const ok = [look.z, look.boundary, look.informationFraction].every(Number.isFinite) && look.boundary > 0 && look.informationFraction > 0;
+    // An infinite boundary is a look that spent no alpha (drawn as a gap in the boundary line).
+    const ok = [look.z, look.informationFraction].every(Number.isFinite) && look.boundary > 0 && !Number.isNaN(look.boundary) && look.informationFraction > 0;
     if (!ok) throw new ReportInputError(`z path ${path.population}/${path.endpoint}, look ${look.look}: z, boundary > 0 and information fraction > 0 must be numbers`);
   }
 }
@@ -26,23 +38,29 @@ function checkPath(path: ZPath): void {
 export function zPathSpec(paths: readonly ZPath[], options: ZPathPlotOptions = {}): TopLevelSpec {
   paths.forEach(checkPath);
   const rows = paths.flatMap((path) =>
-    path.looks.map((l) => ({
-      estimand: estimandLabel(path.population, path.endpoint),
-      t: l.informationFraction,
-      z: l.z,
-      upper: l.boundary,
-      lower: -l.boundary,
-      look: l.look,
-    })),
+    path.looks.map((l) => {
+      const finite = Number.isFinite(l.boundary);
+      // Null values are not drawn (vega-lite filters invalid values): an infinite boundary is a gap.
+      return { estimand: estimandLabel(path.population, path.endpoint), t: l.informationFraction, z: l.z, upper: finite ? l.boundary : null, lower: finite ? -l.boundary : null, look: l.look, note: null as string[] | null };
+    }),
   );
+  // Every monitored estimand has its panel: one not yet estimable says why in it.
+  const notes = paths.filter((p) => p.looks.length === 0 || p.notEstimable !== null).map((p) => ({
+    estimand: estimandLabel(p.population, p.endpoint), t: null, z: null, upper: null, lower: null, look: null,
+    note: wrap(p.notEstimable === null ? 'no look yet' : `not estimable at this look: ${p.notEstimable}`),
+  }));
   const order = paths.map((p) => estimandLabel(p.population, p.endpoint));
-  const limit = Math.max(Z_AXIS_LIMIT, ...rows.map((r) => Math.abs(r.z) + 0.5));
+  const extent = rows.flatMap((r) => [Math.abs(r.z), r.upper ?? 0]);
+  const limit = Math.ceil(Math.max(Z_AXIS_MIN, ...extent.map((v) => v + 0.5)));
+  const step = limit <= 8 ? 2 : limit <= 16 ? 4 : 8;
+  const ticks: number[] = [];
+  for (let v = -Math.floor(limit / step) * step; v <= limit; v += step) ticks.push(v);
   const tMax = Math.max(1, ...rows.map((r) => r.t));
   const x = { field: 't', type: 'quantitative' as const, scale: { domain: [0, tMax], nice: false }, axis: { title: 'Information fraction', values: [0, 0.25, 0.5, 0.75, 1], format: '.2~f' } };
   const yScale = { domain: [-limit, limit], nice: false };
   const spec: TopLevelSpec = {
     description: options.description ?? 'z statistics of the primary estimands against the spending boundary',
-    data: { values: rows },
+    data: { values: [...rows, ...notes] },
     facet: { field: 'estimand', type: 'nominal', sort: order, title: null, header: { labelFontSize: 12, labelFontWeight: 'bold', labelAnchor: 'start' } },
     columns: options.columns ?? 3,
     spacing: { row: 16, column: 14 },
@@ -51,15 +69,15 @@ export function zPathSpec(paths: readonly ZPath[], options: ZPathPlotOptions = {
       height: 160,
       layer: [
         {
-          mark: { type: 'area', color: COLOURS.band, opacity: 0.12, clip: true },
-          encoding: { x, y: { field: 'lower', type: 'quantitative', scale: yScale, axis: { title: 'z (negative favours PORT)', values: [-6, -4, -2, 0, 2, 4, 6].filter((v) => Math.abs(v) <= limit), tickCount: 7, labelOverlap: false } }, y2: { field: 'upper' } },
+          mark: { type: 'area', color: COLOURS.band, opacity: 0.12 },
+          encoding: { x, y: { field: 'lower', type: 'quantitative', scale: yScale, axis: { title: 'z (negative favours PORT)', values: ticks, labelOverlap: false } }, y2: { field: 'upper' } },
         },
         {
-          mark: { type: 'line', color: COLOURS.boundary, strokeDash: [5, 3], strokeWidth: 1.5, point: { filled: true, size: 14, color: COLOURS.boundary }, clip: true },
+          mark: { type: 'line', color: COLOURS.boundary, strokeDash: [5, 3], strokeWidth: 1.5, point: { filled: true, size: 14, color: COLOURS.boundary } },
           encoding: { x, y: { field: 'upper', type: 'quantitative', scale: yScale } },
         },
         {
-          mark: { type: 'line', color: COLOURS.boundary, strokeDash: [5, 3], strokeWidth: 1.5, point: { filled: true, size: 14, color: COLOURS.boundary }, clip: true },
+          mark: { type: 'line', color: COLOURS.boundary, strokeDash: [5, 3], strokeWidth: 1.5, point: { filled: true, size: 14, color: COLOURS.boundary } },
           encoding: { x, y: { field: 'lower', type: 'quantitative', scale: yScale } },
         },
         {
@@ -69,6 +87,11 @@ export function zPathSpec(paths: readonly ZPath[], options: ZPathPlotOptions = {
         {
           mark: { type: 'line', color: COLOURS.port, strokeWidth: 2, point: { filled: true, size: 36, color: COLOURS.port } },
           encoding: { x, y: { field: 'z', type: 'quantitative', scale: yScale } },
+        },
+        {
+          transform: [{ filter: 'datum.note !== null' }],
+          mark: { type: 'text', fontSize: 10, color: '#555' },
+          encoding: { x: { datum: 0.5, type: 'quantitative', scale: { domain: [0, tMax], nice: false } }, y: { datum: 0, type: 'quantitative', scale: yScale }, text: { field: 'note', type: 'nominal' } },
         },
       ],
     },

@@ -12,7 +12,9 @@ export function aboutSection(input: ReportInput): Section {
     ['Replication vs monitoring', 'Replication tables repeat the paper’s procedure and are never the basis of an alert. Alerts watch the pre-specified monitoring model only.'],
     ['Sequential monitoring', 'Two-sided alpha 0.05 is split across the primary estimands (PORT in groups 1–3 for OS and PFS) and spent with Lan-DeMets O’Brien-Fleming over the information fraction (events / planned events). The repeated CI keeps its coverage across all looks; the naive 95% CI does not and never alerts.'],
     ['Number formats', 'Hazard ratios: 2 decimals (1 above 10). p: 3 decimals, “<0.001” below. Percentages: 1 decimal. SMD and z: 2 decimals. Months: 1 decimal. CIs are 95% unless labelled repeated.'],
-    ['Small cells', `Every count from 1 to ${min - 1} is printed as “<${min}”, with its percentage; curves stop, and landmark estimates are not given, where fewer than ${min} patients remain at risk. The exported CSV/JSON tables carry the same suppression.`],
+    ['Small cells', `Every count from 1 to ${min - 1} is printed as “<${min}”, without its percentage. Where such a count would follow by subtraction from a total and the other printed counts, another count is hidden too and printed “≥${min}”. Curves stop, and landmark estimates are not given, where fewer than ${min} patients remain at risk. The exported CSV/JSON tables carry the same suppression.`],
+    ['Tests of curves', 'Kaplan-Meier curves by arm are compared with the log-rank test, cumulative incidence curves with Gray’s test (Gray 1988; as R’s cmprsk cuminc). A test that could not be computed says why.'],
+    ['Data', 'The report renders exactly the dataset of its analysis run: it is refused if the data as of the cutoff no longer hash to the run’s dataset hash shown in the header. A value that was not computed is printed “not computed”, with the reason.'],
     ['Privacy', 'The report carries aggregates only: no patient identifier and no patient’s event date.'],
   ];
   return {

@@ -3,26 +3,34 @@
 import type { ReportAlert, ReportInput } from '../reportInput.ts';
 import { escapeHtml } from '../escape.ts';
 import { checkIdentifier } from '../freeText.ts';
-import { countCell, formatCount, formatFraction, formatHr, formatHrCi, formatInterval, formatZ } from '../format.ts';
+import { checkCount, formatFraction, formatHr, formatHrCi, formatInterval, formatZ } from '../format.ts';
+import { exportedCount, printedCount, suppressArms } from '../suppression.ts';
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
 import { ALERT_KIND_LABEL, ENDPOINT_LABEL, POPULATION_LABEL, VALIDITY_REASON_LABEL, estimandLabel, labelOf } from '../vocabulary.ts';
 import { paragraph, type Section } from './section.ts';
 
-/** One sentence saying why the alert fired, from its evidence only. */
+/** "HR 0.55 (0.40–0.76)", or why it was not computed. */
+function hrText(e: ReportAlert['evidence']): string {
+  return e.hr === null || e.naive === null ? `HR not computed (${e.notComputed ?? 'no estimate'})` : `HR ${formatHrCi({ hr: e.hr, ...e.naive })}`;
+}
+
+/** One sentence saying why the alert fired, from its evidence only; a value not computed says so. */
 export function alertSentence(alert: ReportAlert, smallCellMin: number): string {
   const e = alert.evidence;
-  const events = `${formatCount(e.events.ptr, smallCellMin, 'alert events')} / ${formatCount(e.events.port, smallCellMin, 'alert events')} events (PTR alone / PORT)`;
+  const arms = e.events === null ? null : suppressArms(e.events, smallCellMin);
+  const events = e.events === null || arms === null ? 'events per arm not computed' : `${printedCount(checkCount(e.events.ptr, 'alert events'), arms.ptr, smallCellMin)} / ${printedCount(checkCount(e.events.port, 'alert events'), arms.port, smallCellMin)} events (PTR alone / PORT)`;
   const rci = e.repeated === null ? '' : `; repeated CI ${formatInterval(e.repeated.lower, e.repeated.upper)}`;
+  const z = (x: number | null) => (x === null ? 'not computed' : formatZ(x));
   switch (alert.kind) {
     case 'boundaryCrossing':
-      return `z = ${formatZ(e.z)} reached the spending boundary ±${formatZ(e.boundary)} at information fraction ${formatFraction(e.informationFraction)}${rci}, which now excludes 1; HR ${formatHrCi({ hr: e.hr, ...e.naive })}; ${events}.`;
+      return `z = ${z(e.z)} reached the spending boundary ±${z(e.boundary)} at information fraction ${e.informationFraction === null ? 'not computed' : formatFraction(e.informationFraction)}${rci}, which now excludes 1; ${hrText(e)}; ${events}.`;
     case 'departureFromPublished':
-      return `The repeated CI${e.repeated === null ? '' : ` ${formatInterval(e.repeated.lower, e.repeated.upper)}`} now excludes the published HR ${formatHr(e.publishedHr ?? Number.NaN)}; HR ${formatHrCi({ hr: e.hr, ...e.naive })}; ${events}.`;
+      return `The repeated CI${e.repeated === null ? '' : ` ${formatInterval(e.repeated.lower, e.repeated.upper)}`} now excludes the published HR ${e.publishedHr === null ? '(not recorded)' : formatHr(e.publishedHr)}; ${hrText(e)}; ${events}.`;
     case 'drift':
-      return `The change since the last reported look has z = ${formatZ(e.driftZ)}, beyond the threshold ${formatZ(e.driftThreshold)}; HR now ${formatHrCi({ hr: e.hr, ...e.naive })}${rci}; ${events}.`;
+      return `The change since the last reported look has z = ${z(e.driftZ)}, beyond the threshold ${z(e.driftThreshold)}; ${hrText(e)}${rci}; ${events}.`;
     case 'validity':
-      return `Effect alerts are held while: ${e.validityReasons.map((r) => labelOf(VALIDITY_REASON_LABEL, r, 'validity reason')).join('; ') || 'unspecified'}. HR ${formatHrCi({ hr: e.hr, ...e.naive })}; ${events}.`;
+      return `Effect alerts are held while: ${e.validityReasons.map((r) => labelOf(VALIDITY_REASON_LABEL, r, 'validity reason')).join('; ') || 'unspecified'}. ${hrText(e)}; ${events}.`;
   }
 }
 
@@ -66,6 +74,7 @@ export function alertsSection(input: ReportInput): Section {
       { name: 'driftThreshold', type: 'number' },
       { name: 'publishedHr', type: 'number' },
       { name: 'validityReasons', type: 'string' },
+      { name: 'notComputed', type: 'string' },
     ],
     input.alerts.map((a) => {
       const e = a.evidence;
@@ -75,19 +84,20 @@ export function alertsSection(input: ReportInput): Section {
         a.population,
         a.endpoint,
         e.hr,
-        e.naive.lower,
-        e.naive.upper,
+        e.naive?.lower ?? null,
+        e.naive?.upper ?? null,
         e.repeated?.lower ?? null,
         e.repeated?.upper ?? null,
         e.z,
         e.boundary,
         e.informationFraction,
-        countCell(e.events.ptr, min, 'alert events'),
-        countCell(e.events.port, min, 'alert events'),
+        e.events === null ? null : exportedCount(e.events.ptr, suppressArms(e.events, min).ptr, min),
+        e.events === null ? null : exportedCount(e.events.port, suppressArms(e.events, min).port, min),
         e.driftZ,
         e.driftThreshold,
         e.publishedHr,
         e.validityReasons.length === 0 ? null : e.validityReasons.join(' '),
+        e.notComputed,
       ];
     }),
   );

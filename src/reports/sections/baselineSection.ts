@@ -3,7 +3,7 @@
 import type { Arm, BaselineTable, ByArm, CategoricalBaselineRow, ContinuousBaselineRow, ReportInput } from '../reportInput.ts';
 import { ARMS } from '../reportInput.ts';
 import { EN_DASH, checkCount, countCell, fixed, formatCount, formatCountPercent, formatSmd, isSmallCell } from '../format.ts';
-import { complementCell, complementText, suppressColumn, type CellStatus } from '../complementarySuppression.ts';
+import { complementCell, complementText, suppressCounts, type CellStatus } from '../suppression.ts';
 import { htmlTable, num, type HtmlCell, type HtmlRow } from '../htmlTable.ts';
 import { makeTable, type Cell } from '../tableData.ts';
 import { ARM_LABEL, POPULATION_LABEL, covariateLabel, labelOf, levelLabel } from '../vocabulary.ts';
@@ -27,7 +27,8 @@ function continuousSummary(row: ContinuousBaselineRow, arm: Arm, n: ByArm<number
 function categoricalTexts(row: CategoricalBaselineRow, n: ByArm<number>, min: number): ByArm<{ levels: string[]; missing: string; status: CellStatus[] }> {
   const column = (arm: Arm) => {
     const counts = [...row.levels.map((l) => checkCount(l.count[arm], 'baseline count')), checkCount(row.missing[arm], 'missing count')];
-    const status = suppressColumn(counts, min);
+    // The arm total (the header's n) is public: levels + missing = n is the relation to protect.
+    const status = suppressCounts({ cells: [n[arm], ...counts], relations: [counts.map((_, i) => i + 1).concat(0)], fixed: [0] }, min).slice(1);
     const texts = counts.map((c, i) => (status[i] === 'complement' ? complementText(min) : formatCountPercent(c, n[arm], min, 'baseline count')));
     return { levels: texts.slice(0, -1), missing: texts[texts.length - 1], status };
   };
@@ -35,10 +36,12 @@ function categoricalTexts(row: CategoricalBaselineRow, n: ByArm<number>, min: nu
 }
 
 function categoricalRows(row: CategoricalBaselineRow, n: ByArm<number>, min: number): HtmlRow[] {
+  // Labels first: an unknown level is a one-line input error before any arithmetic on its counts.
+  const names = row.levels.map((l) => levelLabel(row.covariate, l.level));
   const texts = categoricalTexts(row, n, min);
   const header: HtmlRow = { cells: [covariateLabel(row.covariate), '', '', smdCell(row.smd), smdCell(row.smdWeighted)], className: 'group' };
-  const levels: HtmlRow[] = row.levels.map((l, i) => ({
-    cells: [levelLabel(row.covariate, l.level), ...ARMS.map((arm) => num(texts[arm].levels[i])), '', ''],
+  const levels: HtmlRow[] = row.levels.map((_level, i) => ({
+    cells: [names[i], ...ARMS.map((arm) => num(texts[arm].levels[i])), '', ''],
     className: 'indent',
   }));
   const missing: HtmlRow[] =
@@ -70,9 +73,9 @@ function tableHtml(t: BaselineTable, min: number): string {
     head: [head],
     body: t.rows.flatMap((row) => (row.kind === 'categorical' ? categoricalRows(row, t.n, min) : continuousRows(row, t.n, min))),
     notes: [
-      'Values are n (% of the arm) unless stated. SMD: standardised mean difference, PORT vs PTR alone; multi-level factors use the Mahalanobis form (Yang & Dalton 2012).',
+      'Values are n (% of the arm) unless stated. SMD: standardised difference, PORT vs PTR alone, among patients with the covariate known: for age signed (Austin & Stuart 2015); for a factor the multivariate form of Yang & Dalton (2012), which is ≥ 0 and equals |SMD| for two levels.',
       `<${min}: fewer than ${min} patients. ≥${min}: not shown, so that a suppressed count cannot be recovered from the arm total.`,
-      `|SMD| > ${SMD_FLAG} is highlighted. IPTW: inverse probability of treatment weights from the propensity model.`,
+      `|SMD| > ${SMD_FLAG} is highlighted. SMD, IPTW: the same under the stabilised inverse-probability-of-treatment weights of the plan's propensity model (PORT on the monitoring covariates), over the complete cases it was fitted on; blank where the plan fits none.`,
     ],
     className: 'table1',
   });
@@ -80,6 +83,8 @@ function tableHtml(t: BaselineTable, min: number): string {
 
 export function baselineSection(input: ReportInput): Section {
   const min = input.privacy.smallCellMin;
+  // Labels first: an unknown level is a one-line input error before any arithmetic on its counts.
+  for (const t of input.baseline) for (const row of t.rows) if (row.kind === 'categorical') for (const l of row.levels) levelLabel(row.covariate, l.level);
   const categorical: Cell[][] = [];
   const continuous: Cell[][] = [];
   for (const t of input.baseline) {

@@ -3,7 +3,7 @@
 import type { Arm, ArmCurve, IncidenceCurves, LandmarkEstimate, ReportInput, SurvivalCurves } from '../reportInput.ts';
 import { ARMS } from '../reportInput.ts';
 import { cifPlotSvg, drawnPoints, kmPlotSvg } from '../charts/curvePlot.ts';
-import { EN_DASH, countCell, formatCount, formatMonths, formatP, formatPercentCi } from '../format.ts';
+import { EN_DASH, countCell, formatCount, formatMonths, formatP, formatPStatement, formatPercentCi } from '../format.ts';
 import { htmlTable, num, type HtmlRow } from '../htmlTable.ts';
 import { makeTable, type Cell } from '../tableData.ts';
 import { ARM_LABEL, ENDPOINT_LABEL, ENDPOINT_SHORT, POPULATION_LABEL, labelOf } from '../vocabulary.ts';
@@ -37,18 +37,18 @@ function landmarkRows(sets: readonly CurveSetInput[], min: number): HtmlRow[] {
       if (l === undefined) return 'NA';
       return landmarkShown(curve, l, min) ? formatPercentCi(l) : `NA (< ${min} at risk)`;
     };
-    const p = 'logRankP' in set ? set.logRankP : set.grayP;
+    const p = set.comparison.p;
     return [
       `${labelOf(POPULATION_LABEL, set.population, 'population')} · ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')}`,
       ...ARMS.flatMap((arm) => [num(at(arm, 3)), num(at(arm, 5))]),
-      num(formatP(p)),
+      num(p === null ? 'not computed' : formatP(p), undefined),
     ];
   });
 }
 
 function curveCaption(set: CurveSetInput, min: number): string {
-  const kind = 'logRankP' in set ? 'Kaplan-Meier estimate' : 'Cumulative incidence (Aalen-Johansen, death as competing risk)';
-  const test = 'logRankP' in set ? `log-rank p = ${formatP(set.logRankP)}` : `Gray's test p = ${formatP(set.grayP)}`;
+  const kind = set.kind === 'survival' ? 'Kaplan-Meier estimate' : 'Cumulative incidence (Aalen-Johansen, death as competing risk)';
+  const test = `${set.comparison.test === 'logRank' ? 'log-rank' : "Gray's test (Gray 1988)"} ${formatPStatement(set.comparison.p, set.comparison.notComputed)}`;
   return `${kind} by arm with pointwise 95% CI; ${test}. Curves stop where fewer than ${min} patients remain at risk.`;
 }
 
@@ -56,9 +56,9 @@ async function curveFigures(sets: readonly CurveSetInput[], min: number): Promis
   if (sets.length === 0) return paragraph('No curve was estimated at this look.', 'muted');
   const figures: string[] = [];
   for (const set of sets) {
-    const yTitle = 'logRankP' in set ? labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint') : `Cumulative incidence of ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')}`;
+    const yTitle = set.kind === 'survival' ? labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint') : `Cumulative incidence of ${labelOf(ENDPOINT_SHORT, set.endpoint, 'endpoint')}`;
     const options = { smallCellMin: min, yTitle, description: curveCaption(set, min) };
-    const svg = 'logRankP' in set ? await kmPlotSvg(set, options) : await cifPlotSvg(set, options);
+    const svg = set.kind === 'survival' ? await kmPlotSvg(set, options) : await cifPlotSvg(set, options);
     const title = `${labelOf(ENDPOINT_LABEL, set.endpoint, 'endpoint')} · ${labelOf(POPULATION_LABEL, set.population, 'population')}`;
     figures.push(figure(svg, curveCaption(set, min), { title }));
   }
@@ -82,9 +82,9 @@ export async function curvesSection(input: ReportInput): Promise<Section> {
       labelOf(POPULATION_LABEL, f.population, 'population'),
       num(formatCount(f.n, min, 'patients')),
       num(f.medianMonths === null ? 'not reached' : `${formatMonths(f.medianMonths)} (${formatMonths(f.lower)}${EN_DASH}${formatMonths(f.upper)})`),
-      num(f.q1Months === null || f.q3Months === null ? 'NA' : `${formatMonths(f.q1Months)}${EN_DASH}${formatMonths(f.q3Months)}`),
+      num(`${f.q1Months === null ? 'not reached' : formatMonths(f.q1Months)}${EN_DASH}${f.q3Months === null ? 'not reached' : formatMonths(f.q3Months)}`),
     ]),
-    notes: ['Reverse Kaplan-Meier (Schemper & Smith 1996): death censors follow-up, loss to follow-up is the event.'],
+    notes: ['Reverse Kaplan-Meier (Schemper & Smith 1996): death censors follow-up, loss to follow-up is the event. IQR: its quartiles; "not reached" when the reverse Kaplan-Meier does not fall that far.'],
   });
   const landmarkHtml = htmlTable({
     caption: '3- and 5-year estimates by arm, % (95% CI): survival for OS and PFS, cumulative incidence for LRR and DP',
@@ -135,6 +135,19 @@ export async function curvesSection(input: ReportInput): Promise<Section> {
           { name: 'q3', type: 'number' },
         ],
         input.followUp.map((f) => [f.population, countCell(f.n, min), f.medianMonths, f.lower, f.upper, f.q1Months, f.q3Months]),
+      ),
+      'curve-tests': makeTable(
+        'Test of each curve comparison PORT vs PTR alone: log-rank (OS, PFS), Gray 1988 (LRR, DP); null with the reason where not computed',
+        [
+          { name: 'population', type: 'string' },
+          { name: 'endpoint', type: 'string' },
+          { name: 'test', type: 'string' },
+          { name: 'statistic', type: 'number' },
+          { name: 'df', type: 'number' },
+          { name: 'p', type: 'number' },
+          { name: 'notComputed', type: 'string' },
+        ],
+        [...input.survival, ...input.incidence].map((set) => [set.population, set.endpoint, set.comparison.test, set.comparison.statistic, set.comparison.df, set.comparison.p, set.comparison.notComputed]),
       ),
       landmarks: makeTable(
         '3- and 5-year survival (OS, PFS) and cumulative incidence (LRR, DP) by arm; null where fewer than smallCellMin remain at risk',

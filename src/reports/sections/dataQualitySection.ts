@@ -2,6 +2,7 @@
 // completeness by reporting centre.
 import type { ReportInput } from '../reportInput.ts';
 import { checkCount, countCell, formatCount, formatCountPercent, formatPercent, isSmallCell } from '../format.ts';
+import { exportedCount, printedCount, suppressCounts } from '../suppression.ts';
 import { scrubFreeText } from '../freeText.ts';
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
@@ -34,14 +35,18 @@ export function dataQualitySection(input: ReportInput): Section {
     head: [['Reason', num('Since previous cutoff'), num('Total')]],
     body: dq.conflictingEvents.map((r) => [labelOf(CONFLICT_REASON_LABEL, r.reason, 'conflict reason'), num(formatCount(r.sincePrevious, min, 'conflicting')), num(formatCount(r.total, min, 'conflicting'))]),
   });
+  // The centres' patients add up to the patients at this cutoff (printed in the flow section).
+  const centrePatients = dq.centres.map((c) => checkCount(c.patients, 'centre patients'));
+  const centreStatus = suppressCounts({ cells: [centrePatients.reduce((a, b) => a + b, 0), ...centrePatients], relations: [centrePatients.map((_, i) => i + 1).concat(0)], fixed: [0] }, min).slice(1);
   const centres = htmlTable({
     caption: 'Completeness by reporting centre',
     head: [['Centre', num('Patients'), num('All model covariates, n (%)'), num('Follow-up current, n (%)')]],
-    body: dq.centres.map((c) => [
+    body: dq.centres.map((c, i) => [
       scrubFreeText(c.centreLabel, CENTRE_LABEL_MAX),
-      num(formatCount(c.patients, min, 'centre patients')),
-      num(formatCountPercent(c.completeCovariates, c.patients, min, 'complete covariates')),
-      num(formatCountPercent(c.currentFollowUp, c.patients, min, 'current follow-up')),
+      num(printedCount(c.patients, centreStatus[i], min)),
+      // A percentage of a hidden total would give the total away.
+      num(centreStatus[i] === 'shown' ? formatCountPercent(c.completeCovariates, c.patients, min, 'complete covariates') : formatCount(c.completeCovariates, min, 'complete covariates')),
+      num(centreStatus[i] === 'shown' ? formatCountPercent(c.currentFollowUp, c.patients, min, 'current follow-up') : formatCount(c.currentFollowUp, min, 'current follow-up')),
     ]),
     notes: [`Follow-up current: seen, or known dead, within the ${o.overdueAfterMonths} months before the cutoff.`],
   });
@@ -94,7 +99,7 @@ export function dataQualitySection(input: ReportInput): Section {
           { name: 'completeCovariates', type: 'count' },
           { name: 'currentFollowUp', type: 'count' },
         ],
-        dq.centres.map((c) => [scrubFreeText(c.centreLabel, CENTRE_LABEL_MAX) || null, countCell(c.patients, min), countCell(c.completeCovariates, min), countCell(c.currentFollowUp, min)]),
+        dq.centres.map((c, i) => [scrubFreeText(c.centreLabel, CENTRE_LABEL_MAX) || null, exportedCount(c.patients, centreStatus[i], min), countCell(c.completeCovariates, min), countCell(c.currentFollowUp, min)]),
       ),
     },
   };

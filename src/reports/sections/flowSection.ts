@@ -2,29 +2,45 @@
 // the pipeline received, and how many endpoint events each estimand gained.
 import type { Endpoint, ReportInput } from '../reportInput.ts';
 import { ENDPOINTS, POPULATIONS } from '../reportInput.ts';
-import { MINUS, checkCount, countCell, formatCount, isSmallCell, suppressedText } from '../format.ts';
+import { MINUS, checkCount, isSmallCell } from '../format.ts';
+import { exportedCount, printedCount, suppressCounts } from '../suppression.ts';
+import type { CellStatus } from '../suppression.ts';
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
 import { ENDPOINT_SHORT, EVENT_TYPE_LABEL, POPULATION_LABEL, labelOf } from '../vocabulary.ts';
 import type { Section } from './section.ts';
 
 /** A change in a count, signed, with its magnitude suppressed like any small count. */
-export function formatDelta(delta: number, smallCellMin: number): string {
-  const magnitude = Math.abs(delta);
-  const text = isSmallCell(magnitude, smallCellMin) ? suppressedText(smallCellMin) : magnitude.toLocaleString('en-US');
+export function formatDelta(delta: number, smallCellMin: number, status: CellStatus = isSmallCell(Math.abs(delta), smallCellMin) ? 'small' : 'shown'): string {
+  const text = printedCount(Math.abs(delta), status, smallCellMin);
   return delta > 0 ? `+${text}` : delta < 0 ? `${MINUS}${text}` : '0';
 }
 
-function deltaCell(delta: number, smallCellMin: number): number | string {
-  const magnitude = Math.abs(delta);
-  if (!isSmallCell(magnitude, smallCellMin)) return delta;
-  return delta > 0 ? `<${smallCellMin}` : `>-${smallCellMin}`;
+function deltaCell(delta: number, smallCellMin: number, status: CellStatus): number | string {
+  if (status === 'shown') return delta;
+  const bound = status === 'small' ? `<${smallCellMin}` : `>=${smallCellMin}`;
+  return delta > 0 ? `+${bound}` : `-${bound}`;
+}
+
+/** Statuses of counts bound by relations (index sets); every count is checked first. */
+function suppressed(cells: readonly number[], relations: readonly (readonly number[])[], min: number, where: string): CellStatus[] {
+  cells.forEach((n) => checkCount(n, where));
+  return suppressCounts({ cells, relations }, min);
 }
 
 export function flowSection(input: ReportInput): Section {
   const min = input.privacy.smallCellMin;
   const f = input.flow;
-  const c = (n: number, where: string) => formatCount(n, min, where);
+  // current = previous + new − removed; current = the sum of the subgroups.
+  const patientCells = [f.patientsPrevious, f.newRegistrations, f.removedPatients, f.patientsCurrent, f.patientsByGroup.group1, f.patientsByGroup.group2, f.patientsByGroup.group3, f.patientsByGroup.unclassified];
+  const patientStatus = suppressed(patientCells, [[0, 1, 2, 3], [3, 4, 5, 6, 7]], min, 'patients');
+  // received = applied + rejected + conflicting + retracted, per event type.
+  const eventStatus = f.eventsByType.map((e) => suppressed([e.received, e.applied, e.rejected, e.conflicting, e.retracted], [[0, 1, 2, 3, 4]], min, 'events'));
+  const eventCell = (k: number, j: number, n: number) => printedCount(n, eventStatus[k][j], min);
+  // current = previous + change.
+  const endpointStatus = f.endpointEvents.map((e) => (e.previous === null
+    ? suppressed([e.current], [], min, 'endpoint events')
+    : suppressed([e.previous, e.current, Math.abs(e.current - e.previous)], [[0, 1, 2]], min, 'endpoint events')));
   const previousLabel = input.meta.previousCutoff === null ? 'At the previous cutoff (first look)' : `At the previous cutoff (${input.meta.previousCutoff})`;
   const patientRows: [string, number][] = [
     [previousLabel, f.patientsPrevious],
@@ -39,28 +55,32 @@ export function flowSection(input: ReportInput): Section {
   const patientsHtml = htmlTable({
     caption: 'Patients in the analysis dataset',
     head: [['', num('Patients')]],
-    body: patientRows.map(([label, n], i) => ({ cells: [label, num(c(n, 'patients'))], className: i === 3 ? 'total' : i > 3 ? 'indent' : '' })),
+    body: patientRows.map(([label, n], i) => ({ cells: [label, num(printedCount(n, patientStatus[i], min))], className: i === 3 ? 'total' : i > 3 ? 'indent' : '' })),
   });
   const eventsHtml = htmlTable({
     caption: `Follow-up events reported since the previous cutoff`,
     head: [['Event type', num('Received'), num('Applied'), num('Rejected'), num('Conflicting'), num('Retracted')]],
-    body: f.eventsByType.map((e) => [
+    body: f.eventsByType.map((e, k) => [
       labelOf(EVENT_TYPE_LABEL, e.type, 'event type'),
-      num(c(e.received, 'events received')),
-      num(c(e.applied, 'events applied')),
-      num(c(e.rejected, 'events rejected')),
-      num(c(e.conflicting, 'events conflicting')),
-      num(c(e.retracted, 'events retracted')),
+      num(eventCell(k, 0, e.received)),
+      num(eventCell(k, 1, e.applied)),
+      num(eventCell(k, 2, e.rejected)),
+      num(eventCell(k, 3, e.conflicting)),
+      num(eventCell(k, 4, e.retracted)),
     ]),
-    notes: ['Rejected: failed validation, never applied. Conflicting: valid but not applied (see Data quality).'],
+    notes: [
+      'Events reported since the previous cutoff, as they stand at this cutoff: received = applied + rejected + conflicting + retracted.',
+      'Applied: counted in (or, for a retraction or a corrected registration, taking effect on) a patient\'s timeline. Rejected: failed validation, never stored. Conflicting: valid but not applied (see Data quality). Retracted: stored, then withdrawn by a retraction.',
+      `≥${min}: hidden so that a count below ${min} cannot be recovered by subtraction.`,
+    ],
   });
   const endpointCell = (population: (typeof POPULATIONS)[number], endpoint: Endpoint): string => {
-    const row = f.endpointEvents.find((e) => e.population === population && e.endpoint === endpoint);
-    if (row === undefined) return '';
-    const current = c(row.current, 'endpoint events');
-    if (row.previous === null) return current;
-    checkCount(row.previous, 'endpoint events');
-    return `${current} (${formatDelta(row.current - row.previous, min)})`;
+    const k = f.endpointEvents.findIndex((e) => e.population === population && e.endpoint === endpoint);
+    if (k < 0) return '';
+    const row = f.endpointEvents[k];
+    const status = endpointStatus[k];
+    if (row.previous === null) return printedCount(row.current, status[0], min);
+    return `${printedCount(row.current, status[1], min)} (${formatDelta(row.current - row.previous, min, status[2])})`;
   };
   const endpointHtml = htmlTable({
     caption: 'Endpoint events at this cutoff (change since the previous cutoff)',
@@ -81,16 +101,7 @@ export function flowSection(input: ReportInput): Section {
           { name: 'measure', type: 'string' },
           { name: 'patients', type: 'count' },
         ],
-        [
-          ['previous', countCell(f.patientsPrevious, min)],
-          ['newRegistrations', countCell(f.newRegistrations, min)],
-          ['removed', countCell(f.removedPatients, min)],
-          ['current', countCell(f.patientsCurrent, min)],
-          ['group1', countCell(f.patientsByGroup.group1, min)],
-          ['group2', countCell(f.patientsByGroup.group2, min)],
-          ['group3', countCell(f.patientsByGroup.group3, min)],
-          ['unclassified', countCell(f.patientsByGroup.unclassified, min)],
-        ],
+        ['previous', 'newRegistrations', 'removed', 'current', 'group1', 'group2', 'group3', 'unclassified'].map((measure, i) => [measure, exportedCount(patientCells[i], patientStatus[i], min)]),
       ),
       'flow-events': makeTable(
         'Follow-up events reported since the previous cutoff, by type',
@@ -102,7 +113,7 @@ export function flowSection(input: ReportInput): Section {
           { name: 'conflicting', type: 'count' },
           { name: 'retracted', type: 'count' },
         ],
-        f.eventsByType.map((e) => [e.type, countCell(e.received, min), countCell(e.applied, min), countCell(e.rejected, min), countCell(e.conflicting, min), countCell(e.retracted, min)]),
+        f.eventsByType.map((e, k) => [e.type, ...[e.received, e.applied, e.rejected, e.conflicting, e.retracted].map((n, j) => exportedCount(n, eventStatus[k][j], min))]),
       ),
       'flow-endpoint-events': makeTable(
         'Endpoint events per population and endpoint at the previous and this cutoff',
@@ -113,12 +124,12 @@ export function flowSection(input: ReportInput): Section {
           { name: 'current', type: 'count' },
           { name: 'change', type: 'string' },
         ],
-        f.endpointEvents.map((e) => [
+        f.endpointEvents.map((e, k) => [
           e.population,
           e.endpoint,
-          e.previous === null ? null : countCell(e.previous, min),
-          countCell(e.current, min),
-          e.previous === null ? null : String(deltaCell(e.current - e.previous, min)),
+          e.previous === null ? null : exportedCount(e.previous, endpointStatus[k][0], min),
+          e.previous === null ? exportedCount(e.current, endpointStatus[k][0], min) : exportedCount(e.current, endpointStatus[k][1], min),
+          e.previous === null ? null : String(deltaCell(e.current - e.previous, min, endpointStatus[k][2])),
         ]),
       ),
     },

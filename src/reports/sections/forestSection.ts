@@ -2,11 +2,22 @@
 // and the same numbers as a table.
 import type { ReportInput } from '../reportInput.ts';
 import { forestPlotSvg } from '../charts/forestPlot.ts';
-import { countCell, formatCount, formatFraction, formatHrCi, formatInterval } from '../format.ts';
+import { formatFraction, formatHrCi, formatInterval } from '../format.ts';
+import { exportedCount, printedCount, suppressArms } from '../suppression.ts';
+import type { ForestRow } from '../reportInput.ts';
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
 import { estimandLabel } from '../vocabulary.ts';
 import { figure, paragraph, type Section } from './section.ts';
+
+function armCounts(f: ForestRow, min: number) {
+  const n = suppressArms(f.n, min);
+  const events = suppressArms(f.events, min);
+  return {
+    text: (key: 'n' | 'events') => `${printedCount(f[key].ptr, (key === 'n' ? n : events).ptr, min)} / ${printedCount(f[key].port, (key === 'n' ? n : events).port, min)}`,
+    cells: [exportedCount(f.n.ptr, n.ptr, min), exportedCount(f.n.port, n.port, min), exportedCount(f.events.ptr, events.ptr, min), exportedCount(f.events.port, events.port, min)],
+  };
+}
 
 export async function forestSection(input: ReportInput): Promise<Section> {
   const min = input.privacy.smallCellMin;
@@ -18,14 +29,17 @@ export async function forestSection(input: ReportInput): Promise<Section> {
     head: [['Estimand', num('Patients PTR / PORT'), num('Events PTR / PORT'), num('HR (95% CI)'), num('Repeated CI'), num('Information fraction'), num('Published HR (95% CI)')]],
     body: input.forest.map((f) => [
       `${estimandLabel(f.population, f.endpoint)}${f.primary ? ' *' : ''}`,
-      num(`${formatCount(f.n.ptr, min, 'patients')} / ${formatCount(f.n.port, min, 'patients')}`),
-      num(`${formatCount(f.events.ptr, min, 'events')} / ${formatCount(f.events.port, min, 'events')}`),
+      num(armCounts(f, min).text('n')),
+      num(armCounts(f, min).text('events')),
       num(formatHrCi({ hr: f.hr, ...f.naive })),
       num(f.repeated === null ? '' : formatInterval(f.repeated.lower, f.repeated.upper)),
       num(f.informationFraction === null ? '' : formatFraction(f.informationFraction)),
       num(f.published === null ? '' : formatHrCi(f.published)),
     ]),
-    notes: ['* primary estimand of the sequential plan (alpha spent with Lan-DeMets O’Brien-Fleming).', 'Published: Kim YJ et al., Cancer Res Treat 2022;54(2):478-487 (multivariate for the whole cohort, PORT vs no PORT within subgroups).'],
+    notes: [
+      ...input.notEstimated.map((x) => `${estimandLabel(x.population, x.endpoint)}: not estimated at this look (${x.reason}).`),
+      '* primary estimand of the sequential plan (alpha spent with Lan-DeMets O’Brien-Fleming).', 'Published: Kim YJ et al., Cancer Res Treat 2022;54(2):478-487 (multivariate for the whole cohort, PORT vs no PORT within subgroups).',
+    ],
   });
   return {
     id: 'forest',
@@ -57,10 +71,7 @@ export async function forestSection(input: ReportInput): Promise<Section> {
           f.population,
           f.endpoint,
           f.primary,
-          countCell(f.n.ptr, min),
-          countCell(f.n.port, min),
-          countCell(f.events.ptr, min),
-          countCell(f.events.port, min),
+          ...armCounts(f, min).cells,
           f.hr,
           f.naive.lower,
           f.naive.upper,

@@ -75,7 +75,7 @@ function exportRow(t: ModelTable, r: ModelRow, min: number): Cell[] {
     countCell(t.events, min),
     r.term.covariate,
     r.term.level,
-    r.term.reference,
+    (r.term.reference as readonly string[]).join('|'),
     u?.hr ?? null,
     u?.lower ?? null,
     u?.upper ?? null,

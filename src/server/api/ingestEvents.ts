@@ -95,14 +95,14 @@ export async function ingestEvents(deps: IngestDependencies, submitted: readonly
   submitted.forEach((item, index) => {
     if (!item.ok) {
       results[index] = { index, eventId: null, status: 'rejected', reason: item.reason };
-      rejections.push({ kind: 'invalid', reason: item.reason, raw: item.text, eventId: null, patientId: null });
+      rejections.push({ kind: 'invalid', reason: item.reason, code: 'schema', raw: item.text, eventId: null, patientId: null });
       return;
     }
     const validation = validateEvent(item.value, item.byteLength === undefined ? {} : { byteLength: item.byteLength });
     if (!validation.ok) {
       const eventId = validation.eventId ?? null;
       results[index] = { index, eventId, status: 'rejected', reason: validation.reason };
-      rejections.push({ kind: 'invalid', reason: validation.reason, raw: item.value, eventId, patientId: validation.patientId ?? null });
+      rejections.push({ kind: 'invalid', reason: validation.reason, code: validation.code, raw: item.value, eventId, patientId: validation.patientId ?? null });
       return;
     }
     const event = validation.event;
@@ -116,7 +116,7 @@ export async function ingestEvents(deps: IngestDependencies, submitted: readonly
     } else {
       const reason = `eventId ${event.eventId} repeats event ${earlier.index} of this request with a different payload; the first one stands`;
       results[index] = { index, eventId: event.eventId, status: 'rejected', reason };
-      rejections.push({ kind: 'conflict', reason, raw: item.value, eventId: event.eventId, patientId: event.patientId, payloadHash: candidate.hash, existingPayloadHash: earlier.hash });
+      rejections.push({ kind: 'conflict', reason, code: 'payloadMismatch', raw: item.value, eventId: event.eventId, patientId: event.patientId, payloadHash: candidate.hash, existingPayloadHash: earlier.hash });
     }
   });
 
@@ -129,7 +129,7 @@ export async function ingestEvents(deps: IngestDependencies, submitted: readonly
     else {
       const reason = conflictReason(c.eventId);
       results[c.index] = { index: c.index, eventId: c.eventId, status: 'rejected', reason };
-      rejections.push({ kind: 'conflict', reason, raw: c.raw, eventId: c.eventId, patientId: c.patientId, payloadHash: c.hash, existingPayloadHash: hash });
+      rejections.push({ kind: 'conflict', reason, code: 'payloadMismatch', raw: c.raw, eventId: c.eventId, patientId: c.patientId, payloadHash: c.hash, existingPayloadHash: hash });
     }
   }
 
@@ -149,7 +149,7 @@ export async function ingestEvents(deps: IngestDependencies, submitted: readonly
     } else {
       const reason = `eventId ${c.eventId} is already queued with a different payload; the first one stands`;
       results[c.index] = { index: c.index, eventId: c.eventId, status: 'rejected', reason };
-      rejections.push({ kind: 'conflict', reason, raw: c.raw, eventId: c.eventId, patientId: c.patientId, payloadHash: c.hash, existingPayloadHash: held.ok ? payloadHash(held.event) : null });
+      rejections.push({ kind: 'conflict', reason, code: 'payloadMismatch', raw: c.raw, eventId: c.eventId, patientId: c.patientId, payloadHash: c.hash, existingPayloadHash: held.ok ? payloadHash(held.event) : null });
     }
   });
   if (fresh.length > 0) {

@@ -65,7 +65,7 @@ function zPathOf(rows: readonly EstimateView[]): ZPath | null {
   const looks = rows.filter((e) => e.z !== null && e.boundaryZ !== null && e.boundaryZ > 0 && e.informationFraction !== null && e.informationFraction > 0)
     .map((e) => ({ look: e.look.look, cutoff: e.look.cutoff, informationFraction: e.informationFraction ?? 0, z: e.z ?? 0, boundary: e.boundaryZ ?? 0, events: e.events }));
   if (looks.length === 0) return null;
-  return { population: first.population, endpoint: first.endpoint, alpha: spec?.alpha ?? 0, plannedEvents: spec?.plannedEvents ?? 0, looks };
+  return { population: first.population, endpoint: first.endpoint, alpha: spec?.alpha ?? 0, plannedEvents: spec?.plannedEvents ?? 0, looks, notEstimable: null };
 }
 
 /** Rendered SVGs by a key that names the stored data they show (a completed run never changes). */

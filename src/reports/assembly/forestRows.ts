@@ -1,6 +1,13 @@
-import type { EstimateRecord } from '../analysis/runResult.ts';
-import { publishedPortHr } from '../analysis/published.ts';
-import type { ForestRow } from '../reports/reportInput.ts';
+import type { EstimateRecord } from '../../analysis/runResult.ts';
+import { publishedPortHr } from '../../analysis/published.ts';
+import type { ForestRow } from '../reportInput.ts';
+
+/** Patients per arm are stored with every monitoring estimate; a missing one is a bug, not a zero. */
+function storedCount(e: EstimateRecord, key: 'nPort' | 'nNoPort'): number {
+  const value = e.details[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new Error(`estimate ${e.population}/${e.endpoint}: details.${key} is not a count`);
+  return value;
+}
 
 /** The forest plot's rows (monitoring-model PORT HRs) of a look, for the mail and the report. */
 export function forestRows(estimates: readonly EstimateRecord[], previousNaiveExcluded: ReadonlyMap<string, boolean> = new Map()): ForestRow[] {
@@ -8,8 +15,8 @@ export function forestRows(estimates: readonly EstimateRecord[], previousNaiveEx
   for (const e of estimates) {
     if (e.model !== 'monitoring' || e.term !== 'port' || e.hr === null || e.lower === null || e.upper === null) continue;
     if (!Number.isFinite(e.hr) || !Number.isFinite(e.lower) || !Number.isFinite(e.upper)) continue;
-    const nPort = Number(e.details.nPort ?? 0);
-    const nNoPort = Number(e.details.nNoPort ?? 0);
+    const nPort = storedCount(e, 'nPort');
+    const nNoPort = storedCount(e, 'nNoPort');
     const naiveExcludes = e.lower > 1 || e.upper < 1;
     const published = publishedPortHr(e.population, e.endpoint);
     rows.push({
