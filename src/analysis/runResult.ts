@@ -61,8 +61,6 @@ export interface FollowUpRecord {
   readonly upperDays: number | null;
 }
 
-/** Information fractions of a primary estimand's earlier looks (strictly increasing). */
-export type PreviousFractions = Readonly<Record<string, readonly number[]>>;
 
 export interface PlanRunResult {
   readonly planVersion: string;

@@ -126,8 +126,13 @@ function sensitivity(estimates: readonly StoredEstimate[]): SensitivityRow[] {
 
 function zPaths(all: readonly StoredEstimate[], planVersion: string): ZPath[] {
   const plan = planByVersion(planVersion);
+  // The design's maximum events at the latest look (the Schoenfeld rule follows the observed allocation).
+  const planned = (p: { population: string; endpoint: string }) => {
+    const latest = all.filter((e) => e.model === 'monitoring' && e.term === 'port' && e.population === p.population && e.endpoint === p.endpoint).at(-1);
+    return typeof latest?.details.plannedEvents === 'number' ? latest.details.plannedEvents : 0;
+  };
   return plan.primary.map((p) => ({
-    population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha, plannedEvents: p.plannedEvents,
+    population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha, plannedEvents: planned(p),
     looks: all.filter((e) => e.model === 'monitoring' && e.term === 'port' && e.population === p.population && e.endpoint === p.endpoint
       && e.z !== null && e.boundaryZ !== null && e.informationFraction !== null)
       .map((e) => ({ look: e.look, cutoff: e.cutoff, informationFraction: e.informationFraction ?? 0, z: e.z ?? 0, boundary: e.boundaryZ ?? 0, events: e.events })),
@@ -227,7 +232,9 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, loa
   const before = previous ? all.filter((e) => e.cutoff === previous.cutoff) : [];
   const results = run.results as { patientsByGroup: Record<string, number>; curves: CurveRecord[]; curveTests?: CurveTestRecord[]; followUp: FollowUpRecord[] };
   const rows = await loadRows(db, cutoff);
-  const alerts = await db.selectFrom('alerts').selectAll().where('run_id', '=', run.id).where('status', '=', 'fired').orderBy('id').execute();
+  const alerts = await db.selectFrom('alerts').selectAll().where('run_id', '=', run.id).where('status', '=', 'fired')
+    // State changes (rule 'state') are shown in the monitoring section's boundary table, not as alert cards.
+    .where('rule', '!=', 'state').orderBy('id').execute();
   const previousNaive = new Map(before.filter((e) => e.model === 'monitoring' && e.term === 'port' && e.lower !== null && e.upper !== null)
     .map((e) => [`${e.population}/${e.endpoint}`, (e.lower ?? 1) > 1 || (e.upper ?? 1) < 1]));
   const monitoringPort = (e: StoredEstimate) => e.model === 'monitoring' && e.term === 'port';

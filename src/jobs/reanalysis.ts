@@ -1,32 +1,32 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { evaluateAlerts, INITIAL_RULE_STATE } from '../analysis/alerts/index.ts';
-import type { AlertDecision } from '../analysis/alerts/index.ts';
+import { monitorLook } from '../analysis/monitoring/index.ts';
+import type { EstimandLook } from '../analysis/monitoring/index.ts';
 import { describePlan } from '../analysis/plan.ts';
 import type { AnalysisPlan } from '../analysis/plan.ts';
 import type { PlanRow } from '../analysis/planRow.ts';
-import { publishedPortHr } from '../analysis/published.ts';
-import { estimandKey } from '../analysis/runResult.ts';
-import type { EstimateRecord, PlanRunResult, PreviousFractions } from '../analysis/runResult.ts';
+import type { EstimateRecord, PlanRunResult } from '../analysis/runResult.ts';
 import { alertId } from '../notify/alertId.ts';
 import { enqueueAlertMails } from '../notify/enqueueAlertMails.ts';
 import { codeVersion } from './codeVersion.ts';
 import { parseCutoffDate, CutoffError } from './cutoff.ts';
 import { datasetHash } from './datasetHash.ts';
-import { loadPreviousLooks, toLookEstimate } from './previousLooks.ts';
+import { planAt } from './planAmendments.ts';
+import { loadPreviousLooks, lookHistoryRuns } from './previousLooks.ts';
 import { runPlanInThread } from './runPlanInThread.ts';
 
 export type DatasetLoader = (db: Kysely<Database>, cutoff: string) => Promise<readonly PlanRow[]>;
 
 export interface ReanalysisDeps {
   readonly db: Kysely<Database>;
+  /** The shipped plan: it judges every look until an amendment (plan_amendments) takes effect. */
   readonly plan: AnalysisPlan;
   readonly loadDataset: DatasetLoader;
   readonly smallCellMin: number;
   readonly alertFrom: string;
-  /** Runs the CPU-heavy plan; defaults to a worker thread. */
-  readonly runPlan?: (rows: readonly PlanRow[], previousFractions: PreviousFractions) => Promise<PlanRunResult>;
+  /** Runs the CPU-heavy plan (the one in force at the cutoff); defaults to a worker thread. */
+  readonly runPlan?: (rows: readonly PlanRow[], plan: AnalysisPlan) => Promise<PlanRunResult>;
 }
 
 export interface StoredAlert {
@@ -62,14 +62,14 @@ export class OutOfOrderCutoffError extends CutoffError {}
  */
 export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Promise<ReanalysisOutcome> {
   const cutoff = parseCutoffDate(cutoffInput);
-  const { plan } = deps;
   const started = performance.now();
   return deps.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`cohortwatch-reanalysis:${plan.version}`}))`.execute(trx);
-    const existing = await trx.selectFrom('analysis_runs').selectAll()
-      .where('cutoff', '=', cutoff).where('plan_version', '=', plan.version).executeTakeFirst();
+    // One lock for every plan version: an amendment changes the version, not the registry's look sequence.
+    await sql`select pg_advisory_xact_lock(hashtext(${'cohortwatch-reanalysis'}))`.execute(trx);
+    const existing = await lookHistoryRuns(trx).selectAll('analysis_runs').where('analysis_runs.cutoff', '=', cutoff).executeTakeFirst();
     if (existing) return existingOutcome(trx, existing);
-    const previous = await loadPreviousLooks(trx, plan.version);
+    const plan = await planAt(trx, cutoff, deps.plan);
+    const previous = await loadPreviousLooks(trx);
     const latest = previous.runs.at(-1);
     if (latest && latest.cutoff > cutoff) {
       throw new OutOfOrderCutoffError(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff} (plan ${plan.version}); looks are taken in calendar order`);
@@ -81,35 +81,17 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
     const hash = datasetHash(rows);
     const tHash = performance.now();
     const result = deps.runPlan
-      ? await deps.runPlan(rows, previous.fractions)
-      : await runPlanInThread({ planVersion: plan.version, rows, previousFractions: previous.fractions });
+      ? await deps.runPlan(rows, plan)
+      : await runPlanInThread({ document: plan.document, rows });
     const tPlan = performance.now();
 
-    const decisions: { record: EstimateRecord; decision: AlertDecision }[] = [];
-    const estimates = result.estimates.map((record) => {
-      if (record.model !== 'monitoring' || record.term !== 'port') return record;
-      const current = toLookEstimate(record, look, cutoff);
-      if (current === null) return record;
-      const before = previous.last.get(estimandKey(record.population, record.endpoint));
-      const evaluation = evaluateAlerts({
-        current, previous: before?.estimate ?? null, state: before?.state ?? INITIAL_RULE_STATE,
-        paperHr: record.primary ? publishedPortHr(record.population, record.endpoint)?.hr ?? null : null,
-        thresholds: plan.thresholds,
-      });
-      // Effect alerts watch the primary estimands only (the family the alpha is spent over); the other
-      // estimands are reported, and their validity problems alert, but their effects never do.
-      for (const decision of evaluation.decisions) {
-        if (record.primary || decision.rule === 'validity') decisions.push({ record, decision });
-      }
-      return {
-        ...record,
-        details: { ...record.details, ruleState: evaluation.state, naiveExcludesOne: evaluation.naiveExcludesOne, gatedBecause: evaluation.gatedBecause },
-      };
-    });
+    const monitored = monitorLook(plan, { cutoff, look, estimates: result.estimates }, previous.history);
+    const estimates = monitored.estimates;
+    const decisions = monitored.decisions;
     const tAlerts = performance.now();
 
     const run = await trx.insertInto('analysis_runs').values({
-      cutoff, plan_version: plan.version, code_version: codeVersion(), status: 'completed', look,
+      cutoff, plan_version: plan.version, plan_hash: plan.hash, code_version: codeVersion(), status: 'completed', look,
       dataset_hash: hash, patients: result.patients, plan: JSON.stringify(describePlan(plan)),
       results: JSON.stringify({ patientsByGroup: result.patientsByGroup, curves: result.curves, curveTests: result.curveTests, followUp: result.followUp }),
       timings: JSON.stringify({
@@ -119,10 +101,11 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
       finished_at: new Date(),
     }).returning('id').executeTakeFirstOrThrow();
     await insertEstimates(trx, run.id, estimates);
+    await insertMonitoringLooks(trx, run.id, monitored.looks);
 
-    const alerts: StoredAlert[] = decisions.map(({ record, decision }) => ({
-      id: alertId({ planVersion: plan.version, cutoff, population: record.population, endpoint: record.endpoint, rule: decision.rule }),
-      population: record.population, endpoint: record.endpoint, rule: decision.rule, status: decision.status, summary: decision.summary,
+    const alerts: StoredAlert[] = decisions.map(({ population, endpoint, decision }) => ({
+      id: alertId({ planVersion: plan.version, cutoff, population, endpoint, rule: decision.rule }),
+      population, endpoint, rule: decision.rule, status: decision.status, summary: decision.summary,
     }));
     if (alerts.length > 0) {
       await trx.insertInto('alerts').values(decisions.map(({ decision }, k) => ({
@@ -140,6 +123,18 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
       .where('id', '=', run.id).execute();
     return { runId: run.id, cutoff, look, created: true, datasetHash: hash, patients: result.patients, alerts, outboxIds };
   });
+}
+
+async function insertMonitoringLooks(trx: Transaction<Database>, runId: number, looks: readonly EstimandLook[]): Promise<void> {
+  if (looks.length === 0) return;
+  await trx.insertInto('monitoring_looks').values(looks.map((l) => ({
+    run_id: runId, population: l.population, endpoint: l.endpoint, plan_version: l.planVersion, family: l.family, state: l.state, side: l.side,
+    events: l.events, max_events: l.maxEvents, information_fraction: finite(l.informationFraction), alpha: l.alpha, alpha_spent: l.alphaSpent,
+    boundary_z: finite(l.boundaryZ), boundary_hr_lower: finite(l.boundaryHrLower), boundary_hr_upper: finite(l.boundaryHrUpper),
+    coef: finite(l.coef), se: finite(l.se), hr: finite(l.hr), z: finite(l.z), repeated_lower: finite(l.repeatedLower), repeated_upper: finite(l.repeatedUpper),
+    conditional_power_trend: finite(l.conditionalPower.trend), conditional_power_design: finite(l.conditionalPower.design),
+    statement: l.statement, note: l.note,
+  }))).execute();
 }
 
 async function insertEstimates(trx: Transaction<Database>, runId: number, estimates: readonly EstimateRecord[]): Promise<void> {

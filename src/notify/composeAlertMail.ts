@@ -45,6 +45,7 @@ const POPULATION_LABEL: Readonly<Record<string, string>> = {
 };
 const RULE_LABEL: Readonly<Record<string, string>> = {
   boundary: 'sequential boundary crossed', departure: 'departure from the published HR', drift: 'drift since the last look', validity: 'validity problem',
+  state: 'monitoring state changed',
 };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
