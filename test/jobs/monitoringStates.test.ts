@@ -1,12 +1,15 @@
 // Simulated registries of 426 and 2,000 patients monitored to the end of the plan's surveillance
 // horizon through the reanalysis job: every primary estimand ends crossed or complete, says so in an
 // alert (and its mail), and no estimand falls silent on the way.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { DEFAULT_PLAN, planFromDocument } from '../../src/analysis/plan.ts';
 import { parsePlanDocument } from '../../src/analysis/planDocument.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
+import { monitoringReport } from '../../src/jobs/monitoringReport.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
 import { addInvestigator, parseSubscriptions } from '../../src/notify/investigators.ts';
 import { simulateEvents } from '../../src/sim/index.ts';
@@ -21,6 +24,8 @@ const parsed = parsePlanDocument({
 });
 if (!parsed.ok) throw new Error(parsed.problems.join('; '));
 const PLAN = planFromDocument(parsed.document);
+const run = promisify(execFile);
+const BIN = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
 const LOOKS = ['2008-12-31', '2011-12-31', '2014-12-31', '2017-12-31', HORIZON_END];
 
 async function monitor(label: string, patients: number, seed: number): Promise<TestDatabase> {
@@ -94,6 +99,34 @@ for (const [patients, seed] of [[426, 3], [2000, 4]] as const) {
           }
         });
       }
+    });
+    it.runIf(patients === 426)('the monitoring JSON has, per primary estimand, exactly the documented fields, its looks up to the as-of date', async () => {
+      const json = await monitoringReport(t.db, HORIZON_END, PLAN);
+      expect(json.map((e) => `${e.population}/${e.endpoint}`)).toEqual(PLAN.primary.map((p) => `${p.population}/${p.endpoint}`));
+      for (const e of json) {
+        expect(Object.keys(e).sort()).toEqual(['alpha', 'alphaSpent', 'boundaryZ', 'coef', 'conditionalPower', 'endpoint', 'events', 'hr', 'informationFraction',
+          'looks', 'maxEvents', 'population', 'repeatedLower', 'repeatedUpper', 'se', 'side', 'state', 'z'].sort());
+        expect(Object.keys(e.conditionalPower).sort()).toEqual(['design', 'trend']);
+        expect(e.looks.map((l) => l.cutoff)).toEqual(LOOKS);
+        for (const l of e.looks) expect(Object.keys(l).sort()).toEqual(['alphaSpent', 'boundaryZ', 'cutoff', 'events', 'informationFraction', 'state', 'z']);
+        expect(['crossed', 'complete']).toContain(e.state);
+        // A look that spends nothing has boundaryZ null, never a made-up number.
+        for (const l of e.looks) if (l.boundaryZ !== null) expect(l.boundaryZ).toBeGreaterThan(0);
+        expect(e.looks.at(-1)?.state).toBe(e.state);
+      }
+      const earlier = await monitoringReport(t.db, '2012-06-30', PLAN);
+      expect(earlier.every((e) => e.looks.length === 2)).toBe(true);
+    });
+
+    it.runIf(patients === 426)('cohortwatch monitoring --as-of prints it; a bad date exits 2 with one line', async () => {
+      const env = { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' };
+      const { stdout } = await run(process.execPath, [BIN, 'monitoring', '--as-of', '2015-01-01', '--json'], { env, timeout: 60_000 });
+      const json = JSON.parse(stdout) as { looks: unknown[] }[];
+      expect(json).toHaveLength(6);
+      expect(json.every((e) => e.looks.length === 3)).toBe(true);
+      const bad = await run(process.execPath, [BIN, 'monitoring', '--as-of', '2015-13-01'], { env, timeout: 60_000 }).catch((e: unknown) => e as { code: number; stderr: string });
+      expect(bad).toMatchObject({ code: 2 });
+      expect((bad as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
     });
   });
 }

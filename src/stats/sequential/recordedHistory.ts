@@ -25,23 +25,45 @@ const DEFAULT_GRID = 64;
  * as recorded, so an amended design (another maximum information, another alpha share) leaves the
  * alpha already spent where it was: only the increment of the new look is chosen. The joint law of
  * Z_1..Z_k depends on information only through ratios (corr(Z_i, Z_j) = sqrt(I_i / I_j)), so the
- * information may be on any scale; it is rescaled so that the new look is 1.
+ * information may be on any scale (events, here).
  */
 export function boundaryAfterHistory(
   history: readonly RecordedLook[], information: number, alphaToSpend: number, sides: Sides = 2, gridSize = DEFAULT_GRID,
 ): BoundaryAfterHistory {
   if (!(information > 0)) throw new Error(`information must be positive, got ${information}`);
   if (!(alphaToSpend > 0 && alphaToSpend < 1)) throw new Error(`alpha to spend must be in (0, 1), got ${alphaToSpend}`);
-  let previous: LookDensity | null = null;
-  for (const [k, look] of history.entries()) {
-    const rate = look.information / information;
-    if (!(rate > (previous?.rate ?? 0) && rate < 1)) {
-      throw new Error(`look ${k + 1}: information ${look.information} must increase and stay below the new look's ${information}`);
-    }
-    if (!(look.critical > 0 && Number.isFinite(look.critical))) throw new Error(`look ${k + 1}: critical value must be positive and finite, got ${look.critical}`);
-    previous = advance({ previous, rate }, sides === 2 ? -look.critical : -Infinity, look.critical, gridSize);
+  const previous = densityAfter(history, sides, gridSize);
+  if (previous !== null && !(information > previous.rate)) {
+    throw new Error(`information ${information} must exceed the last recorded look's ${previous.rate}`);
   }
-  const step = { previous, rate: 1 };
+  const step = { previous, rate: information };
   const critical = solveCritical(step, alphaToSpend, sides);
   return { critical, spent: crossing(step, critical, sides).p };
+}
+
+// The recursion runs on the information scale itself (the canonical joint law is invariant to its unit),
+// so the density after a recorded prefix of looks does not depend on later looks and is cached: a
+// monitoring series (the job's next quarter, a calibration run's next look) advances one look, not all.
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, LookDensity>();
+
+function densityAfter(history: readonly RecordedLook[], sides: Sides, gridSize: number): LookDensity | null {
+  let previous: LookDensity | null = null;
+  let key = `${sides}|${gridSize}`;
+  for (const [k, look] of history.entries()) {
+    if (!(look.information > (previous?.rate ?? 0))) {
+      throw new Error(`look ${k + 1}: information ${look.information} must be positive and increase`);
+    }
+    if (!(look.critical > 0 && Number.isFinite(look.critical))) throw new Error(`look ${k + 1}: critical value must be positive and finite, got ${look.critical}`);
+    key += `|${look.information}:${look.critical}`;
+    const cached = cache.get(key);
+    if (cached) {
+      previous = cached;
+      continue;
+    }
+    previous = advance({ previous, rate: look.information }, sides === 2 ? -look.critical : -Infinity, look.critical, gridSize);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(key, previous);
+  }
+  return previous;
 }
