@@ -2,7 +2,6 @@
 // every earlier look's z) and the analysis dataset and event ledger as of its cutoff. Pure: the shell
 // (src/jobs/buildReportInput.ts) loads, this assembles. Nothing here invents a value: what the run did
 // not compute is null, with the reason where the report prints one.
-import { planByVersion } from '../../analysis/plan.ts';
 import type { AnalysisPlan, EndpointId, PopulationId } from '../../analysis/plan.ts';
 import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, ModelKind } from '../../analysis/runResult.ts';
 import type { AnalysisRow } from '../../timeline/index.ts';
@@ -56,6 +55,8 @@ export interface ReportSource {
     readonly cutoff: string;
     readonly look: number;
     readonly planVersion: string;
+    /** The plan the run was analysed under (amendments change it between looks). */
+    readonly plan: AnalysisPlan;
     readonly codeVersion: string;
     readonly datasetHash: string;
     readonly results: StoredRunResults;
@@ -71,6 +72,8 @@ export interface ReportSource {
   readonly dataQuality: Pick<DataQuality, 'overdueFollowUp'> & { readonly currentFollowUp: ReadonlySet<string> };
   readonly smallCellMin: number;
   readonly generatedAt: Date;
+  /** Each primary estimand's boundary table (looks so far and planned), from the stored monitoring looks. */
+  readonly boundaryTables: ReportInput['boundaryTables'];
 }
 
 const hazard = (e: { hr: number | null; lower: number | null; upper: number | null; p: number | null }): HazardEstimate | null =>
@@ -193,8 +196,11 @@ function notEstimableReason(current: StoredEstimate | undefined): string | null 
 function zPaths(all: readonly StoredEstimate[], plan: AnalysisPlan, cutoff: string): ZPath[] {
   return plan.primary.map((p) => {
     const mine = all.filter((e) => monitoringPort(e) && e.population === p.population && e.endpoint === p.endpoint);
+    // The design's maximum events as the latest look derived them (Schoenfeld follows the observed allocation).
+    const planned = mine.at(-1)?.details.plannedEvents;
     return {
-      population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha, plannedEvents: p.plannedEvents,
+      population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha,
+      plannedEvents: typeof planned === 'number' && Number.isFinite(planned) ? planned : null,
       looks: mine.flatMap((e) => (e.z === null || e.boundaryZ === null || e.informationFraction === null ? []
         : [{ look: e.look, cutoff: e.cutoff, informationFraction: e.informationFraction, z: e.z, boundary: e.boundaryZ, events: e.events }])),
       notEstimable: notEstimableReason(mine.find((e) => e.cutoff === cutoff)),
@@ -264,7 +270,7 @@ function dataQuality(source: ReportSource): DataQuality {
 
 export function assembleReportInput(source: ReportSource): ReportInput {
   const { run } = source;
-  const plan = planByVersion(run.planVersion);
+  const { plan } = run;
   const estimates = source.estimates.filter((e) => e.cutoff === run.cutoff);
   const before = source.previousCutoff === null ? [] : source.estimates.filter((e) => e.cutoff === source.previousCutoff);
   const previousNaive = new Map(before.filter((e) => monitoringPort(e) && e.lower !== null && e.upper !== null)
@@ -318,6 +324,7 @@ export function assembleReportInput(source: ReportSource): ReportInput {
       return [{ population: p.id, endpoint: e.id, reason: notEstimableReason(est) ?? 'no finite estimate' }];
     })),
     zPaths: zPaths(source.estimates, plan, run.cutoff),
+    boundaryTables: source.boundaryTables,
     sensitivity: sensitivity(estimates),
     dataQuality: dataQuality(source),
     alerts: source.alerts.map((a) => reportAlert(a, estimates, plan)),

@@ -58,6 +58,11 @@ export async function latestRun(db: Kysely<Database>): Promise<LookRef | null> {
   return run === undefined ? null : { runId: run.id, cutoff: run.cutoff, look: run.look, planVersion: run.plan_version };
 }
 
+/** A stated maximum of events (monitoring plan v2); null when the design derives it per look (Schoenfeld, calendar). */
+function designMaxEvents(p: (typeof CURRENT_PLAN.primary)[number]): number | null {
+  return p.design.maxInformation.rule === 'events' ? p.design.maxInformation.maxEvents : null;
+}
+
 function zPathOf(rows: readonly EstimateView[]): ZPath | null {
   const first = rows[0];
   if (first === undefined || first.population === 'all' || (first.endpoint !== 'os' && first.endpoint !== 'pfs')) return null;
@@ -65,7 +70,7 @@ function zPathOf(rows: readonly EstimateView[]): ZPath | null {
   const looks = rows.filter((e) => e.z !== null && e.boundaryZ !== null && e.boundaryZ > 0 && e.informationFraction !== null && e.informationFraction > 0)
     .map((e) => ({ look: e.look.look, cutoff: e.look.cutoff, informationFraction: e.informationFraction ?? 0, z: e.z ?? 0, boundary: e.boundaryZ ?? 0, events: e.events }));
   if (looks.length === 0) return null;
-  return { population: first.population, endpoint: first.endpoint, alpha: spec?.alpha ?? 0, plannedEvents: spec?.plannedEvents ?? 0, looks, notEstimable: null };
+  return { population: first.population, endpoint: first.endpoint, alpha: spec?.alpha ?? 0, plannedEvents: spec ? designMaxEvents(spec) : null, looks, notEstimable: null };
 }
 
 /** Rendered SVGs by a key that names the stored data they show (a completed run never changes). */
@@ -180,7 +185,7 @@ export async function planModel(ctx: DashboardContext): Promise<PlanModel> {
   const plan = CURRENT_PLAN;
   return {
     version: plan.version, totalAlpha: plan.totalAlpha,
-    primary: plan.primary.map((p) => ({ label: estimandLabel(p.population, p.endpoint), plannedEvents: p.plannedEvents, alpha: p.alpha })),
+    primary: plan.primary.map((p) => ({ label: estimandLabel(p.population, p.endpoint), plannedEvents: designMaxEvents(p) ?? 0, alpha: p.alpha })),
     populations: plan.populations.map((p) => p.label), endpoints: plan.endpoints.map((e) => e.label),
     thresholds: Object.entries(plan.thresholds).map(([name, value]) => ({ name, value: value as number })),
     landmarkYears: plan.landmarkYears,
