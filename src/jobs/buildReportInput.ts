@@ -222,7 +222,8 @@ async function eventFlow(db: Kysely<Database>, cutoff: string, previousCutoff: s
  * and data quality. Aggregates only: the rows are reduced to counts here and never leave this function.
  */
 export async function buildReportInput(db: Kysely<Database>, cutoff: string, loadRows: ReportRowsLoader, smallCellMin: number, planVersion = CURRENT_PLAN.version): Promise<ReportInput> {
-  const runs = await db.selectFrom('analysis_runs').selectAll().where('plan_version', '=', planVersion).where('status', '=', 'completed').orderBy('cutoff').execute();
+  const runs = await db.selectFrom('analysis_runs').selectAll().where('plan_version', '=', planVersion).where('status', '=', 'completed')
+    .where('voided_at', 'is', null).orderBy('cutoff').execute();
   const index = runs.findIndex((r) => r.cutoff === cutoff);
   if (index < 0) throw new NoRunError(`no completed analysis run for cutoff ${cutoff} (plan ${planVersion}); run \`cohortwatch reanalyze --as-of ${cutoff}\` first`);
   const run = runs[index];
