@@ -1,5 +1,6 @@
 import type { PipelineTables } from './pipelineTables.ts';
 import type { AnalysisTables } from './analysisTables.ts';
+import type { SignalTables } from './signalTables.ts';
 
-/** The whole schema as Kysely sees it: the event pipeline's tables and the reanalysis' tables. */
-export interface Database extends PipelineTables, AnalysisTables {}
+/** The whole schema as Kysely sees it: the event pipeline's tables, the reanalysis' tables and the signals'. */
+export interface Database extends PipelineTables, AnalysisTables, SignalTables {}

@@ -33,7 +33,7 @@ describe('looks through the queue', () => {
   const deps = (t: TestDatabase): ReanalysisDeps => ({
     db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
     loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-    runPlan: (rows, plan) => (broken ? Promise.reject(new Error('plan failed: worker thread crashed')) : Promise.resolve(runPlan(plan, rows, { scope: 'alerts' }))),
+    runPlan: (rows, plan) => (broken ? Promise.reject(new Error('plan failed: worker thread crashed')) : Promise.resolve(runPlan({ ...plan, replicationCovariates: [] }, rows))),
   });
   const serve = async (t: TestDatabase) => {
     await workers?.close();

@@ -20,7 +20,7 @@ const cohort = syntheticCohort({ patients: 1200, seed: 5, portLogHr: { group1: M
 const deps = (t: TestDatabase, overrides: Partial<ReanalysisDeps> = {}): ReanalysisDeps => ({
   db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
   loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-  runPlan: (rows, plan) => Promise.resolve(runPlan(plan, rows, { scope: 'alerts' })),
+  runPlan: (rows, plan) => Promise.resolve(runPlan({ ...plan, replicationCovariates: [] }, rows)),
   ...overrides,
 });
 const A = '2014-12-31';
