@@ -1,6 +1,6 @@
 export { personTransition, evidenceTransition, SignalTransitionError } from './lifecycle.ts';
 export { signalChanges, lookEvidence } from './signalChanges.ts';
-export type { LookAlert, SignalChange, SignalLookInput } from './signalChanges.ts';
+export type { AppliedChange, LookAlert, LookSignals, SignalChange, SignalLookInput } from './signalChanges.ts';
 export { estimandHolds } from './holds.ts';
 export { signalWords, findingSentence, estimandTitle } from './sentence.ts';
 export type { SignalWords } from './sentence.ts';

@@ -113,3 +113,15 @@ export function signalChanges(input: SignalLookInput): SignalChange[] {
   }
   return changes;
 }
+
+export interface AppliedChange extends SignalChange {
+  readonly id: number;
+}
+
+/** A look's effect on the signals, as stored: what the digest reports. */
+export interface LookSignals {
+  /** Signals this look opened or gave new evidence. */
+  readonly changes: readonly AppliedChange[];
+  /** Open signals this look did not change, still awaiting acknowledgement; `reminder` when escalated now. */
+  readonly awaiting: readonly (SignalRecord & { readonly reminder: boolean; readonly daysOpen: number })[];
+}
