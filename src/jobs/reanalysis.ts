@@ -76,10 +76,11 @@ export interface ReanalysisOutcome {
 export class OutOfOrderCutoffError extends CutoffError {}
 
 /**
- * Serialises everything that changes the look history (looks, voids) for this transaction. One lock for
- * every plan version: an amendment changes the version, not the registry's look sequence.
+ * Serialises everything that changes the look history (looks, voids, plan amendments) for this
+ * transaction. One lock whatever the plan version: an amendment changes the version, not the registry's
+ * look sequence. (The version argument is kept for the callers that name the plan they act on.)
  */
-export async function lockLookHistory(trx: Transaction<Database>): Promise<void> {
+export async function lockLookHistory(trx: Transaction<Database>, _planVersion?: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${'cohortwatch-reanalysis'}))`.execute(trx);
 }
 
@@ -121,7 +122,7 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
     onLook(look);
     // A cutoff analysed again after its earlier run was voided gets new alert ids (and Message-IDs).
     const voided = await trx.selectFrom('analysis_runs').select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('cutoff', '=', cutoff).where('plan_version', '=', plan.version).where('status', '=', 'completed')
+      .where('cutoff', '=', cutoff).where('status', '=', 'completed')
       .where('voided_at', 'is not', null).executeTakeFirstOrThrow();
     const revision = Number(voided.n);
     const t0 = performance.now();
@@ -134,9 +135,10 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
       : await runPlanInThread({ document: plan.document, rows });
     const tPlan = performance.now();
 
+    // THE monitoring function (src/analysis/monitoring): boundaries, alert rules, states, with the history
+    // the earlier (live) looks left.
     const monitored = monitorLook(plan, { cutoff, look, estimates: result.estimates }, previous.history);
-    const estimates = monitored.estimates;
-    const decisions = monitored.decisions;
+    const { estimates, decisions } = monitored;
     const tAlerts = performance.now();
 
     const run = await trx.insertInto('analysis_runs').values({
@@ -178,18 +180,6 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
   });
 }
 
-async function insertMonitoringLooks(trx: Transaction<Database>, runId: number, looks: readonly EstimandLook[]): Promise<void> {
-  if (looks.length === 0) return;
-  await trx.insertInto('monitoring_looks').values(looks.map((l) => ({
-    run_id: runId, population: l.population, endpoint: l.endpoint, plan_version: l.planVersion, family: l.family, state: l.state, side: l.side,
-    events: l.events, max_events: l.maxEvents, information_fraction: finite(l.informationFraction), alpha: l.alpha, alpha_spent: l.alphaSpent,
-    boundary_z: finite(l.boundaryZ), boundary_hr_lower: finite(l.boundaryHrLower), boundary_hr_upper: finite(l.boundaryHrUpper),
-    coef: finite(l.coef), se: finite(l.se), hr: finite(l.hr), z: finite(l.z), repeated_lower: finite(l.repeatedLower), repeated_upper: finite(l.repeatedUpper),
-    conditional_power_trend: finite(l.conditionalPower.trend), conditional_power_design: finite(l.conditionalPower.design),
-    statement: l.statement, note: l.note,
-  }))).execute();
-}
-
 /**
  * Stores a failed attempt as a 'failed' run (outside the rolled-back transaction): the error, the plan
  * and code version, when. Best effort: when the database itself is what failed, there is nowhere to
@@ -201,6 +191,18 @@ async function recordFailedLook(deps: ReanalysisDeps, cutoff: string, look: numb
     cutoff, plan_version: deps.plan.version, code_version: codeVersion(), status: 'failed', look: look ?? 0,
     plan: JSON.stringify(describePlan(deps.plan)), error: message.slice(0, 2000), finished_at: new Date(),
   }).execute().catch(() => undefined);
+}
+
+async function insertMonitoringLooks(trx: Transaction<Database>, runId: number, looks: readonly EstimandLook[]): Promise<void> {
+  if (looks.length === 0) return;
+  await trx.insertInto('monitoring_looks').values(looks.map((l) => ({
+    run_id: runId, population: l.population, endpoint: l.endpoint, plan_version: l.planVersion, family: l.family, state: l.state, side: l.side,
+    events: l.events, max_events: l.maxEvents, information_fraction: finite(l.informationFraction), alpha: l.alpha, alpha_spent: l.alphaSpent,
+    boundary_z: finite(l.boundaryZ), boundary_hr_lower: finite(l.boundaryHrLower), boundary_hr_upper: finite(l.boundaryHrUpper),
+    coef: finite(l.coef), se: finite(l.se), hr: finite(l.hr), z: finite(l.z), repeated_lower: finite(l.repeatedLower), repeated_upper: finite(l.repeatedUpper),
+    conditional_power_trend: finite(l.conditionalPower.trend), conditional_power_design: finite(l.conditionalPower.design),
+    statement: l.statement, note: l.note,
+  }))).execute();
 }
 
 async function insertEstimates(trx: Transaction<Database>, runId: number, estimates: readonly EstimateRecord[]): Promise<void> {

@@ -18,6 +18,7 @@ import type { BullQueue, QueueConfig } from '../../src/workers/queue.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 
 const FROM = 'CohortWatch <a@cohortwatch.test>';
+const ALERTS_ONLY = { ...DEFAULT_PLAN, replicationCovariates: [] };
 const cohort = syntheticCohort({ patients: 600, seed: 21 });
 
 describe('looks through the queue', () => {
@@ -33,7 +34,7 @@ describe('looks through the queue', () => {
   const deps = (t: TestDatabase): ReanalysisDeps => ({
     db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
     loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-    runPlan: (rows, plan) => (broken ? Promise.reject(new Error('plan failed: worker thread crashed')) : Promise.resolve(runPlan({ ...plan, replicationCovariates: [] }, rows))),
+    runPlan: (rows) => (broken ? Promise.reject(new Error('plan failed: worker thread crashed')) : Promise.resolve(runPlan(ALERTS_ONLY, rows))),
   });
   const serve = async (t: TestDatabase) => {
     await workers?.close();

@@ -16,11 +16,12 @@ import { smtpTransport } from '../../src/notify/transport.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 
 const FROM = 'CohortWatch <alerts@cohortwatch.test>';
+const ALERTS_ONLY = { ...DEFAULT_PLAN, replicationCovariates: [] };
 const cohort = syntheticCohort({ patients: 1200, seed: 5, portLogHr: { group1: Math.log(0.35) } });
 const deps = (t: TestDatabase, overrides: Partial<ReanalysisDeps> = {}): ReanalysisDeps => ({
   db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
   loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-  runPlan: (rows, plan) => Promise.resolve(runPlan({ ...plan, replicationCovariates: [] }, rows)),
+  runPlan: (rows) => Promise.resolve(runPlan(ALERTS_ONLY, rows)),
   ...overrides,
 });
 const A = '2014-12-31';
