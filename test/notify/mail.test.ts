@@ -197,8 +197,7 @@ describe('one digest per investigator per look, through the outbox to a real SMT
     expect(again.stderr.trim().split('\n')).toEqual([`cohortwatch: signal ${id} is acknowledged: cannot acknowledge it (allowed from open)`]);
     const missing = await cli('close', id, '--by', 'alice@example.org');
     expect(missing.code).toBe(2);
-    // The program shows the command's usage after the one-line error (as every command does).
-    expect(missing.stderr.split('\n')[0]).toBe("error: required option '--decision <text>' not specified");
+    expect(missing.stderr.trim().split('\n')).toEqual(["error: required option '--decision <text>' not specified (see --help)"]);
     expect((await cli('close', id, '--by', 'alice@example.org', '--decision', 'no change to practice until the final analysis')).code).toBe(0);
 
     const shown = await cli('show', id, '--json');
