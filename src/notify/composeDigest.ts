@@ -92,7 +92,7 @@ function technical(e: SignalEvidence, min: number): string {
     : `events ${printedCount(e.events, counts.total, min)} (PTR + PORT ${printedCount(e.eventsPort, counts.parts[0], min)}, PTR alone ${printedCount(e.eventsNoPort, counts.parts[1], min)})`;
   return [
     `z ${f2(e.z)}`, `boundary |z| ${f2(e.boundaryZ)}`, `information ${f2(e.informationFraction)}`,
-    `naive 95% CI ${ci(e.lower, e.upper)}`, events, `rule: ${e.summary}`,
+    `naive 95% CI ${ci(e.lower, e.upper)}`, events, `rule: ${e.summary.replace(/\.+$/, '')}`,
   ].join('; ');
 }
 

@@ -62,7 +62,9 @@ describe('signal lifecycle', () => {
     const e = { hr: 0.55, repeatedLower: 0.4, repeatedUpper: 0.76, alpha: 0.05 / 6, lower: 0.44, upper: 0.69 } as SignalEvidence;
     expect(findingSentence('group1', 'pfs', e)).toBe(
       'In group 1 (T1/2, non-TNBC), PORT patients had a lower hazard of progression or death than patients with PTR alone: HR 0.55, repeated 99.2% CI 0.40-0.76.');
-    expect(findingSentence('group3', 'os', { ...e, hr: 1.8 })).toMatch(/^In group 3 \(TNBC\), PORT patients had a higher hazard of death/);
+    expect(findingSentence('group3', 'os', { ...e, hr: 1.8, repeatedLower: 1.2, repeatedUpper: 2.7 })).toMatch(/^In group 3 \(TNBC\), PORT patients had a higher hazard of death/);
+    expect(findingSentence('group2', 'os', { ...e, hr: 1.2, repeatedLower: null, repeatedUpper: null, lower: 0.7, upper: 2.1 })).toBe(
+      'In group 2 (T3/4, non-TNBC), the hazard of death did not differ clearly between PORT patients and patients with PTR alone: HR 1.20, 95% CI 0.70-2.10 (not adjusted for repeated looks: no alpha spent yet).');
   });
 
   it('reminders: open and unacknowledged past the configured days, once per look', () => {

@@ -33,11 +33,14 @@ export interface SignalWords {
 export function findingSentence(population: PopulationId, endpoint: EndpointId, e: SignalEvidence): string {
   const where = `In ${POPULATION[population]}`;
   if (e.hr === null) return `${where}, the effect of PORT on ${ENDPOINT[endpoint]} could not be estimated at this look.`;
-  const direction = e.hr < 1 ? 'a lower' : e.hr > 1 ? 'a higher' : 'the same';
-  const ci = e.repeatedLower !== null && e.repeatedUpper !== null
-    ? `repeated ${level(e.alpha)}CI ${f2(e.repeatedLower)}-${f2(e.repeatedUpper)}`
-    : e.lower !== null && e.upper !== null ? `95% CI ${f2(e.lower)}-${f2(e.upper)} (not adjusted for repeated looks: no alpha spent yet)` : 'no confidence interval';
-  return `${where}, PORT patients had ${direction} hazard of ${HAZARD_OF[endpoint]} than patients with PTR alone: HR ${f2(e.hr)}, ${ci}.`;
+  const repeated = e.repeatedLower !== null && e.repeatedUpper !== null;
+  const [lo, hi] = repeated ? [e.repeatedLower, e.repeatedUpper] : [e.lower, e.upper];
+  const ci = lo === null || hi === null ? 'no confidence interval'
+    : repeated ? `repeated ${level(e.alpha)}CI ${f2(lo)}-${f2(hi)}` : `95% CI ${f2(lo)}-${f2(hi)} (not adjusted for repeated looks: no alpha spent yet)`;
+  // A direction is stated only when the interval excludes 1; otherwise the data do not tell the arms apart.
+  const clear = lo !== null && hi !== null && (hi < 1 || lo > 1);
+  if (!clear) return `${where}, the hazard of ${HAZARD_OF[endpoint]} did not differ clearly between PORT patients and patients with PTR alone: HR ${f2(e.hr)}, ${ci}.`;
+  return `${where}, PORT patients had ${e.hr < 1 ? 'a lower' : 'a higher'} hazard of ${HAZARD_OF[endpoint]} than patients with PTR alone: HR ${f2(e.hr)}, ${ci}.`;
 }
 
 function meaningOf(rule: SignalRule, e: SignalEvidence): string {
