@@ -185,7 +185,7 @@ export async function planModel(ctx: DashboardContext): Promise<PlanModel> {
   const plan = CURRENT_PLAN;
   return {
     version: plan.version, totalAlpha: plan.totalAlpha,
-    primary: plan.primary.map((p) => ({ label: estimandLabel(p.population, p.endpoint), plannedEvents: designMaxEvents(p) ?? 0, alpha: p.alpha })),
+    primary: plan.primary.map((p) => ({ label: estimandLabel(p.population, p.endpoint), plannedEvents: designMaxEvents(p), alpha: p.alpha })),
     populations: plan.populations.map((p) => p.label), endpoints: plan.endpoints.map((e) => e.label),
     thresholds: Object.entries(plan.thresholds).map(([name, value]) => ({ name, value: value as number })),
     landmarkYears: plan.landmarkYears,
