@@ -20,6 +20,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'ingest', load: async () => (await import('./ingest.ts')).registerIngest },
   { name: 'investigators', load: async () => (await import('./investigators.ts')).registerInvestigators },
   { name: 'migrate', load: async () => (await import('./migrate.ts')).registerMigrate },
+  { name: 'monitoring', load: async () => (await import('./monitoring.ts')).registerMonitoring },
   { name: 'plan', load: async () => (await import('./plan.ts')).registerPlan },
   { name: 'reanalyze', load: async () => (await import('./reanalyze.ts')).registerReanalyze },
   { name: 'rejected', load: async () => (await import('./rejected.ts')).registerRejected },

@@ -27,7 +27,8 @@ describe('a stream where group 1 PORT effect emerges (true HR 0.55 in group 1, 1
     t = await createTestDatabase('emerging');
     const d = deps(t, syntheticCohort({ patients: 2500, seed: 7, portLogHr: { group1: Math.log(0.55) } }), true);
     for (const cutoff of YEAR_ENDS) await reanalyze(d, cutoff);
-  });
+    // Eight full plan runs in worker threads: minutes when the 2 shared cores are busy.
+  }, 300_000);
   afterAll(() => t.drop());
 
   it('stores one run per look with the dataset hash, plan and code version', async () => {

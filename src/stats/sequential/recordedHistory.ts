@@ -25,47 +25,45 @@ const DEFAULT_GRID = 64;
  * as recorded, so an amended design (another maximum information, another alpha share) leaves the
  * alpha already spent where it was: only the increment of the new look is chosen. The joint law of
  * Z_1..Z_k depends on information only through ratios (corr(Z_i, Z_j) = sqrt(I_i / I_j)), so the
- * information may be on any scale (events here).
+ * information may be on any scale (events, here).
  */
 export function boundaryAfterHistory(
   history: readonly RecordedLook[], information: number, alphaToSpend: number, sides: Sides = 2, gridSize = DEFAULT_GRID,
 ): BoundaryAfterHistory {
   if (!(information > 0)) throw new Error(`information must be positive, got ${information}`);
   if (!(alphaToSpend > 0 && alphaToSpend < 1)) throw new Error(`alpha to spend must be in (0, 1), got ${alphaToSpend}`);
-  let previous: LookDensity | null = null;
-  for (const [k, look] of history.entries()) {
-    if (!(look.information > (history[k - 1]?.information ?? 0) && look.information < information)) {
-      throw new Error(`look ${k + 1}: information ${look.information} must increase and stay below the new look's ${information}`);
-    }
-    if (!(look.critical > 0 && Number.isFinite(look.critical))) throw new Error(`look ${k + 1}: critical value must be positive and finite, got ${look.critical}`);
+  const previous = densityAfter(history, sides, gridSize);
+  if (previous !== null && !(information > previous.rate)) {
+    throw new Error(`information ${information} must exceed the last recorded look's ${previous.rate}`);
   }
-  previous = densityAfter(history, sides, gridSize);
   const step = { previous, rate: information };
   const critical = solveCritical(step, alphaToSpend, sides);
   return { critical, spent: crossing(step, critical, sides).p };
 }
 
-// The sub-density after a recorded history, kept for the next look. The recursion sees information only
-// through ratios (u = (z_k sqrt(I_k) - z_j sqrt(I_j)) / sqrt(I_k - I_j)), so a density computed on the
-// absolute information scale serves every later look unchanged: each look then costs one step of the
-// recursion instead of one per earlier look (a quarterly series of 76 looks: ~40x less work). Keyed by
-// the exact history; a small LRU, so a calibration over many registries does not grow it.
-const MEMO_SIZE = 512;
-const memo = new Map<string, LookDensity>();
+// The recursion runs on the information scale itself (the canonical joint law is invariant to its unit),
+// so the density after a recorded prefix of looks does not depend on later looks and is cached: a
+// monitoring series (the job's next quarter, a calibration run's next look) advances one look, not all.
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, LookDensity>();
 
 function densityAfter(history: readonly RecordedLook[], sides: Sides, gridSize: number): LookDensity | null {
-  if (history.length === 0) return null;
-  const key = `${sides}|${gridSize}|${history.map((l) => `${l.information}:${l.critical}`).join(',')}`;
-  const cached = memo.get(key);
-  if (cached !== undefined) {
-    memo.delete(key);
-    memo.set(key, cached);
-    return cached;
+  let previous: LookDensity | null = null;
+  let key = `${sides}|${gridSize}`;
+  for (const [k, look] of history.entries()) {
+    if (!(look.information > (previous?.rate ?? 0))) {
+      throw new Error(`look ${k + 1}: information ${look.information} must be positive and increase`);
+    }
+    if (!(look.critical > 0 && Number.isFinite(look.critical))) throw new Error(`look ${k + 1}: critical value must be positive and finite, got ${look.critical}`);
+    key += `|${look.information}:${look.critical}`;
+    const cached = cache.get(key);
+    if (cached) {
+      previous = cached;
+      continue;
+    }
+    previous = advance({ previous, rate: look.information }, sides === 2 ? -look.critical : -Infinity, look.critical, gridSize);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(key, previous);
   }
-  const look = history[history.length - 1];
-  const previous = densityAfter(history.slice(0, -1), sides, gridSize);
-  const density = advance({ previous, rate: look.information }, sides === 2 ? -look.critical : -Infinity, look.critical, gridSize);
-  memo.set(key, density);
-  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
-  return density;
+  return previous;
 }
