@@ -10,6 +10,7 @@ import type { PdfPolicy } from '../demo/lookReport.ts';
 import { quarterCutoff } from '../jobs/cutoff.ts';
 import { tickFor } from '../demo/quarterTicks.ts';
 import { terminalProgress } from '../demo/replayProgress.ts';
+import { detectionHeadline, detectionSentence } from '../demo/detection.ts';
 import { DEFAULT_ADMIN_END, MAX_PATIENTS, SCENARIO_NAMES, isScenarioName } from '../sim/index.ts';
 import type { ScenarioName } from '../sim/index.ts';
 
@@ -69,6 +70,10 @@ function printResult(result: DemoResult): void {
   const last = result.reports.at(-1);
   const pdfs = result.reports.filter((r) => 'path' in r.pdf).length;
   const lines = [
+    '',
+    detectionHeadline(result.detections, result.looks.length),
+    ...result.detectionMails.map((file) => `  its mail: ${file}`),
+    ...result.detections.slice(1).map((d) => `Also: ${detectionSentence(d)}`),
     '',
     `Replayed ${result.looks.length} quarterly looks (${result.events} events) in ${result.seconds.toFixed(0)} s.`,
     ...result.services.map((s) => `  ${s}`),

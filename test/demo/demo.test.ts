@@ -64,6 +64,9 @@ describe('cohortwatch demo (short run, embedded services)', () => {
     expect(rows).toHaveLength(24);
     const markdown = await readFile(first.summary.markdown, 'utf8');
     expect(markdown).toMatch(/## Group 1 \(T1\/2, non-TNBC\): PFS/);
+    // Its first lines say what surveillance detected (two early looks of 426 patients: nothing yet).
+    expect(first.detections).toEqual([]);
+    expect(markdown.split('\n')[2]).toBe('**No primary estimand crossed its boundary in 2 looks: surveillance detected no effect.**');
   });
 
   it('puts no patient id in any file it writes', async () => {
