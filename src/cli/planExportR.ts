@@ -21,7 +21,7 @@ export function registerPlanExportR(plan: Command): void {
     .description('write the analysis dataset, the information history and an R script (survival + rpact) that refits each primary estimand and recomputes its boundaries')
     .requiredOption('--as-of <date>', 'the latest look on or before this date (YYYY-MM-DD)', dateArg)
     .requiredOption('--out <dir>', 'folder to write into (created if missing; its export files are overwritten)')
-    .action(async (options: { asOf: string; out: string }, command: Command) => {
+    .action(async (options: { asOf: string; out: string }) => {
       try {
         const result = await withDatabase(loadEnv(), (db) => exportR(db, DEFAULT_PLAN, { asOf: options.asOf, outDir: options.out }));
         const { look } = result;
@@ -30,8 +30,10 @@ export function registerPlanExportR(plan: Command): void {
         for (const file of result.files) console.log(`  ${file}`);
         console.log(`run it: Rscript ${result.dir}/${EXPORT_FILES.script} > r-look.json   (R with survival and rpact; compare with ${EXPORT_FILES.cohortwatch})`);
       } catch (error) {
-        if (error instanceof ExportRError) command.error(`cohortwatch plan export-r: ${error.message}`, { exitCode: 2 });
-        throw error;
+        if (!(error instanceof ExportRError)) throw error;
+        // Nothing to export is a usage problem: one line, exit 2 (no usage text).
+        console.error(`cohortwatch plan export-r: ${error.message}`);
+        process.exitCode = 2;
       }
     });
 }

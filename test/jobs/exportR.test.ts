@@ -96,7 +96,7 @@ describe('cohortwatch plan export-r', () => {
     // The dataset carries no patient id.
     expect(await readFile(path.join(out, 'analysis-dataset.csv'), 'utf8')).not.toMatch(/P\d{7}/);
 
-    const { stdout } = await run('Rscript', [path.join(out, 'refit-monitoring.R')], { timeout: 300_000 });
+    const { stdout } = await run('Rscript', [path.join(out, 'refit-monitoring.R')], { timeout: 540_000 });
     const r = JSON.parse(stdout) as { cutoff: string; estimands: Record<string, unknown>[] };
     expect(r.cutoff).toBe('2019-12-31');
     const differences: string[] = [];
@@ -125,5 +125,5 @@ describe('cohortwatch plan export-r', () => {
     expect(spendingLooks).toBeGreaterThan(20);
     const states = await t.db.selectFrom('monitoring_looks').select(['state']).distinct().execute();
     expect(states.map((s) => s.state)).toEqual(expect.arrayContaining(['crossed', 'complete']));
-  }, 600_000);
+  }, 900_000);
 });
