@@ -96,7 +96,7 @@ export const registerDemo: RegisterCommand = (program: Command) => {
     .command('demo')
     .description('replay a simulated registry 2000-2026 quarter by quarter through the real queue, workers, reanalysis, alert mail and reports')
     .option('--scenario <name>', `PORT effects of the simulated registry: ${SCENARIO_NAMES.join(' | ')}`, scenario, 'emerging')
-    .option('--seed <n>', 'simulation seed', integer(0, 0xffffffff), 20260101)
+    .option('--seed <n>', 'simulation seed (default 1: see docs/demo.md, "What the default run shows")', integer(0, 0xffffffff), 1)
     .option('--patients <n>', 'simulated patients', integer(20, MAX_PATIENTS), 426)
     .option('--from <date>', 'cutoff of the first look (last day of a quarter)', quarterEnd, DEFAULT_FIRST_LOOK)
     .option('--until <date>', 'cutoff of the last look (last day of a quarter)', quarterEnd, DEFAULT_ADMIN_END)
