@@ -9,7 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { simulateEvents } from '../src/sim/index.ts';
 import { parseCutoff } from '../src/timeline/index.ts';
-import { analysisDataset, datasetAsOf, storeEvents } from '../src/sim/calibration/analysisDataset.ts';
+import { analysisDataset } from '../src/sim/calibration/analysisDataset.ts';
 import { DEFAULT_PLAN } from '../src/analysis/plan.ts';
 import { DEFAULT_ADMIN_END, isScenarioName } from '../src/sim/index.ts';
 import type { ScenarioName } from '../src/sim/index.ts';
