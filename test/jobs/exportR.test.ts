@@ -84,7 +84,7 @@ describe('cohortwatch plan export-r', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/invalid cutoff "2019-02-30"/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 180_000);
 
   it.skipIf(!HAS_R)('R (survival + rpact) reproduces every primary estimand\'s Cox fit and boundary history to 1e-6', async () => {
     const out = path.join(dir, 'look');
