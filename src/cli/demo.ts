@@ -7,7 +7,7 @@ import { WorkspaceError } from '../demo/demoWorkspace.ts';
 import { runDemo } from '../demo/runDemo.ts';
 import type { DemoResult } from '../demo/runDemo.ts';
 import type { PdfPolicy } from '../demo/lookReport.ts';
-import { quarterCutoff } from '../jobs/cutoff.ts';
+import { quarterCutoff } from '../analysis/lookSchedule.ts';
 import { tickFor } from '../demo/quarterTicks.ts';
 import { terminalProgress } from '../demo/replayProgress.ts';
 import { detectionHeadline, detectionSentence } from '../demo/detection.ts';

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import type { EstimandMonitoringJson } from '../analysis/monitoringJson.ts';
-import { CutoffError, parseCutoffDate } from '../jobs/cutoff.ts';
+import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { monitoringReport } from '../jobs/monitoringReport.ts';
 import { withDatabase } from './pipeline/resources.ts';
 

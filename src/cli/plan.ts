@@ -7,7 +7,7 @@ import { DEFAULT_PLAN } from '../analysis/plan.ts';
 import type { AnalysisPlan } from '../analysis/plan.ts';
 import { parsePlanText } from '../analysis/planDocument.ts';
 import type { PlanDocument } from '../analysis/planDocument.ts';
-import { CutoffError, parseCutoffDate } from '../jobs/cutoff.ts';
+import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { AmendmentRefusedError, amendPlan, currentPlan, planHistory } from '../jobs/planAmendments.ts';
 import { withDatabase } from './pipeline/resources.ts';
 import { registerPlanExportR } from './planExportR.ts';

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { loadEnv } from '../config/env.ts';
 import { DEFAULT_PLAN } from '../analysis/plan.ts';
-import { CutoffError, parseCutoffDate } from '../jobs/cutoff.ts';
+import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { EXPORT_FILES, ExportRError, exportR } from '../jobs/exportR.ts';
 import { withDatabase } from './pipeline/resources.ts';
 

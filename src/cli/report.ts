@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { NoRunError } from '../jobs/buildReportInput.ts';
-import { parseCutoffDate } from '../jobs/cutoff.ts';
+import { parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { writeQuarterlyReport } from '../jobs/quarterlyReport.ts';
 import { withDatabase } from './pipeline/resources.ts';
 

@@ -3,6 +3,7 @@ import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { createReanalysisQueue, registerReanalysisScheduler } from '../jobs/analysisQueues.ts';
 import { startAnalysisService } from '../jobs/analysisService.ts';
+import { checkSchedule } from '../analysis/lookSchedule.ts';
 import { createLogger } from '../logging/logger.ts';
 import { queueConfig } from '../workers/queue.ts';
 
@@ -18,6 +19,13 @@ export const registerScheduler: RegisterCommand = (program) => {
     .option('--report-dir <dir>', 'write each new run\'s quarterly report to DIR/<cutoff>/')
     .action(async (options: { registerOnly?: boolean; reportDir?: string }) => {
       const env = loadEnv();
+      try {
+        checkSchedule({ cron: env.REANALYSIS_CRON, tz: env.REANALYSIS_TZ });
+      } catch (error) {
+        console.error(`cohortwatch: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 2;
+        return;
+      }
       const logger = createLogger(env, 'scheduler');
       const queue = createReanalysisQueue(queueConfig(env));
       try {
@@ -34,6 +42,7 @@ export const registerScheduler: RegisterCommand = (program) => {
       const service = await startAnalysisService(env, {
         ...(options.reportDir ? { reportDir: resolve(options.reportDir) } : {}),
         onReportError: (cutoff, error) => logger.error({ cutoff, err: error }, 'quarterly report not written'),
+        logger,
       });
       logger.info('reanalysis and alert-mail workers running');
       await new Promise<void>((resolve) => {

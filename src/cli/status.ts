@@ -1,8 +1,23 @@
 import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { QUEUE_STATES } from '../metrics/pipelineMetrics.ts';
 import { withDatabase, withQueues } from './pipeline/resources.ts';
+import { CURRENT_PLAN } from '../analysis/plan.ts';
+import { failedLooks, listLooks } from '../jobs/looks.ts';
+import type { LookRecord } from '../jobs/looks.ts';
+import { outboxSummary } from '../notify/outbox.ts';
+import type { OutboxSummary } from '../notify/outbox.ts';
+
+export interface AlertingStatus {
+  /** The latest attempt at a look of the current plan (completed, failed or voided); null before the first. */
+  lastLook: Pick<LookRecord, 'cutoff' | 'planVersion' | 'look' | 'state' | 'finishedAt' | 'alerts' | 'error'> | null;
+  /** Cutoffs whose looks failed and have not been taken since (retried automatically by the scheduler). */
+  failedLooks: { cutoff: string; failures: number; lastFailedAt: string; error: string | null }[];
+  mail: OutboxSummary;
+}
 
 export interface PipelineStatus {
   queue: Record<string, number>;
@@ -14,13 +29,35 @@ export interface PipelineStatus {
   conflicts: number;
   /** Events kept in the log but not applied (before PTR, after death, ...), over all current timelines. */
   dataQualityConflicts: number;
+  alerting: AlertingStatus;
 }
 
-/** `cohortwatch status`: queue counts, patients, events, rejected events and conflicts. */
+async function alertingStatus(db: Kysely<Database>): Promise<AlertingStatus> {
+  const looks = (await listLooks(db, { planVersion: CURRENT_PLAN.version }))
+    .sort((a, b) => (a.finishedAt ?? a.startedAt).localeCompare(b.finishedAt ?? b.startedAt));
+  const last = looks.at(-1);
+  return {
+    lastLook: last ? { cutoff: last.cutoff, planVersion: last.planVersion, look: last.look, state: last.state, finishedAt: last.finishedAt, alerts: last.alerts, error: last.error } : null,
+    failedLooks: (await failedLooks(db, CURRENT_PLAN.version)).map((f) => ({ ...f, lastFailedAt: f.lastFailedAt.toISOString() })),
+    mail: await outboxSummary(db),
+  };
+}
+
+function alertingLines(a: AlertingStatus): string[] {
+  const last = a.lastLook;
+  const age = a.mail.oldestPendingAgeSeconds;
+  return [
+    `last look: ${last ? `${last.cutoff} (look ${last.look || '-'}) ${last.state}${last.finishedAt ? ` at ${last.finishedAt}` : ''}${last.state === 'failed' ? `: ${(last.error ?? '').split('\n')[0].slice(0, 200)}` : `, ${last.alerts} alert(s)`}` : 'none yet'}`,
+    `failed looks: ${a.failedLooks.length === 0 ? 'none' : a.failedLooks.map((f) => `${f.cutoff} (${f.failures}x)`).join(', ')}`,
+    `alert mail: pending ${a.mail.pending}, failed ${a.mail.failed}, sent ${a.mail.sent}, cancelled ${a.mail.cancelled}${age === null ? '' : `; oldest undelivered ${age} s old`}`,
+  ];
+}
+
+/** `cohortwatch status`: queue counts, patients, events, rejected events and conflicts, looks and alert mail. */
 export const registerStatus: RegisterCommand = (program) => {
   program
     .command('status')
-    .description('show queue counts, patients, events, rejected events and conflicts')
+    .description('show queue counts, patients, events, rejected events and conflicts, the last look, failed looks and the alert-mail outbox')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const env = loadEnv();
@@ -38,6 +75,7 @@ export const registerStatus: RegisterCommand = (program) => {
             conflicts: await one(db.selectFrom('rejected_events').where('kind', '=', 'conflict').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()),
             dataQualityConflicts: await one(db.selectFrom('timelines')
               .select(sql<number>`coalesce(sum(jsonb_array_length(conflicts)), 0)::int`.as('n')).executeTakeFirstOrThrow()),
+            alerting: await alertingStatus(db),
           };
         }),
       ]);
@@ -54,6 +92,7 @@ export const registerStatus: RegisterCommand = (program) => {
         `events: ${status.events}`,
         `rejected: ${status.rejected} (conflicts: ${status.conflicts})`,
         `data-quality conflicts: ${status.dataQualityConflicts}`,
+        ...alertingLines(status.alerting),
       ].join('\n'));
     });
 };

@@ -33,6 +33,14 @@ export const envSchema = z.object({
   REANALYSIS_CRON: z.string().min(9).default('0 0 6 1 1,4,7,10 *'),
   REANALYSIS_TZ: z.string().min(1).default('UTC'),
   SMALL_CELL_MIN: z.coerce.number().int().min(1).max(100).default(11),
+  // Alert mail (and looks) whose queue attempts ran out are retried by the scheduler's sweep, every
+  // ALERT_SWEEP_MS, after a backoff doubling from ALERT_RETRY_BASE_MS up to ALERT_RETRY_MAX_MS.
+  ALERT_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  ALERT_RETRY_BASE_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  ALERT_RETRY_MAX_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
+  // Operators' address: one mail when a look fails or an alert mail has been pending over a day.
+  OPS_EMAIL: z.preprocess((v) => (v === '' ? undefined : v),
+    z.string().regex(/^[^\s@<>"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be an e-mail address').optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

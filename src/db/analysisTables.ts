@@ -23,6 +23,10 @@ export interface AnalysisRunsTable {
   error: string | null;
   started_at: Timestamp;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** A voided run stays as an audit record but is no look: history reads filter on `voided_at is null`. */
+  voided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  void_reason: string | null;
+  voided_by: string | null;
 }
 
 export interface AnalysisEstimatesTable {
@@ -61,6 +65,8 @@ export interface AlertsTable {
   summary: string;
   evidence: ColumnType<Record<string, unknown>, string, string>;
   created_at: Timestamp;
+  /** Set when the alert's look was voided. */
+  voided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface InvestigatorsTable {
@@ -84,11 +90,27 @@ export interface MailOutboxTable {
   subject: string;
   text_body: string;
   html_body: string;
-  status: ColumnType<'pending' | 'sent', 'pending' | 'sent' | undefined, 'pending' | 'sent'>;
+  /** pending: queued; failed: the queue's attempts ran out, retried at next_attempt_at; cancelled by an operator. */
+  status: ColumnType<MailState, MailState | undefined, MailState>;
   attempts: Generated<number>;
   last_error: string | null;
   created_at: Timestamp;
   sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** How many times the mail went back to the queue after its attempts ran out. */
+  retry_rounds: Generated<number>;
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancel_reason: string | null;
+}
+
+export const MAIL_STATES = ['pending', 'failed', 'sent', 'cancelled'] as const;
+export type MailState = typeof MAIL_STATES[number];
+
+/** Operator notices (OPS_EMAIL) already sent, one per condition key. */
+export interface OpsNoticesTable {
+  key: string;
+  subject: string;
+  sent_at: Timestamp;
 }
 
 /** Append-only history of the monitoring plan (migration 040). */
@@ -141,4 +163,5 @@ export interface AnalysisTables {
   investigators: InvestigatorsTable;
   subscriptions: SubscriptionsTable;
   mail_outbox: MailOutboxTable;
+  ops_notices: OpsNoticesTable;
 }

@@ -1,7 +1,7 @@
 // The demo's simulated calendar: the instants the quarterly scheduler would fire (06:00 UTC on the
 // first day of January, April, July and October, the default REANALYSIS_CRON), from the first look to
-// the registry's administrative end. Each tick analyses the quarter that just ended (jobs/cutoff.ts).
-import { quarterCutoff } from '../jobs/cutoff.ts';
+// the registry's administrative end. Each tick analyses the quarter that just ended (analysis/lookSchedule.ts).
+import { quarterCutoff } from '../analysis/lookSchedule.ts';
 
 export interface QuarterTick {
   /** When the scheduler fires, on the simulated clock. */

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logging/logger.ts';
-import { enqueueReanalysis, reanalysisJobId } from '../jobs/analysisQueues.ts';
+import { enqueueReanalysis } from '../jobs/analysisQueues.ts';
 import type { ReanalysisJobData } from '../jobs/analysisQueues.ts';
 import { enqueueEvents } from '../workers/enqueueEvents.ts';
 import { waitForJobs } from '../workers/waitForJobs.ts';
@@ -87,7 +87,7 @@ async function waitForMails(db: Kysely<Database>, runId: number, timeoutMs: numb
   for (;;) {
     const rows = await db.selectFrom('mail_outbox').innerJoin('alerts', 'alerts.id', 'mail_outbox.alert_id')
       .select(['mail_outbox.status', 'mail_outbox.last_error']).where('alerts.run_id', '=', runId).execute();
-    const pending = rows.filter((row) => row.status === 'pending');
+    const pending = rows.filter((row) => row.status === 'pending' || row.status === 'failed');
     if (pending.length === 0) return rows.length;
     if (Date.now() > deadline) {
       const reason = pending.find((row) => row.last_error !== null)?.last_error ?? 'no delivery attempt yet';
@@ -109,11 +109,11 @@ export async function replayQuarter(deps: ReplayDeps, tick: QuarterTick): Promis
   await deps.beforeReanalysis?.();
   const t1 = performance.now();
   deps.clock.advanceTo(tick.at);
-  await enqueueReanalysis(deps.reanalysis, tick.cutoff, deps.planVersion);
-  await waitForJob(deps.reanalysis, reanalysisJobId(tick.cutoff, deps.planVersion), deps.timeoutMs);
+  const job = await enqueueReanalysis(deps.reanalysis, deps.db, tick.cutoff, deps.planVersion);
+  await waitForJob(deps.reanalysis, job.id ?? '', deps.timeoutMs);
   const t2 = performance.now();
   const run = await deps.db.selectFrom('analysis_runs').select(['id', 'look', 'patients', 'timings'])
-    .where('cutoff', '=', tick.cutoff).where('plan_version', '=', deps.planVersion).executeTakeFirst();
+    .where('cutoff', '=', tick.cutoff).where('plan_version', '=', deps.planVersion).where('status', '=', 'completed').where('voided_at', 'is', null).executeTakeFirst();
   if (!run) throw new ReplayError(`the reanalysis of ${tick.cutoff} completed but stored no run`);
   const alerts = await deps.db.selectFrom('alerts').select(['population', 'endpoint', 'rule', 'status', 'summary'])
     .where('run_id', '=', run.id).orderBy('population').orderBy('endpoint').orderBy('rule').execute();

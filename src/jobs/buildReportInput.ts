@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
+import { boundaryTables } from './reportInput/boundaryTables.ts';
+import { runPlanOf } from './planAmendments.ts';
+import { lookHistoryRuns } from './previousLooks.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { AnalysisRow } from '../timeline/index.ts';
-import { CURRENT_PLAN, planByVersion } from '../analysis/plan.ts';
+import type { AnalysisPlan } from '../analysis/plan.ts';
 import type { PopulationId } from '../analysis/plan.ts';
 import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, ModelKind } from '../analysis/runResult.ts';
 import type {
@@ -124,8 +127,7 @@ function sensitivity(estimates: readonly StoredEstimate[]): SensitivityRow[] {
   });
 }
 
-function zPaths(all: readonly StoredEstimate[], planVersion: string): ZPath[] {
-  const plan = planByVersion(planVersion);
+function zPaths(all: readonly StoredEstimate[], plan: AnalysisPlan): ZPath[] {
   // The design's maximum events at the latest look (the Schoenfeld rule follows the observed allocation).
   const planned = (p: { population: string; endpoint: string }) => {
     const latest = all.filter((e) => e.model === 'monitoring' && e.term === 'port' && e.population === p.population && e.endpoint === p.endpoint).at(-1);
@@ -221,11 +223,14 @@ async function eventFlow(db: Kysely<Database>, cutoff: string, previousCutoff: s
  * alerts and every earlier look's z) plus the dataset and event log as of the cutoff for Table 1, flow
  * and data quality. Aggregates only: the rows are reduced to counts here and never leave this function.
  */
-export async function buildReportInput(db: Kysely<Database>, cutoff: string, loadRows: ReportRowsLoader, smallCellMin: number, planVersion = CURRENT_PLAN.version): Promise<ReportInput> {
-  const runs = await db.selectFrom('analysis_runs').selectAll().where('plan_version', '=', planVersion).where('status', '=', 'completed').orderBy('cutoff').execute();
+export async function buildReportInput(db: Kysely<Database>, cutoff: string, loadRows: ReportRowsLoader, smallCellMin: number): Promise<ReportInput> {
+  // Every look of the registry (an amendment changes the plan version, not the look sequence; voided looks are out).
+  const runs = await lookHistoryRuns(db).selectAll('analysis_runs').orderBy('analysis_runs.cutoff').execute();
   const index = runs.findIndex((r) => r.cutoff === cutoff);
-  if (index < 0) throw new NoRunError(`no completed analysis run for cutoff ${cutoff} (plan ${planVersion}); run \`cohortwatch reanalyze --as-of ${cutoff}\` first`);
+  if (index < 0) throw new NoRunError(`no completed analysis run for cutoff ${cutoff}; run \`cohortwatch reanalyze --as-of ${cutoff}\` first`);
   const run = runs[index];
+  const plan = runPlanOf(run);
+  const planVersion = run.plan_version;
   const previous = index > 0 ? runs[index - 1] : null;
   const all = await storedEstimates(db, runs.slice(0, index + 1).map((r) => r.id));
   const estimates = all.filter((e) => e.cutoff === cutoff);
@@ -273,7 +278,8 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, loa
     })),
     models: modelTables(estimates),
     forest: forestRows(estimates, previousNaive),
-    zPaths: zPaths(all, planVersion),
+    zPaths: zPaths(all, plan),
+    boundaryTables: await boundaryTables(db, cutoff),
     sensitivity: sensitivity(estimates),
     dataQuality: await dataQuality(db, rows, cutoff, previous?.cutoff ?? null),
     alerts: alerts.map((a): ReportAlert => {
@@ -287,7 +293,7 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, loa
           repeated: est && est.repeatedLower !== null && est.repeatedUpper !== null ? { lower: est.repeatedLower, upper: est.repeatedUpper } : null,
           z: est?.z ?? 0, boundary: est?.boundaryZ ?? null, informationFraction: est?.informationFraction ?? null,
           events: { ptr: est?.eventsNoPort ?? 0, port: est?.eventsPort ?? 0 },
-          driftZ: num('driftZ'), driftThreshold: a.rule === 'drift' ? planByVersion(planVersion).thresholds.driftZ : null,
+          driftZ: num('driftZ'), driftThreshold: a.rule === 'drift' ? plan.thresholds.driftZ : null,
           publishedHr: num('paperHr'),
           validityReasons: Array.isArray(ev.issues) ? (ev.issues as string[]).map((i) => VALIDITY[i]).filter((v): v is ValidityReason => v !== undefined) : [],
         },

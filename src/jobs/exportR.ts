@@ -13,7 +13,7 @@ import type { AnalysisPlan } from '../analysis/plan.ts';
 import type { PlanRow } from '../analysis/planRow.ts';
 import { FILTER_COLUMNS, STATUS_COLUMNS, TIME_COLUMNS } from '../analysis/planDocument.ts';
 import type { Database } from '../db/database.ts';
-import { parseCutoffDate } from './cutoff.ts';
+import { parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { datasetHash } from './datasetHash.ts';
 import { pipelineDataset } from './datasetLoader.ts';
 import { planAt } from './planAmendments.ts';

@@ -4,7 +4,7 @@ import { DEFAULT_PLAN } from '../analysis/plan.ts';
 import type { AnalysisPlan } from '../analysis/plan.ts';
 import { monitoringJson } from '../analysis/monitoringJson.ts';
 import type { MonitoringJson } from '../analysis/monitoringJson.ts';
-import { parseCutoffDate } from './cutoff.ts';
+import { parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { planAt } from './planAmendments.ts';
 import { loadEstimandLooks } from './previousLooks.ts';
 

@@ -4,7 +4,7 @@ import { checkAmendment } from '../analysis/planAmendment.ts';
 import type { AmendmentCheck } from '../analysis/planAmendment.ts';
 import { parsePlanDocument, planHash } from '../analysis/planDocument.ts';
 import type { PlanDocument } from '../analysis/planDocument.ts';
-import { planFromDocument } from '../analysis/plan.ts';
+import { DEFAULT_PLAN, planFromDocument } from '../analysis/plan.ts';
 import type { AnalysisPlan } from '../analysis/plan.ts';
 import { loadEstimandLooks, lookHistoryRuns } from './previousLooks.ts';
 
@@ -96,4 +96,15 @@ export async function amendPlan(db: Kysely<Database>, shipped: AnalysisPlan, inp
     }).returning('id').executeTakeFirstOrThrow();
     return { id: row.id, check, plan: proposed };
   });
+}
+
+/**
+ * The plan a stored run used, from the document stored with it (describePlan adds its hash and families,
+ * which are not document fields). Runs stored before monitoring plan v2 fall back to the shipped plan,
+ * which is what their report pages were built with.
+ */
+export function runPlanOf(run: { plan: Record<string, unknown>; plan_version: string }, shipped: AnalysisPlan = DEFAULT_PLAN): AnalysisPlan {
+  const { hash: _hash, families: _families, ...document } = run.plan;
+  const parsed = parsePlanDocument(document);
+  return parsed.ok ? planFromDocument(parsed.document) : shipped;
 }

@@ -26,11 +26,11 @@ export interface PreviousLooks {
 /**
  * THE look history: every read of earlier looks (previous estimates, spending history, information
  * history, the monitoring report) goes through this query, so that a look voided by the operators
- * (`looks void`, migration 020: voided_at) is ignored everywhere by one filter.
- * TODO(migration 020): add `.where('analysis_runs.voided_at', 'is', null)` here once it is merged.
+ * (`looks void`, migration 020: voided_at) is ignored everywhere by one filter: a voided look never
+ * happened as far as spending, states and the rules are concerned.
  */
 export function lookHistoryRuns(db: Kysely<Database>, asOf?: string) {
-  let query = db.selectFrom('analysis_runs').where('analysis_runs.status', '=', 'completed');
+  let query = db.selectFrom('analysis_runs').where('analysis_runs.status', '=', 'completed').where('analysis_runs.voided_at', 'is', null);
   if (asOf !== undefined) query = query.where('analysis_runs.cutoff', '<=', asOf);
   return query;
 }

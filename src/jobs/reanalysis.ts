@@ -10,7 +10,8 @@ import type { EstimateRecord, PlanRunResult } from '../analysis/runResult.ts';
 import { alertId } from '../notify/alertId.ts';
 import { enqueueAlertMails } from '../notify/enqueueAlertMails.ts';
 import { codeVersion } from './codeVersion.ts';
-import { parseCutoffDate, CutoffError } from './cutoff.ts';
+import { checkLookCutoff, CutoffError, DEFAULT_LOOK_SCHEDULE } from '../analysis/lookSchedule.ts';
+import type { LookSchedule } from '../analysis/lookSchedule.ts';
 import { datasetHash } from './datasetHash.ts';
 import { planAt } from './planAmendments.ts';
 import { loadPreviousLooks, lookHistoryRuns } from './previousLooks.ts';
@@ -27,6 +28,20 @@ export interface ReanalysisDeps {
   readonly alertFrom: string;
   /** Runs the CPU-heavy plan (the one in force at the cutoff); defaults to a worker thread. */
   readonly runPlan?: (rows: readonly PlanRow[], plan: AnalysisPlan) => Promise<PlanRunResult>;
+  /** Which cutoffs are looks (REANALYSIS_CRON/TZ); default quarter ends in UTC. */
+  readonly schedule?: LookSchedule;
+  /** The clock a cutoff is checked against (a cutoff must be a day that is over). */
+  readonly now?: () => Date;
+}
+
+export interface ReanalyzeOptions {
+  /** An extra look off the schedule, asked for explicitly (`reanalyze --unscheduled`). */
+  readonly unscheduled?: boolean;
+  /**
+   * Store a failure as a 'failed' run (what `status`, /healthz and the automatic retry read). The queue
+   * sets it on a job's last attempt only, so a transient error that a retry fixes leaves no trace.
+   */
+  readonly recordFailure?: boolean;
 }
 
 export interface StoredAlert {
@@ -54,27 +69,55 @@ export interface ReanalysisOutcome {
 export class OutOfOrderCutoffError extends CutoffError {}
 
 /**
- * One look of the sequential monitoring: load the dataset as of the cutoff, run the plan off the main
- * thread, store the run, every estimate, the alerts and their outbox mails in one transaction.
- * A transaction-scoped advisory lock per plan serialises looks, and the unique (cutoff, plan version)
- * makes a second request for the same cutoff return the stored run: one run per cutoff however many
- * schedulers and workers ask. A crash before commit leaves nothing behind; the retry starts afresh.
+ * Serialises everything that changes the look history (looks, voids, plan amendments) for this
+ * transaction. One lock whatever the plan version: an amendment changes the version, not the registry's
+ * look sequence. (The version argument is kept for the callers that name the plan they act on.)
  */
-export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Promise<ReanalysisOutcome> {
-  const cutoff = parseCutoffDate(cutoffInput);
+export async function lockLookHistory(trx: Transaction<Database>, _planVersion?: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${'cohortwatch-reanalysis'}))`.execute(trx);
+}
+
+/**
+ * One look of the sequential monitoring: check the cutoff (a past day on the schedule, or an explicit
+ * extra look), load the dataset as of the cutoff, run the plan off the main thread, store the run, every
+ * estimate, the alerts and their outbox mails in one transaction. A transaction-scoped advisory lock per
+ * plan serialises looks (and voids), and the one live (completed, not voided) run per (cutoff, plan
+ * version) makes a second request for the same cutoff return the stored run: one run per cutoff however
+ * many schedulers and workers ask. A crash before commit leaves nothing behind; the retry starts afresh.
+ * A failure other than a refused cutoff is stored as a 'failed' run when `recordFailure` (default).
+ */
+export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string, options: ReanalyzeOptions = {}): Promise<ReanalysisOutcome> {
+  const cutoff = checkLookCutoff(cutoffInput, {
+    now: (deps.now ?? (() => new Date()))(), schedule: deps.schedule ?? DEFAULT_LOOK_SCHEDULE, unscheduled: options.unscheduled ?? false,
+  });
+  let look: number | null = null;
+  try {
+    return await takeLook(deps, cutoff, (n) => { look = n; });
+  } catch (error) {
+    if (!(error instanceof CutoffError) && (options.recordFailure ?? true)) await recordFailedLook(deps, cutoff, look, error);
+    throw error;
+  }
+}
+
+async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: number) => void): Promise<ReanalysisOutcome> {
   const started = performance.now();
   return deps.db.transaction().execute(async (trx) => {
-    // One lock for every plan version: an amendment changes the version, not the registry's look sequence.
-    await sql`select pg_advisory_xact_lock(hashtext(${'cohortwatch-reanalysis'}))`.execute(trx);
+    await lockLookHistory(trx);
     const existing = await lookHistoryRuns(trx).selectAll('analysis_runs').where('analysis_runs.cutoff', '=', cutoff).executeTakeFirst();
     if (existing) return existingOutcome(trx, existing);
     const plan = await planAt(trx, cutoff, deps.plan);
     const previous = await loadPreviousLooks(trx);
     const latest = previous.runs.at(-1);
     if (latest && latest.cutoff > cutoff) {
-      throw new OutOfOrderCutoffError(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff} (plan ${plan.version}); looks are taken in calendar order`);
+      throw new OutOfOrderCutoffError(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff} (plan ${plan.version}); looks are taken in calendar order (void that look first: cohortwatch looks void ${latest.cutoff})`);
     }
     const look = previous.runs.length + 1;
+    onLook(look);
+    // A cutoff analysed again after its earlier run was voided gets new alert ids (and Message-IDs).
+    const voided = await trx.selectFrom('analysis_runs').select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('cutoff', '=', cutoff).where('status', '=', 'completed')
+      .where('voided_at', 'is not', null).executeTakeFirstOrThrow();
+    const revision = Number(voided.n);
     const t0 = performance.now();
     const rows = await deps.loadDataset(trx, cutoff);
     const tLoad = performance.now();
@@ -85,9 +128,10 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
       : await runPlanInThread({ document: plan.document, rows });
     const tPlan = performance.now();
 
+    // THE monitoring function (src/analysis/monitoring): boundaries, alert rules, states, with the history
+    // the earlier (live) looks left.
     const monitored = monitorLook(plan, { cutoff, look, estimates: result.estimates }, previous.history);
-    const estimates = monitored.estimates;
-    const decisions = monitored.decisions;
+    const { estimates, decisions } = monitored;
     const tAlerts = performance.now();
 
     const run = await trx.insertInto('analysis_runs').values({
@@ -104,7 +148,7 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
     await insertMonitoringLooks(trx, run.id, monitored.looks);
 
     const alerts: StoredAlert[] = decisions.map(({ population, endpoint, decision }) => ({
-      id: alertId({ planVersion: plan.version, cutoff, population, endpoint, rule: decision.rule }),
+      id: alertId({ planVersion: plan.version, cutoff, population, endpoint, rule: decision.rule, revision }),
       population, endpoint, rule: decision.rule, status: decision.status, summary: decision.summary,
     }));
     if (alerts.length > 0) {
@@ -123,6 +167,19 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string): Prom
       .where('id', '=', run.id).execute();
     return { runId: run.id, cutoff, look, created: true, datasetHash: hash, patients: result.patients, alerts, outboxIds };
   });
+}
+
+/**
+ * Stores a failed attempt as a 'failed' run (outside the rolled-back transaction): the error, the plan
+ * and code version, when. Best effort: when the database itself is what failed, there is nowhere to
+ * write, and the queue's failed job is the record.
+ */
+async function recordFailedLook(deps: ReanalysisDeps, cutoff: string, look: number | null, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await deps.db.insertInto('analysis_runs').values({
+    cutoff, plan_version: deps.plan.version, code_version: codeVersion(), status: 'failed', look: look ?? 0,
+    plan: JSON.stringify(describePlan(deps.plan)), error: message.slice(0, 2000), finished_at: new Date(),
+  }).execute().catch(() => undefined);
 }
 
 async function insertMonitoringLooks(trx: Transaction<Database>, runId: number, looks: readonly EstimandLook[]): Promise<void> {

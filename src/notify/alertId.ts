@@ -4,8 +4,10 @@ import { createHash } from 'node:crypto';
  * An alert's id is derived from what the alert is about (plan, cutoff, estimand, rule), so a rerun of
  * the same look after a crash produces the same id, and with it the same Message-ID.
  */
-export function alertId(parts: { planVersion: string; cutoff: string; population: string; endpoint: string; rule: string }): string {
-  const key = [parts.planVersion, parts.cutoff, parts.population, parts.endpoint, parts.rule].join('|');
+export function alertId(parts: { planVersion: string; cutoff: string; population: string; endpoint: string; rule: string; revision?: number }): string {
+  // revision: how many runs of this cutoff were voided before; 0 keeps the ids alerts always had.
+  const revision = parts.revision ?? 0;
+  const key = [parts.planVersion, parts.cutoff, parts.population, parts.endpoint, parts.rule, ...(revision > 0 ? [`r${revision}`] : [])].join('|');
   return `al-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 }
 

@@ -10,6 +10,9 @@ import { DEFAULT_PLAN, planFromDocument } from '../../src/analysis/plan.ts';
 import { parsePlanDocument } from '../../src/analysis/planDocument.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { monitoringReport } from '../../src/jobs/monitoringReport.ts';
+import { boundaryTables } from '../../src/jobs/reportInput/boundaryTables.ts';
+import { boundarySection } from '../../src/reports/sections/boundarySection.ts';
+import type { ReportInput } from '../../src/reports/reportInput.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
 import { addInvestigator, parseSubscriptions } from '../../src/notify/investigators.ts';
 import { simulateEvents } from '../../src/sim/index.ts';
@@ -118,7 +121,7 @@ for (const [patients, seed] of [[426, 3], [2000, 4]] as const) {
       expect(earlier.every((e) => e.looks.length === 2)).toBe(true);
     });
 
-    it.runIf(patients === 426)('cohortwatch monitoring --as-of prints it; a bad date exits 2 with one line', async () => {
+    it.runIf(patients === 426)('cohortwatch monitoring --as-of prints it; a bad date exits 2 with a one-line error', async () => {
       const env = { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' };
       const { stdout } = await run(process.execPath, [BIN, 'monitoring', '--as-of', '2015-01-01', '--json'], { env, timeout: 60_000 });
       const json = JSON.parse(stdout) as { looks: unknown[] }[];
@@ -126,7 +129,32 @@ for (const [patients, seed] of [[426, 3], [2000, 4]] as const) {
       expect(json.every((e) => e.looks.length === 3)).toBe(true);
       const bad = await run(process.execPath, [BIN, 'monitoring', '--as-of', '2015-13-01'], { env, timeout: 60_000 }).catch((e: unknown) => e as { code: number; stderr: string });
       expect(bad).toMatchObject({ code: 2 });
-      expect((bad as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
+      // One error line (commander then shows the usage, as for every command), no stack trace.
+      const stderr = (bad as { stderr: string }).stderr;
+      expect(stderr.split('\n')[0]).toMatch(/--as-of.*2015-13-01/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it.runIf(patients === 426)('the report\'s boundary table: every look so far, then the planned looks with their boundaries', async () => {
+      const tables = await boundaryTables(t.db, '2014-12-31', PLAN);
+      expect(tables.map((b) => `${b.population}/${b.endpoint}`)).toEqual(PLAN.primary.map((p) => `${p.population}/${p.endpoint}`));
+      for (const table of tables) {
+        const taken = table.rows.filter((r) => r.look !== null);
+        const planned = table.rows.filter((r) => r.look === null);
+        expect(taken.map((r) => r.cutoff)).toEqual(LOOKS.slice(0, 3));
+        if (table.state === 'crossed' || table.state === 'complete') expect(planned).toEqual([]);
+        else {
+          // The design still plans looks up to information 1, where the family's whole alpha is spent.
+          expect(planned.length).toBeGreaterThan(0);
+          expect(planned.at(-1)?.informationFraction).toBe(1);
+          expect(Math.abs((planned.at(-1)?.alphaSpent ?? 0) - table.alpha)).toBeLessThan(1e-9);
+        }
+        const spent = table.rows.map((r) => r.alphaSpent);
+        expect(spent.every((a, k) => k === 0 || a >= spent[k - 1])).toBe(true);
+      }
+      const section = boundarySection({ boundaryTables: tables, privacy: { smallCellMin: 11 } } as unknown as ReportInput);
+      expect(section.html).toContain('planned');
+      expect(section.tables['boundary-tables'].rows.length).toBe(tables.reduce((n, b) => n + b.rows.length, 0));
     });
   });
 }

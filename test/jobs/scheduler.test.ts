@@ -9,12 +9,13 @@ import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { createReanalysisQueue, registerReanalysisScheduler, SCHEDULER_ID, startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
 import type { AnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
-import { quarterCutoff } from '../../src/jobs/cutoff.ts';
+import { cutoffOfFiring } from '../../src/analysis/lookSchedule.ts';
 import { smtpTransport } from '../../src/notify/transport.ts';
 import type { QueueConfig } from '../../src/workers/queue.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 
 const run = promisify(execFile);
+const EVERY_SECOND = { cron: '* * * * * *', tz: 'UTC' };
 
 describe('two schedulers and two workers', () => {
   let t: TestDatabase;
@@ -39,14 +40,16 @@ describe('two schedulers and two workers', () => {
       db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: 'CohortWatch <a@cohortwatch.test>',
       loadDataset: (_db: unknown, cutoff: string) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
       runPlan: (rows: Parameters<typeof runPlan>[1]) => Promise.resolve(runPlan(DEFAULT_PLAN, rows)),
+      schedule: EVERY_SECOND,
     };
     // Two scheduler processes register the same scheduler (every second here, quarterly in production).
     const schedulers = [createReanalysisQueue(config), createReanalysisQueue(config)];
-    await Promise.all(schedulers.map((s) => registerReanalysisScheduler(s, '* * * * * *', 'UTC')));
+    await Promise.all(schedulers.map((s) => registerReanalysisScheduler(s, EVERY_SECOND.cron, EVERY_SECOND.tz)));
     for (let i = 0; i < 2; i++) {
       workers.push(await startAnalysisWorkers({ config, deps, transport: smtpTransport('smtp://127.0.0.1:1'), alertFrom: deps.alertFrom }));
     }
-    const cutoff = quarterCutoff(new Date());
+    // Each firing analyses the day before it (quarter ends for the default cron).
+    const cutoff = cutoffOfFiring(new Date(), EVERY_SECOND);
     let runs: { id: number; cutoff: string }[] = [];
     for (let i = 0; i < 200 && runs.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -63,14 +66,18 @@ describe('two schedulers and two workers', () => {
     expect(runs[0].cutoff).toBe(cutoff);
   }, 60_000);
 
-  it('cohortwatch reanalyze --wait returns when the workers have run the look, printing its summary', async () => {
+  it('cohortwatch reanalyze --wait returns when the workers have run the look; a voided look no longer blocks an earlier cutoff', async () => {
     const env = { ...process.env, DATABASE_URL: t.url, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.prefix, LOG_LEVEL: 'silent' };
     const bin = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
-    const { stdout } = await run(process.execPath, [bin, 'reanalyze', '--as-of', '2026-12-31', '--wait', '--timeout', '60'], { env, timeout: 90_000 });
+    const cli = (...args: string[]) => run(process.execPath, [bin, ...args], { env, timeout: 90_000 }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
+    // The scheduler's look (yesterday) blocks the quarter end before it until it is voided.
+    const blocked = await cli('reanalyze', '--as-of', '2026-09-30', '--wait', '--timeout', '60');
+    expect(blocked).toMatchObject({ code: 2 });
+    expect(blocked.stderr).toMatch(/^cohortwatch: cutoff 2026-09-30 precedes the latest analysed cutoff \d{4}-\d{2}-\d{2} .*cohortwatch looks void/);
+    const latest = await t.db.selectFrom('analysis_runs').select('cutoff').executeTakeFirstOrThrow();
+    expect(await cli('looks', 'void', latest.cutoff, '--reason', 'test cron fired every second', '--by', 'tester')).toMatchObject({ stderr: '' });
+    const { stdout } = await cli('reanalyze', '--as-of', '2026-09-30', '--wait', '--timeout', '60');
     const summary = JSON.parse(stdout) as { cutoff: string; look: number; created: boolean; mails: { pending: number } };
-    expect(summary).toMatchObject({ cutoff: '2026-12-31', look: 2, created: true, mails: { pending: 0 } });
-    const late = await run(process.execPath, [bin, 'reanalyze', '--as-of', '2026-06-30', '--wait', '--timeout', '60'], { env, timeout: 90_000 }).catch((e: unknown) => e as { code: number; stderr: string });
-    expect(late).toMatchObject({ code: 1 });
-    expect((late as { stderr: string }).stderr).toMatch(/precedes the latest analysed cutoff/);
-  }, 120_000);
+    expect(summary).toMatchObject({ cutoff: '2026-09-30', look: 1, created: true, mails: { pending: 0 } });
+  }, 180_000);
 });

@@ -76,7 +76,7 @@ describe('alert mail through the outbox to a real SMTP server', () => {
       await exited;
     };
     const mailQueue = createMailQueue(config);
-    await enqueueMails(mailQueue, await pendingOutboxIds(t.db));
+    await enqueueMails(mailQueue, t.db, await pendingOutboxIds(t.db));
     await mailQueue.close();
     await sink.waitFor(1);
     await exited;

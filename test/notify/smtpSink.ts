@@ -14,7 +14,8 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** Listens on `port` when given (a test that takes SMTP down and brings it back on the same address). */
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const sink: SmtpSink = {
     url: '', received: [], onMessage: null,
     async waitFor(count, timeoutMs = 30_000) {
@@ -36,8 +37,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       }).catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  (sink as { url: string }).url = `smtp://127.0.0.1:${port}`;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.server.address() as AddressInfo;
+  (sink as { url: string }).url = `smtp://127.0.0.1:${address.port}`;
   return sink;
 }

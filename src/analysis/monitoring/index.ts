@@ -7,3 +7,5 @@ export { toLookEstimate, NO_VALIDITY } from './lookEstimate.ts';
 export { TERMINAL_STATES } from './types.ts';
 export type { CrossingSide, EstimandHistory, EstimandLook, MonitoringHistory, MonitoringState } from './types.ts';
 export { monitorSeries } from './monitorSeries.ts';
+export { plannedLooks } from './plannedLooks.ts';
+export type { PlannedLook } from './plannedLooks.ts';

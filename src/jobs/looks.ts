@@ -1,0 +1,113 @@
+// The look history as an operator sees it, and voiding a look: the run stays in the audit trail, its
+// alerts are marked void (their undelivered mails cancelled), and the next look's spending and rule
+// state are computed as if it had never been taken (previousLooks.ts reads live looks only).
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { lockLookHistory } from './reanalysis.ts';
+
+export class LookInputError extends Error {
+  override name = 'LookInputError';
+}
+
+export type LookState = 'completed' | 'failed' | 'running' | 'voided';
+
+export interface LookRecord {
+  readonly runId: number;
+  readonly cutoff: string;
+  readonly planVersion: string;
+  /** The look's number among the live looks when it was taken (0 for a failure before it got one). */
+  readonly look: number;
+  readonly state: LookState;
+  readonly patients: number | null;
+  readonly datasetHash: string | null;
+  readonly alerts: number;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+  readonly voidedAt: string | null;
+  readonly voidReason: string | null;
+  readonly voidedBy: string | null;
+}
+
+/** Every run (completed, failed, voided), oldest cutoff first. */
+export async function listLooks(db: Kysely<Database>, options: { planVersion?: string } = {}): Promise<LookRecord[]> {
+  let query = db.selectFrom('analysis_runs')
+    .select(['id', 'cutoff', 'plan_version', 'look', 'status', 'patients', 'dataset_hash', 'started_at', 'finished_at', 'error', 'voided_at', 'void_reason', 'voided_by'])
+    .select((eb) => eb.selectFrom('alerts').whereRef('alerts.run_id', '=', 'analysis_runs.id').select(eb.fn.countAll<string>().as('n')).as('alerts'))
+    .orderBy('cutoff').orderBy('started_at');
+  if (options.planVersion) query = query.where('plan_version', '=', options.planVersion);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    runId: r.id, cutoff: r.cutoff, planVersion: r.plan_version, look: r.look,
+    state: r.voided_at !== null ? 'voided' : r.status, patients: r.patients, datasetHash: r.dataset_hash, alerts: Number(r.alerts ?? 0),
+    startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null, error: r.error,
+    voidedAt: r.voided_at?.toISOString() ?? null, voidReason: r.void_reason, voidedBy: r.voided_by,
+  }));
+}
+
+export interface VoidOutcome {
+  readonly runId: number;
+  readonly cutoff: string;
+  readonly look: number;
+  readonly alertsVoided: number;
+  readonly mailsCancelled: number;
+  /** Live looks after the voided one: their stored boundaries already counted it (see docs/analysis.md). */
+  readonly laterLooks: string[];
+}
+
+/**
+ * Voids the live look of `cutoff` under `planVersion` (serialised with looks by the same lock), or, when
+ * that cutoff only has failed attempts, those (which stops their automatic retry).
+ */
+export async function voidLook(db: Kysely<Database>, input: { cutoff: string; planVersion: string; reason: string; by: string }): Promise<VoidOutcome> {
+  const reason = input.reason.trim();
+  const by = input.by.trim();
+  if (reason === '') throw new LookInputError('--reason must not be empty');
+  if (by === '') throw new LookInputError('--by must not be empty');
+  return db.transaction().execute(async (trx) => {
+    await lockLookHistory(trx, input.planVersion);
+    const run = await trx.selectFrom('analysis_runs').select(['id', 'look'])
+      .where('cutoff', '=', input.cutoff).where('plan_version', '=', input.planVersion)
+      .where('status', '=', 'completed').where('voided_at', 'is', null).executeTakeFirst();
+    const now = new Date();
+    if (!run) {
+      // A cutoff that only failed: voiding it stops its automatic retries (the failures stay on record).
+      const failed = await trx.updateTable('analysis_runs').set({ voided_at: now, void_reason: reason, voided_by: by })
+        .where('cutoff', '=', input.cutoff).where('plan_version', '=', input.planVersion).where('status', '=', 'failed')
+        .where('voided_at', 'is', null).returning('id').execute();
+      if (failed.length > 0) return { runId: failed[0].id, cutoff: input.cutoff, look: 0, alertsVoided: 0, mailsCancelled: 0, laterLooks: [] };
+      const voided = await trx.selectFrom('analysis_runs').select('id').where('cutoff', '=', input.cutoff)
+        .where('plan_version', '=', input.planVersion).where('voided_at', 'is not', null).executeTakeFirst();
+      throw new LookInputError(voided
+        ? `the look at ${input.cutoff} (plan ${input.planVersion}) is already voided`
+        : `no completed look at ${input.cutoff} (plan ${input.planVersion}); see cohortwatch looks list`);
+    }
+    await trx.updateTable('analysis_runs').set({ voided_at: now, void_reason: reason, voided_by: by }).where('id', '=', run.id).execute();
+    const alerts = await trx.updateTable('alerts').set({ voided_at: now }).where('run_id', '=', run.id).returning('id').execute();
+    const mails = alerts.length === 0 ? [] : await trx.updateTable('mail_outbox')
+      .set({ status: 'cancelled', cancelled_at: now, cancel_reason: `look ${input.cutoff} voided by ${by}: ${reason}`, next_attempt_at: null })
+      .where('alert_id', 'in', alerts.map((a) => a.id)).where('status', 'in', ['pending', 'failed'])
+      .returning('id').execute();
+    const later = await trx.selectFrom('analysis_runs').select('cutoff').where('plan_version', '=', input.planVersion)
+      .where('status', '=', 'completed').where('voided_at', 'is', null).where('cutoff', '>', input.cutoff).orderBy('cutoff').execute();
+    return { runId: run.id, cutoff: input.cutoff, look: run.look, alertsVoided: alerts.length, mailsCancelled: mails.length, laterLooks: later.map((l) => l.cutoff) };
+  });
+}
+
+/** Cutoffs whose latest attempt failed and that have no live look since: what the automatic retry re-runs. */
+export async function failedLooks(db: Kysely<Database>, planVersion: string): Promise<{ cutoff: string; failures: number; lastFailedAt: Date; error: string | null }[]> {
+  const rows = await db.selectFrom('analysis_runs as f')
+    .select(['f.cutoff', (eb) => eb.fn.countAll<string>().as('failures'), (eb) => eb.fn.max('f.finished_at').as('last')])
+    .where('f.plan_version', '=', planVersion).where('f.status', '=', 'failed').where('f.voided_at', 'is', null)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('analysis_runs as c').select('c.id')
+      .whereRef('c.cutoff', '=', 'f.cutoff').whereRef('c.plan_version', '=', 'f.plan_version')
+      .where('c.status', '=', 'completed').where('c.voided_at', 'is', null))))
+    .groupBy('f.cutoff').orderBy('f.cutoff').execute();
+  const errors = rows.length === 0 ? [] : await db.selectFrom('analysis_runs').select(['cutoff', 'error', 'finished_at'])
+    .where('plan_version', '=', planVersion).where('status', '=', 'failed').where('cutoff', 'in', rows.map((r) => r.cutoff))
+    .orderBy('finished_at', 'desc').execute();
+  return rows.map((r) => ({
+    cutoff: r.cutoff, failures: Number(r.failures), lastFailedAt: r.last ?? new Date(0),
+    error: errors.find((e) => e.cutoff === r.cutoff)?.error ?? null,
+  }));
+}
