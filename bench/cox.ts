@@ -1,10 +1,14 @@
-// Benchmark of fitCox against R's coxph (npm run bench:cox [-- --sizes 10000,100000,1000000]).
+// Benchmark of the Cox engine against R's coxph (npm run bench:cox [-- --sizes 10000,100000,1000000 --no-r]).
 // Seeded synthetic data: 8 numeric covariates, ~60% events, continuous and integer (tied) times.
-// Each size runs in its own child process so the peak RSS is that fit's. If Rscript with survival is
-// installed, the same data goes to a temporary CSV and R times coxph (system.time of the fit only).
+// Two figures per size, each beside R's in the same run:
+// - whole process, what a user waits for: `cohortwatch stats cox --csv` (start-up, CSV reading, fit, JSON
+//   out) against `Rscript` running data.table::fread + survival::coxph + print(summary(fit));
+// - the fit alone: fitCox in its own child process (so the peak RSS is that fit's) against
+//   system.time(coxph(...)).
+// R is skipped, and said so, where Rscript with survival and data.table is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitCox } from '../src/stats/cox/index.ts';
 import type { Ties } from '../src/stats/cox/index.ts';
@@ -102,12 +106,32 @@ function child(n: number, tied: boolean, ties: Ties, csv: string | null): void {
 }
 
 function rAvailable(): boolean {
-  const r = spawnSync('Rscript', ['-e', 'library(survival)'], { stdio: 'ignore' });
+  const r = spawnSync('Rscript', ['-e', 'suppressMessages({library(survival); library(data.table)})'], { stdio: 'ignore' });
   return r.status === 0;
 }
 
+/** Wall seconds of a whole process, its stdout discarded after it is written to a pipe. */
+function wholeProcess(command: string, args: readonly string[]): number {
+  const t0 = performance.now();
+  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`${command} failed: ${run.stderr}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const COVARIATE_NAMES = Array.from({ length: P }, (_, j) => `x${j + 1}`);
+
+function nodeWholeProcess(csv: string): number {
+  return wholeProcess(process.execPath, ['bin/cohortwatch.js', 'stats', 'cox', '--csv', csv, '--time', 'time', '--event', 'status', '--covariates', COVARIATE_NAMES.join(',')]);
+}
+
+function rWholeProcess(csv: string): number {
+  const script = `suppressMessages({library(data.table); library(survival)}); d <- fread(commandArgs(TRUE)[1]);
+fit <- coxph(Surv(time, status) ~ ${COVARIATE_NAMES.join(' + ')}, data = d, ties = "efron"); print(summary(fit), digits = 15)`;
+  return wholeProcess('Rscript', ['-e', script, csv]);
+}
+
 function rFit(csv: string, ties: Ties): { seconds: number; cpuSeconds: number; coef: number[] } {
-  const script = `suppressMessages(library(survival)); d <- read.csv("${csv}");
+  const script = `suppressMessages({library(survival); library(data.table)}); d <- fread("${csv}");
 tm <- system.time(fit <- coxph(Surv(time, status) ~ x1+x2+x3+x4+x5+x6+x7+x8, data = d, ties = "${ties}"));
 cat(sprintf("%.17g", c(tm[["elapsed"]], tm[["user.self"]] + tm[["sys.self"]], coef(fit))), sep = "\\n")`;
   const out = execFileSync('Rscript', ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -130,27 +154,31 @@ function main(): void {
   const skipR = args.includes('--no-r');
   const withR = !skipR && rAvailable();
   const dir = mkdtempSync(join(tmpdir(), 'cox-bench-'));
-  console.log(`fitCox benchmark: ${P} covariates, ties = efron; R survival: ${withR ? 'yes' : skipR ? 'skipped (--no-r)' : 'not found'}`);
-  console.log('Times are wall-clock; cpu = user+system CPU time of the fit alone (steadier on a shared machine).');
-  console.log('n\ttimes\tevents\titer\tfit ms\tfit cpu ms\tdata RSS MB\tpeak RSS MB\tR s\tR cpu s\tratio\tcpu ratio\tmax rel coef diff');
+  console.log(`Cox benchmark: ${P} covariates, ties = efron; R survival + data.table: ${withR ? 'yes' : skipR ? 'skipped (--no-r)' : 'not found, skipped'}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log('Whole process = `cohortwatch stats cox --csv` vs `Rscript` (fread + coxph + print(summary)), wall seconds on the same CSV.');
+  console.log('Fit alone: wall-clock; cpu = user+system CPU time of the fit (steadier on a shared machine).');
+  console.log('n\ttimes\tevents\titer\tCLI whole s\tR whole s\twhole ratio\tfit ms\tfit cpu ms\tdata RSS MB\tpeak RSS MB\tR fit s\tR fit cpu s\tfit ratio\tfit cpu ratio\tmax rel coef diff');
   try {
     for (const n of sizes) {
       for (const tied of [false, true]) {
-        const csv = withR ? join(dir, `bench-${n}-${tied ? 'tied' : 'cont'}.csv`) : '-';
+        const csv = join(dir, `bench-${n}-${tied ? 'tied' : 'cont'}.csv`);
         const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child', String(n), tied ? 'tied' : 'continuous', 'efron', csv], {
           encoding: 'utf8',
           maxBuffer: 1 << 24,
         });
         if (run.status !== 0) throw new Error(`benchmark child failed: ${run.stderr}`);
         const res = JSON.parse(run.stdout) as ChildResult;
+        const cliWhole = nodeWholeProcess(csv);
+        const rWhole = withR ? rWholeProcess(csv) : null;
+        const wholeCols = `\t${cliWhole.toFixed(2)}\t${rWhole === null ? '-' : rWhole.toFixed(2)}\t${rWhole === null ? '-' : (cliWhole / rWhole).toFixed(3)}`;
         let rCols = '\t-\t-\t-\t-\t-';
         if (withR) {
           const r = rFit(csv, 'efron');
           const ratio = (ms: number, seconds: number): string => (ms / 1000 / seconds).toFixed(3);
           rCols = `\t${r.seconds.toFixed(2)}\t${r.cpuSeconds.toFixed(2)}\t${ratio(res.fitMs, r.seconds)}\t${ratio(res.fitCpuMs, r.cpuSeconds)}\t${maxRelDiff(res.coef, r.coef).toExponential(2)}`;
-          rmSync(csv);
         }
-        console.log(`${n}\t${tied ? 'integer' : 'continuous'}\t${res.events}\t${res.iterations}\t${res.fitMs.toFixed(0)}\t${res.fitCpuMs.toFixed(0)}\t${res.dataRssMb.toFixed(0)}\t${res.peakRssMb.toFixed(0)}${rCols}`);
+        rmSync(csv);
+        console.log(`${n}\t${tied ? 'integer' : 'continuous'}\t${res.events}\t${res.iterations}${wholeCols}\t${res.fitMs.toFixed(0)}\t${res.fitCpuMs.toFixed(0)}\t${res.dataRssMb.toFixed(0)}\t${res.peakRssMb.toFixed(0)}${rCols}`);
       }
     }
   } finally {

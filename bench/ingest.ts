@@ -1,17 +1,22 @@
-// npm run bench:ingest — 200,000 follow-up events for 10,000 patients (the calibrated simulator,
-// seeded) through the real BullMQ queue into PostgreSQL by `cohortwatch worker` processes: events/s
-// end to end, p50/p99 enqueue-to-applied latency, peak RSS of the workers; and, in the same run on
-// the same Redis, the rate of BullMQ with a no-op processor under the same producer and workers.
+// npm run bench:ingest — what a user waits for: `cohortwatch ingest FILE --wait` (the whole process)
+// into `cohortwatch worker` processes started with their default settings, against raw BullMQ on
+// the same Redis in the same run: the same events enqueued with addBulk into worker processes with a
+// no-op processor (same number of processes, same concurrency as the worker's default).
 //
-// Both phases are measured the same way: the producer enqueues as fast as it can while the workers
-// consume; the rate is events / (drained − first enqueue). Uses its own database and key prefix and
-// removes both at the end. Settings: BENCH_EVENTS, BENCH_PATIENTS, BENCH_WORKERS, BENCH_CONCURRENCY.
+// Events: the calibrated simulator (seeded), its own redeliveries included. For each number of
+// worker processes in BENCH_WORKERS (e.g. "1,2,4") both phases run on a fresh key prefix and
+// database; the rate is events / wall time (no-op: first addBulk to queue drained; end to end: the
+// ingest process from spawn to exit). Also printed: PostgreSQL commits, events per commit and the
+// server's CPU per event (where one PostgreSQL becomes the limit), the load average. Settings: BENCH_EVENTS, BENCH_PATIENTS, BENCH_WORKERS.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { eventJobId } from '../src/contract/index.ts';
+import { loadEnv } from '../src/config/env.ts';
 import { connect } from '../src/db/connect.ts';
 import { ensureDatabase, migrateToLatest } from '../src/db/migrate.ts';
 import { simulateEvents } from '../src/sim/index.ts';
@@ -21,23 +26,15 @@ import { deleteKeysWithPrefix } from '../test/helpers/redis.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 10_000);
-const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2); // raw and end to end alternate; medians reported
+const CONCURRENCY = loadEnv({}).WORKER_CONCURRENCY; // the worker's default, given to the no-op too
 const SEED = 20261126;
-const BATCH = 1000;
+const BATCH = 500; // what `ingest` sends per addBulk
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SERVER_URL = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type Event = Record<string, unknown> & { eventId: string; type: string };
-
-// A no-op worker process (same queue module, same connection settings) for the baseline.
-if (process.argv[2] === '--noop-worker') {
-  const config: QueueConfig = { redisUrl: REDIS_URL, prefix: process.argv[3], attempts: 1, backoffMs: 1000 };
-  const worker = createFollowUpWorker(config, () => Promise.resolve(), { concurrency: CONCURRENCY });
-  process.once('SIGTERM', () => { void worker.close().then(() => process.exit(0)); });
-} else {
-  await main();
-}
 
 function generate(): Event[] {
   const events: Event[] = [];
@@ -48,12 +45,13 @@ function generate(): Event[] {
   return events;
 }
 
-function peakRssMb(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  return kb === undefined ? NaN : Number(kb) / 1024;
-}
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const load = () => os.loadavg().map((n) => n.toFixed(1)).join(' ');
 
 async function stopAll(children: ChildProcess[]): Promise<void> {
   await Promise.all(children.map((child) => new Promise((resolve) => {
@@ -63,90 +61,142 @@ async function stopAll(children: ChildProcess[]): Promise<void> {
   })));
 }
 
-/** Enqueues every event in batches while the workers run; resolves with per-event enqueue times. */
-async function produce(queue: FollowUpQueue, events: readonly Event[]): Promise<Map<string, number>> {
-  const enqueuedAt = new Map<string, number>();
-  for (let i = 0; i < events.length; i += BATCH) {
-    const batch = events.slice(i, i + BATCH);
-    const now = Date.now();
-    await queue.addBulk(batch.map((event) => ({ name: event.type, data: event, opts: { jobId: eventJobId(event.eventId) } })));
-    for (const event of batch) if (!enqueuedAt.has(event.eventId)) enqueuedAt.set(event.eventId, now);
-  }
-  return enqueuedAt;
-}
-
 async function drained(queue: FollowUpQueue): Promise<number> {
   for (;;) {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     if (Object.values(counts).every((n) => n === 0)) return Date.now();
-    await sleep(100);
+    await sleep(50);
   }
 }
 
-async function phase(label: string, prefix: string, events: readonly Event[], spawnWorker: () => ChildProcess) {
-  const config: QueueConfig = { redisUrl: REDIS_URL, prefix, attempts: 10, backoffMs: 1000 };
-  const queue = createFollowUpQueue(config);
-  const workers = Array.from({ length: WORKERS }, spawnWorker);
+/** Raw BullMQ: addBulk in ingest's batches into no-op workers; seconds from first add to drained. */
+async function noop(events: readonly Event[], workers: number, prefix: string): Promise<number> {
+  const queue = createFollowUpQueue({ redisUrl: REDIS_URL, prefix, attempts: 10, backoffMs: 1000 });
+  const children = Array.from({ length: workers }, () =>
+    spawn(process.execPath, ['--import', 'tsx', 'bench/ingest.ts', '--noop-worker', prefix], { stdio: 'inherit' }));
   await sleep(3000); // let the worker processes start (tsx compile, connections)
   const started = Date.now();
-  const enqueuedAt = await produce(queue, events);
-  const enqueueSeconds = (Date.now() - started) / 1000;
-  const finished = await drained(queue);
-  const rss = workers.map((w) => peakRssMb(w.pid));
-  await stopAll(workers);
+  for (let i = 0; i < events.length; i += BATCH) {
+    await queue.addBulk(events.slice(i, i + BATCH).map((event) => ({ name: event.type, data: event, opts: { jobId: eventJobId(event.eventId) } })));
+  }
+  const seconds = ((await drained(queue)) - started) / 1000;
+  await stopAll(children);
   await queue.close();
-  const seconds = (finished - started) / 1000;
-  console.log(`${label}: ${events.length} jobs in ${seconds.toFixed(1)} s = ${(events.length / seconds).toFixed(0)} jobs/s (enqueue alone ${(events.length / enqueueSeconds).toFixed(0)} jobs/s)`);
-  return { seconds, rate: events.length / seconds, enqueuedAt, rss };
+  return seconds;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+function run(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
+  return spawn(process.execPath, ['bin/cohortwatch.js', ...args], { stdio: ['ignore', stdio, 'inherit'], env });
+}
+
+async function commits(admin: pg.Client, database: string): Promise<number> {
+  const { rows } = await admin.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = $1', [database]);
+  return Number(rows[0].n);
+}
+
+/**
+ * CPU seconds the database's server processes used (utime + stime from /proc; the server runs on
+ * this machine). The workers' connections live for the whole run, so this is the run's PostgreSQL CPU.
+ */
+async function backendCpuSeconds(admin: pg.Client, database: string): Promise<number> {
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the backend exited meanwhile
+    }
+  }
+  return ticks / ticksPerSecond;
+}
+
+/** `cohortwatch ingest FILE --wait` into `cohortwatch worker` processes (defaults). */
+async function endToEnd(file: string, events: number, workers: number, prefix: string, admin: pg.Client) {
+  const database = `bench_ingest_${prefix.replace(/-/g, '_')}`;
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${database}`;
+  await ensureDatabase(url.toString());
+  const db = connect(url.toString());
+  await migrateToLatest(db);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: '0', LOG_LEVEL: 'warn' };
+  delete env.WORKER_CONCURRENCY;
+  const children = Array.from({ length: workers }, () => run(['worker'], env));
+  try {
+    await sleep(3000);
+    await admin.query('select pg_stat_clear_snapshot()');
+    const commitsBefore = await commits(admin, database);
+    const started = Date.now();
+    const ingest = run(['ingest', file, '--wait'], env, 'pipe');
+    let summary = '';
+    ingest.stdout?.on('data', (chunk: Buffer) => { summary += chunk.toString(); });
+    const code = await new Promise<number | null>((resolve) => ingest.once('exit', resolve));
+    const seconds = (Date.now() - started) / 1000;
+    if (code !== 0) throw new Error(`ingest exited with ${code}`);
+    await sleep(600); // pg_stat counters are flushed at most every 500 ms
+    await admin.query('select pg_stat_clear_snapshot()');
+    const commitCount = (await commits(admin, database)) - commitsBefore;
+    const postgresCpu = await backendCpuSeconds(admin, database);
+    const stored = await db.selectFrom('follow_up_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { seconds, summary: summary.trim(), commits: commitCount, stored: stored.n, postgresCpu };
+  } finally {
+    await stopAll(children);
+    await db.destroy();
+    await admin.query(`drop database if exists ${admin.escapeIdentifier(database)} with (force)`);
+  }
 }
 
 async function main(): Promise<void> {
-  const id = `${process.pid}_${Date.now().toString(36)}`;
-  const database = new URL(SERVER_URL);
-  database.pathname = `/bench_ingest_${id}`;
-  const noopPrefix = `bench-noop-${id}`;
-  const pipelinePrefix = `bench-ingest-${id}`;
-  console.log(`bench:ingest  ${EVENTS} events, ${PATIENTS} patients, ${WORKERS} worker process(es) x concurrency ${CONCURRENCY}, seed ${SEED}`);
+  const id = `${process.pid}-${Date.now().toString(36)}`;
+  console.log(`bench:ingest  ${EVENTS} events, ${PATIENTS} patients, worker processes ${WORKER_COUNTS.join(', ')} x concurrency ${CONCURRENCY} (the default), seed ${SEED}`);
+  console.log(`load average at start: ${load()} (${os.cpus().length} cores)`);
   const events = generate();
-  console.log(`generated ${events.length} events (${new Set(events.map((e) => e.eventId)).size} distinct eventIds)`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-bench-ingest-'));
+  const file = path.join(dir, 'events.ndjson');
+  writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  console.log(`generated ${events.length} events (${new Set(events.map((e) => e.eventId)).size} distinct eventIds) in ${file}`);
 
-  await ensureDatabase(database.toString());
-  const db = connect(database.toString());
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  const prefixes: string[] = [];
   try {
-    await migrateToLatest(db);
-    const noop = await phase('no-op processor', noopPrefix, events, () =>
-      spawn(process.execPath, ['--import', 'tsx', 'bench/ingest.ts', '--noop-worker', noopPrefix], { stdio: 'inherit' }));
-
-    const pipeline = await phase('end to end     ', pipelinePrefix, events, () =>
-      spawn(process.execPath, ['bin/cohortwatch.js', 'worker'], {
-        stdio: 'inherit',
-        env: {
-          ...process.env, DATABASE_URL: database.toString(), REDIS_URL, QUEUE_PREFIX: pipelinePrefix, METRICS_PORT: '0',
-          LOG_LEVEL: 'warn', WORKER_CONCURRENCY: String(CONCURRENCY),
-        },
-      }));
-
-    const applied = await db.selectFrom('follow_up_events').select(['event_id', 'received_at']).execute();
-    const latencies = applied
-      .map((row) => row.received_at.getTime() - (pipeline.enqueuedAt.get(row.event_id) ?? NaN))
-      .filter((ms) => Number.isFinite(ms))
-      .sort((a, b) => a - b);
-    const timelines = await db.selectFrom('timelines').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    console.log(`applied ${applied.length} distinct events, ${timelines.n} patient timelines`);
-    console.log(`enqueue-to-applied latency: p50 ${percentile(latencies, 0.5)} ms, p99 ${percentile(latencies, 0.99)} ms`);
-    console.log(`peak RSS per worker process: ${pipeline.rss.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}`);
-    console.log(`end-to-end / no-op = ${(pipeline.rate / noop.rate).toFixed(2)} (target >= 0.5)`);
+    for (const workers of WORKER_COUNTS) {
+      const rawRates: number[] = [];
+      const e2eRates: number[] = [];
+      console.log(`\n${workers} worker process(es) x ${CONCURRENCY}`);
+      for (let round = 1; round <= ROUNDS; round++) {
+        const noopPrefix = `bench-noop-${id}-${workers}-${round}`;
+        const ingestPrefix = `bench-ingest-${id}-${workers}-${round}`;
+        prefixes.push(noopPrefix, ingestPrefix);
+        const raw = await noop(events, workers, noopPrefix);
+        rawRates.push(events.length / raw);
+        console.log(`  raw BullMQ, addBulk + no-op processor : ${raw.toFixed(1)} s = ${(events.length / raw).toFixed(0)} events/s   (load ${load()})`);
+        const e2e = await endToEnd(file, events.length, workers, ingestPrefix, admin);
+        e2eRates.push(events.length / e2e.seconds);
+        console.log(`  cohortwatch ingest --wait + worker     : ${e2e.seconds.toFixed(1)} s = ${(events.length / e2e.seconds).toFixed(0)} events/s   (load ${load()})`);
+        console.log(`    ${e2e.summary}`);
+        console.log(`    stored ${e2e.stored} events in ${e2e.commits} PostgreSQL commits (${(e2e.commits / e2e.seconds).toFixed(1)} commits/s, ${(e2e.stored / Math.max(1, e2e.commits)).toFixed(1)} events/commit)`);
+        console.log(`    PostgreSQL server CPU ${e2e.postgresCpu.toFixed(1)} s = ${(e2e.postgresCpu * 1000 / e2e.stored).toFixed(3)} ms per event (one core: ~${(e2e.stored / e2e.postgresCpu).toFixed(0)} events/s)`);
+      }
+      const rawRate = median(rawRates);
+      const e2eRate = median(e2eRates);
+      console.log(`  median: raw ${rawRate.toFixed(0)} events/s, end to end ${e2eRate.toFixed(0)} events/s; end-to-end / raw BullMQ = ${(e2eRate / rawRate).toFixed(2)} (target >= 0.5)`);
+    }
   } finally {
-    await db.destroy();
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${admin.escapeIdentifier(database.pathname.slice(1))} with (force)`);
     await admin.end();
-    await deleteKeysWithPrefix(REDIS_URL, noopPrefix);
-    await deleteKeysWithPrefix(REDIS_URL, pipelinePrefix);
+    for (const prefix of prefixes) await deleteKeysWithPrefix(REDIS_URL, prefix);
+    rmSync(dir, { recursive: true, force: true });
   }
+  console.log(`\nload average at end: ${load()}`);
+}
+
+// A no-op worker process (same queue module, same connection settings) for the baseline.
+if (process.argv[2] === '--noop-worker') {
+  const config: QueueConfig = { redisUrl: REDIS_URL, prefix: process.argv[3], attempts: 1, backoffMs: 1000 };
+  const worker = createFollowUpWorker(config, () => Promise.resolve(), { concurrency: CONCURRENCY });
+  process.once('SIGTERM', () => { void worker.close().then(() => process.exit(0)); });
+} else {
+  await main();
 }

@@ -1,9 +1,48 @@
-import { selectCoxModel } from '../stats/modelSelection/index.ts';
+import { selectCoxModel, type CandidateTerm } from '../stats/modelSelection/index.ts';
 import { COVARIATES } from './covariates.ts';
 import type { AnalysisPlan, Endpoint, Population } from './plan.ts';
 import type { PlanRow } from './planRow.ts';
 import type { EstimateRecord } from './runResult.ts';
 import { rethrowResourceErrors } from './resourceErrors.ts';
+
+interface PopulationColumns {
+  subset: readonly PlanRow[];
+  candidates: CandidateTerm[];
+}
+
+// The population's rows and covariate columns do not depend on the endpoint: extracted once per run
+// (rows array) and population, not once per endpoint (the extraction cost as much as the fits).
+const extracted = new WeakMap<readonly PlanRow[], Map<string, PopulationColumns>>();
+
+function populationColumns(plan: AnalysisPlan, population: Population, rows: readonly PlanRow[]): PopulationColumns {
+  let byPopulation = extracted.get(rows);
+  if (byPopulation === undefined) {
+    byPopulation = new Map();
+    extracted.set(rows, byPopulation);
+  }
+  const key = `${population.id}\u0000${plan.replicationCovariates.join(',')}`;
+  const cached = byPopulation.get(key);
+  if (cached !== undefined) return cached;
+  const subset = rows.filter(population.includes);
+  const candidates = plan.replicationCovariates
+    .map((name) => ({ term: name, columnNames: [name], columns: [Float64Array.from(subset, (r) => COVARIATES[name].value(r) ?? Number.NaN)] }))
+    // A factor constant within the population (e.g. T category in group 1) has nothing to estimate.
+    .filter((c) => !isConstant(c.columns[0]));
+  const result = { subset, candidates };
+  byPopulation.set(key, result);
+  return result;
+}
+
+/** True when the observed (non-NaN) values are all equal, or there are none. */
+function isConstant(values: Float64Array): boolean {
+  let first = Number.NaN;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    if (Number.isNaN(first)) first = v;
+    else if (v !== first) return false;
+  }
+  return true;
+}
 
 /** Where the paper ran its univariate/multivariate procedure: every endpoint overall, OS and PFS by subgroup. */
 export function isReplicated(population: Population, endpoint: Endpoint): boolean {
@@ -16,14 +55,10 @@ export function isReplicated(population: Population, endpoint: Endpoint): boolea
  * Univariate rows use each factor's available cases; the final model the complete cases of the entered factors.
  */
 export function replicationEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, rows: readonly PlanRow[]): EstimateRecord[] {
-  const subset = rows.filter(population.includes);
+  const { subset, candidates } = populationColumns(plan, population, rows);
   const n = subset.length;
   const stop = Float64Array.from(subset, (r) => endpoint.time(r));
   const event = Uint8Array.from(subset, (r) => (endpoint.status(r) === 1 ? 1 : 0));
-  const candidates = plan.replicationCovariates
-    .map((name) => ({ term: name, columnNames: [name], columns: [Float64Array.from(subset, (r) => COVARIATES[name].value(r) ?? Number.NaN)] }))
-    // A factor constant within the population (e.g. T category in group 1) has nothing to estimate.
-    .filter((c) => { const v = c.columns[0].filter((x) => !Number.isNaN(x)); return v.length > 0 && v.some((x) => x !== v[0]); });
   if (n === 0 || candidates.length === 0 || event.every((e) => e === 0)) return [];
   const base = { population: population.id, endpoint: endpoint.id, primary: false, informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null } as const;
   let selection;

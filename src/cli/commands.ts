@@ -15,6 +15,7 @@ export interface CommandEntry {
 
 // One line per command module; keep the list sorted.
 export const commands: readonly CommandEntry[] = [
+  { name: 'api-keys', load: async () => (await import('./apiKeys.ts')).registerApiKeys },
   { name: 'demo', load: async () => (await import('./demo.ts')).registerDemo },
   { name: 'export', load: async () => (await import('./export.ts')).registerExport },
   { name: 'ingest', load: async () => (await import('./ingest.ts')).registerIngest },
@@ -28,9 +29,11 @@ export const commands: readonly CommandEntry[] = [
   { name: 'rejected', load: async () => (await import('./rejected.ts')).registerRejected },
   { name: 'report', load: async () => (await import('./report.ts')).registerReport },
   { name: 'scheduler', load: async () => (await import('./scheduler.ts')).registerScheduler },
+  { name: 'serve', load: async () => (await import('./serve.ts')).registerServe },
   { name: 'simulate', load: async () => (await import('./simulate.ts')).registerSimulate },
   { name: 'stats', load: async () => (await import('./stats.ts')).registerStats },
   { name: 'status', load: async () => (await import('./status.ts')).registerStatus },
+  { name: 'users', load: async () => (await import('./users.ts')).registerUsers },
   { name: 'worker', load: async () => (await import('./worker.ts')).registerWorker },
 ];
 

@@ -7,11 +7,13 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { enqueueEvents } from '../workers/enqueueEvents.ts';
+import { recordInFileConflicts } from '../workers/recordInFileConflict.ts';
+import type { InFileConflict } from '../workers/recordInFileConflict.ts';
 import type { OutgoingEvent } from '../workers/enqueueEvents.ts';
 import { waitForJobs } from '../workers/waitForJobs.ts';
 import { NdjsonClassifier, numberedLines } from './pipeline/ndjsonLines.ts';
 import { positiveIntegerArgument } from './pipeline/cliArguments.ts';
-import { withQueues } from './pipeline/resources.ts';
+import { withDatabase, withQueues } from './pipeline/resources.ts';
 
 const BATCH = 500;
 
@@ -49,6 +51,7 @@ export const registerIngest: RegisterCommand = (program) => {
         const counts: IngestSummary = { read: 0, enqueued: 0, duplicates: 0, unparseable: 0, conflicting: 0 };
         const jobIds: string[] = [];
         const classifier = new NdjsonClassifier();
+        const conflicts: InFileConflict[] = [];
         let batch: OutgoingEvent[] = [];
         const flush = async () => {
           if (batch.length === 0) return;
@@ -73,10 +76,13 @@ export const registerIngest: RegisterCommand = (program) => {
             counts.duplicates += 1;
           } else {
             counts.conflicting += 1;
-            console.error(`line ${line}: eventId ${result.eventId} repeats line ${result.firstLine} with a different payload; the first one stands`);
+            conflicts.push({ raw: result.data, firstPayloadHash: result.firstHash });
+            console.error(`line ${line}: eventId ${result.eventId} repeats line ${result.firstLine} with a different payload; the first one stands (recorded as a conflict)`);
           }
         }
         await flush();
+        // Only an input with conflicts needs the database (they are listed by `cohortwatch rejected`).
+        if (conflicts.length > 0) await withDatabase(env, (db) => recordInFileConflicts(db, conflicts));
         if (options.wait) {
           progress?.start(jobIds.length, 0, { phase: 'apply' });
           await waitForJobs(followUp, jobIds, {

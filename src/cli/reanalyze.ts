@@ -89,9 +89,9 @@ function report(outcome: ReanalysisOutcome, mails: MailCounts, waitedS: number |
 /** Refuses a cutoff earlier than this database's latest live look before anything is enqueued. */
 async function checkOrder(db: Kysely<Database>, cutoff: string): Promise<void> {
   // Whatever plan version judged it (amendments change the version, not the look sequence).
-  const latest = await lookHistoryRuns(db).select('analysis_runs.cutoff').orderBy('analysis_runs.cutoff', 'desc').executeTakeFirst();
+  const latest = await lookHistoryRuns(db).select(['analysis_runs.cutoff', 'analysis_runs.plan_version']).orderBy('analysis_runs.cutoff', 'desc').executeTakeFirst();
   if (latest && latest.cutoff > cutoff) {
-    throw new ReanalyzeRefusal(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff}; looks are taken in calendar order (void that look first: cohortwatch looks void ${latest.cutoff})`, 2);
+    throw new ReanalyzeRefusal(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff} (plan ${latest.plan_version}); looks are taken in calendar order (void that look first: cohortwatch looks void ${latest.cutoff})`, 2);
   }
 }
 

@@ -14,10 +14,13 @@ const urlWithProtocol = (protocols: readonly string[]) =>
 export const envSchema = z.object({
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/cohortwatch'),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -').default('cohortwatch'),
+  // BullMQ runs multi-key Lua scripts, so on Redis Cluster every key of a queue must hash to one slot:
+  // a prefix in braces is a hash tag (only the part inside is hashed), so the default works there too.
+  QUEUE_PREFIX: z.string().regex(/^(\{[A-Za-z0-9_-]{1,30}\}|[A-Za-z0-9_-]{1,32})$/, 'must be 1-32 of A-Z a-z 0-9 _ -, or such a name in braces (a Redis Cluster hash tag)')
+    .default('{cohortwatch}'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(1000),
   // Attempts per event before a transient failure (database down) sends it to the dead-letter
   // queue; with exponential backoff from JOB_BACKOFF_MS, 10 attempts span about 17 minutes.
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
@@ -41,6 +44,23 @@ export const envSchema = z.object({
   // Operators' address: one mail when a look fails or an alert mail has been pending over a day.
   OPS_EMAIL: z.preprocess((v) => (v === '' ? undefined : v),
     z.string().regex(/^[^\s@<>"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be an e-mail address').optional()),
+  // `cohortwatch serve`: the HTTP API and dashboard.
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  // Signs the session cookie; at least 32 characters, from a secret store (serve refuses to start without it).
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  // Largest POST /api/v1/events body; larger ones get 413 (about 5,000 events per MiB).
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  // Requests per minute per API key (429 beyond), and login attempts per minute per client address.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  // Where the scheduler writes reports (`scheduler --report-dir`): <dir>/<cutoff>/report.html|pdf are linked from /looks.
+  REPORTS_DIR: z.string().min(1).optional(),
+  // Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (client address, https).
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // The session cookie is Secure (sent over HTTPS only); 'false' only for plain-HTTP development.
+  SESSION_COOKIE_SECURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
 export type Env = z.infer<typeof envSchema>;

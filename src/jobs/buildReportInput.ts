@@ -44,14 +44,14 @@ async function storedEstimates(db: Kysely<Database>, runIds: readonly number[]):
   }));
 }
 
-function armCurve(c: CurveRecord): ArmCurve {
+export function armCurve(c: CurveRecord): ArmCurve {
   return {
     arm: c.arm, n: c.n, events: c.events,
     points: c.time.map((t, i) => ({ time: t / MONTH, estimate: c.estimate[i], lower: c.lower[i], upper: c.upper[i], nRisk: c.nRisk[i] })),
   };
 }
 
-function riskTable(curves: readonly CurveRecord[]): RiskTable {
+export function riskTable(curves: readonly CurveRecord[]): RiskTable {
   const times = [0, 12, 24, 36, 48, 60, 84, 120];
   const at = (arm: 'ptr' | 'port') => {
     const c = curves.find((x) => x.arm === arm);

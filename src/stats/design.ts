@@ -6,7 +6,8 @@
 import type { CoxInput } from './cox/types.ts';
 
 export type Cell = number | string | null | undefined;
-export type ColumnTable = Readonly<Record<string, readonly Cell[]>>;
+/** Columns by name: arrays of cells, or a Float64Array with NaN for a missing value. */
+export type ColumnTable = Readonly<Record<string, ArrayLike<Cell>>>;
 
 export interface DesignSpec {
   /** Event/censoring time, or interval end for counting-process data. */
@@ -71,7 +72,7 @@ function asNumber(v: Cell): number {
   return Number.NaN;
 }
 
-function column(table: ColumnTable, name: string): readonly Cell[] {
+function column(table: ColumnTable, name: string): ArrayLike<Cell> {
   const values = table[name];
   if (values === undefined) throw new DesignError(`column "${name}" is not in the data`);
   return values;
@@ -84,7 +85,7 @@ function levelText(v: Cell): string {
 }
 
 /** Distinct values; numeric ones sorted numerically, otherwise by character code (first = reference). */
-export function defaultLevels(values: readonly Cell[], rows: Int32Array): string[] {
+export function defaultLevels(values: ArrayLike<Cell>, rows: Int32Array): string[] {
   const distinct = new Set<string>();
   let allNumeric = true;
   for (const r of rows) {
@@ -97,7 +98,7 @@ export function defaultLevels(values: readonly Cell[], rows: Int32Array): string
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function isNumericColumn(values: readonly Cell[], rows: Int32Array): boolean {
+function isNumericColumn(values: ArrayLike<Cell>, rows: Int32Array): boolean {
   for (const r of rows) if (!Number.isFinite(asNumber(values[r]))) return false;
   return true;
 }
@@ -238,8 +239,16 @@ export function buildDesign(table: ColumnTable, spec: DesignSpec): Design {
   }
   const used: number[] = [];
   const rowsDropped: number[] = [];
+  const missing = new Uint8Array(nRows);
+  for (const c of cols) {
+    if (c instanceof Float64Array) {
+      for (let r = 0; r < nRows; r++) if (Number.isNaN(c[r])) missing[r] = 1;
+    } else {
+      for (let r = 0; r < nRows; r++) if (isMissing(c[r])) missing[r] = 1;
+    }
+  }
   for (let r = 0; r < nRows; r++) {
-    if (cols.some((c) => isMissing(c[r]))) rowsDropped.push(r + 1);
+    if (missing[r] === 1) rowsDropped.push(r + 1);
     else used.push(r);
   }
   const rows = Int32Array.from(used);

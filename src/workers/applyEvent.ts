@@ -1,15 +1,17 @@
-// Applying one delivered event, exactly once: validate, then in ONE transaction under the patient's
-// advisory lock store it (idempotently, by eventId) and rebuild the patient's timeline from all of
-// that patient's stored events. Either both happen or neither, so a crash or a redelivery at any
-// point can neither lose the event nor apply it twice, and concurrent workers serialise per patient.
+// Applying delivered events, exactly once: validate, then in ONE transaction under the patients'
+// advisory locks store them (idempotently, by eventId) and rebuild each touched patient's timeline
+// from all of that patient's stored events. Either all happen or none, so a crash or a redelivery at
+// any point can neither lose an event nor apply it twice, and concurrent workers serialise per
+// patient. A batch of events costs a handful of statements, not a handful per event.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { payloadHash, validateEvent } from '../contract/index.ts';
 import type { FollowUpEvent } from '../contract/index.ts';
 import type { Database } from '../db/database.ts';
+import { conflictReason } from './conflictReason.ts';
 import { recordRejection } from './recordRejection.ts';
-import { rebuildPatient } from './rebuildPatient.ts';
-import type { RebuildResult } from './rebuildPatient.ts';
+import { rebuildPatients } from './rebuildPatients.ts';
+import type { RebuildResult } from './rebuildPatients.ts';
 
 /** Namespace (first key) of the pipeline's two-key advisory locks, so other layers' locks never collide. */
 export const PATIENT_LOCK_NAMESPACE = 0x43570001;
@@ -20,42 +22,112 @@ export type ApplyOutcome =
   | { kind: 'invalid'; reason: string; eventId: string | null }
   | { kind: 'conflict'; reason: string; event: FollowUpEvent };
 
+/** One event on its own (tools, tests); the worker applies them in batches with applyEvents. */
 export async function applyEvent(db: Kysely<Database>, raw: unknown, now: Date = new Date()): Promise<ApplyOutcome> {
-  const validation = validateEvent(raw);
-  if (!validation.ok) {
-    const eventId = validation.eventId ?? null;
-    await recordRejection(db, { kind: 'invalid', reason: validation.reason, raw, eventId, patientId: validation.patientId ?? null });
-    return { kind: 'invalid', reason: validation.reason, eventId };
-  }
-  const event = validation.event;
-  const hash = payloadHash(event);
-  return db.transaction().execute(async (trx) => {
-    // Lock and insert in one round trip: the CTE takes the patient's lock before the row is written.
-    const inserted = await sql<{ event_id: string }>`
-      with patient_lock as (select pg_advisory_xact_lock(${PATIENT_LOCK_NAMESPACE}::int4, hashtext(${event.patientId})))
-      insert into follow_up_events (event_id, patient_id, type, occurred_on, reported_at, centre, payload, payload_hash)
-      select ${event.eventId}, ${event.patientId}, ${event.type}, ${event.occurredOn}::date, ${event.reportedAt}::timestamptz,
-             ${event.centre ?? null}, ${JSON.stringify(event)}::jsonb, ${hash}
-      from patient_lock
-      on conflict (event_id) do nothing
-      returning event_id`.execute(trx);
-    if (inserted.rows.length === 0) return alreadyStored(trx, event, hash, raw);
-    const rebuild = await rebuildPatient(trx, event.patientId, now, event);
-    return { kind: 'applied', event, rebuild } as const;
+  const [outcome] = await applyEvents(db, [raw], now);
+  return outcome;
+}
+
+interface Valid {
+  index: number;
+  raw: unknown;
+  event: FollowUpEvent;
+  hash: string;
+}
+
+/** Applies the events in one transaction; returns one outcome per event, in order. */
+export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[], now: Date = new Date()): Promise<ApplyOutcome[]> {
+  const outcomes: ApplyOutcome[] = new Array<ApplyOutcome>(raws.length);
+  const valid: Valid[] = [];
+  // An eventId twice in one batch: the later copy waits for the next transaction, where it meets
+  // the stored first copy (a redelivery or a conflict, as if it had come later).
+  const later: Valid[] = [];
+  const seen = new Set<string>();
+  const invalid: { index: number; raw: unknown; reason: string; eventId: string | null; patientId: string | null }[] = [];
+  raws.forEach((raw, index) => {
+    const validation = validateEvent(raw);
+    if (!validation.ok) {
+      const eventId = validation.eventId ?? null;
+      invalid.push({ index, raw, reason: validation.reason, eventId, patientId: validation.patientId ?? null });
+      outcomes[index] = { kind: 'invalid', reason: validation.reason, eventId };
+      return;
+    }
+    const event = validation.event;
+    const entry = { index, raw, event, hash: payloadHash(event) };
+    if (seen.has(event.eventId)) later.push(entry);
+    else { seen.add(event.eventId); valid.push(entry); }
   });
+
+  await db.transaction().execute(async (trx) => {
+    for (const rejection of invalid) await recordRejection(trx, { kind: 'invalid', ...rejection });
+    if (valid.length === 0) return;
+    const inserted = await lockAndInsert(trx, valid);
+    const stored = valid.filter((v) => inserted.has(v.event.eventId));
+    const notStored = valid.filter((v) => !inserted.has(v.event.eventId));
+    if (notStored.length > 0) await classifyAlreadyStored(trx, notStored, outcomes);
+    if (stored.length === 0) return;
+    const rebuilt = await rebuildPatients(trx, stored.map((v) => v.event), now);
+    for (const v of stored) {
+      const rebuild = rebuilt.get(v.event.patientId);
+      if (rebuild === undefined) throw new Error('a stored event\'s patient was not rebuilt');
+      outcomes[v.index] = { kind: 'applied', event: v.event, rebuild };
+    }
+  });
+
+  if (later.length > 0) {
+    const again = await applyEvents(db, later.map((v) => v.raw), now);
+    later.forEach((v, i) => { outcomes[v.index] = again[i]; });
+  }
+  return outcomes;
+}
+
+/**
+ * One statement: take the patients' transaction-scoped advisory locks, then insert the events; an
+ * eventId already stored is skipped. Returns the eventIds inserted.
+ *
+ * The locks are taken in ascending key order (the aggregate consumes the sorted keys), so two
+ * batches sharing patients, in this process or another, queue behind each other instead of
+ * deadlocking; the insert reads the aggregate's one row, so it runs after every lock is held.
+ */
+async function lockAndInsert(trx: Kysely<Database>, valid: readonly Valid[]): Promise<Set<string>> {
+  const patientIds = [...new Set(valid.map((v) => v.event.patientId))];
+  // The rows travel as one JSON parameter, read back with the table's own row type.
+  const rows = valid.map(({ event, hash }) => ({
+    event_id: event.eventId, patient_id: event.patientId, type: event.type, occurred_on: event.occurredOn,
+    reported_at: event.reportedAt, centre: event.centre ?? null, payload: event, payload_hash: hash,
+  }));
+  const inserted = await sql<{ event_id: string }>`
+    with locked as (
+      select count(pg_advisory_xact_lock(${PATIENT_LOCK_NAMESPACE}::int4, keys.key)) as n
+      from (select distinct hashtext(id) as key from unnest(${patientIds}::text[]) as ids(id) order by key) as keys
+    )
+    insert into follow_up_events (event_id, patient_id, type, occurred_on, reported_at, centre, payload, payload_hash)
+    select e.event_id, e.patient_id, e.type, e.occurred_on, e.reported_at, e.centre, e.payload, e.payload_hash
+    from locked, json_populate_recordset(null::follow_up_events, ${JSON.stringify(rows)}) as e
+    where locked.n >= 0
+    on conflict (event_id) do nothing
+    returning event_id`.execute(trx);
+  return new Set(inserted.rows.map((row) => row.event_id));
 }
 
 /** The eventId is taken: the same payload is a redelivery (already applied), another one a conflict. */
-async function alreadyStored(trx: Kysely<Database>, event: FollowUpEvent, hash: string, raw: unknown): Promise<ApplyOutcome> {
-  const first = await trx.selectFrom('follow_up_events')
-    .select(['payload_hash', 'patient_id'])
-    .where('event_id', '=', event.eventId)
-    .executeTakeFirstOrThrow();
-  if (first.payload_hash === hash) return { kind: 'duplicate', event };
-  const reason = `eventId ${event.eventId} was already stored with a different payload; the first one stands`;
-  await recordRejection(trx, {
-    kind: 'conflict', reason, raw, eventId: event.eventId, patientId: event.patientId,
-    payloadHash: hash, existingPayloadHash: first.payload_hash,
-  });
-  return { kind: 'conflict', reason, event };
+async function classifyAlreadyStored(trx: Kysely<Database>, notStored: readonly Valid[], outcomes: ApplyOutcome[]): Promise<void> {
+  const firsts = await trx.selectFrom('follow_up_events')
+    .select(['event_id', 'payload_hash'])
+    .where('event_id', 'in', notStored.map((v) => v.event.eventId))
+    .execute();
+  const firstHash = new Map(firsts.map((row) => [row.event_id, row.payload_hash]));
+  for (const { index, raw, event, hash } of notStored) {
+    const existing = firstHash.get(event.eventId);
+    if (existing === undefined) throw new Error(`eventId ${event.eventId} was neither inserted nor found`);
+    if (existing === hash) {
+      outcomes[index] = { kind: 'duplicate', event };
+      continue;
+    }
+    const reason = conflictReason(event.eventId);
+    await recordRejection(trx, {
+      kind: 'conflict', reason, raw, eventId: event.eventId, patientId: event.patientId, payloadHash: hash, existingPayloadHash: existing,
+    });
+    outcomes[index] = { kind: 'conflict', reason, event };
+  }
 }

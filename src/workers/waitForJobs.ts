@@ -13,9 +13,11 @@ export interface WaitOptions {
 }
 
 const FINISHED = new Set(['completed', 'failed', 'unknown']);
+const UNFINISHED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 // Jobs finish roughly in the order they were added; checking the oldest pending ones first and
-// stopping at this many still pending keeps each poll cheap for a large batch.
-const PENDING_PROBE = 256;
+// stopping at this many still pending keeps each poll cheap for a large batch (a poll must not
+// cost the Redis the workers need: it is one call per finished job plus at most this many).
+const PENDING_PROBE = 32;
 
 export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
@@ -27,6 +29,9 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Infinity;
   const pollMs = options.pollMs ?? 200;
   while (pending.length > 0) {
+    // One call answers the common case: an empty queue means every job of ours has left it.
+    const counts = await queue.getJobCounts(...UNFINISHED_STATES);
+    if (Object.values(counts).every((n) => n === 0)) pending = [];
     const stillPending: string[] = [];
     let index = 0;
     while (index < pending.length && stillPending.length < PENDING_PROBE) {

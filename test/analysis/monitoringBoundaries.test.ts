@@ -7,6 +7,7 @@ import { sequentialStep } from '../../src/analysis/monitoring/estimandStep.ts';
 import type { EstimandLook } from '../../src/analysis/monitoring/index.ts';
 import type { PrimaryEstimand } from '../../src/analysis/plan.ts';
 import { inflationFactor } from '../../src/stats/sequential/index.ts';
+import { INFLATION_GRID } from '../../src/analysis/monitoring/maxInformation.ts';
 
 interface RpactCase {
   name: string;
@@ -65,6 +66,8 @@ describe('the inflation factor of the Schoenfeld rule equals rpact\'s', () => {
   for (const f of fixture.inflationFactors) {
     it(`alpha ${f.alpha.toPrecision(3)}, power ${f.power}, ${f.looks} looks`, () => {
       expect(Math.abs(inflationFactor({ alpha: f.alpha, power: f.power, looks: f.looks }) - f.inflationFactor)).toBeLessThan(1e-6);
+      // The coarser grid the design rule uses (maxInformation.ts) is as good to 1e-6.
+      expect(Math.abs(inflationFactor({ alpha: f.alpha, power: f.power, looks: f.looks, gridSize: INFLATION_GRID }) - f.inflationFactor)).toBeLessThan(1e-6);
     });
   }
 });

@@ -151,7 +151,8 @@ describe.concurrent('cohortwatch stats (end to end on the R fixtures)', SPAWN_TI
 describe.concurrent('cohortwatch stats: bad arguments exit 2 with one line', SPAWN_TIMEOUT, () => {
   const cases: [string, string[], RegExp][] = [
     ['a column that is not there', ['km', '--csv', csvPath('lung'), '--time', 'tme', '--event', 'status'], /column "tme" is not in/],
-    ['a missing required option', ['logrank', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status'], /required option '--group <column>' not specified/],
+    ['a missing required option', ['logrank', '--csv', csvPath('lung'), '--time', 'time', '--event', 'status'], /required option '--group <column>' not specified \(see --help\)/],
+    ['information rates outside (0, 1]', ['boundaries', '--rates', '0.5,1.5'], /--rates "0.5,1.5" must be information fractions in \(0, 1\], strictly increasing/],
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {

@@ -74,16 +74,25 @@ describe('cohortwatch pipeline commands', () => {
     const run = await cli('status', '--json');
     const registered = new Set(events.filter((e) => e.type === 'registration').map((e) => e.patientId)).size;
     expect(JSON.parse(run.stdout)).toMatchObject({
-      queue: { waiting: 0, active: 0, delayed: 0 }, deadLetter: 0, patients: registered, events: uniqueEvents, rejected: 1, conflicts: 0,
+      queue: { waiting: 0, active: 0, delayed: 0 }, deadLetter: 0, patients: registered, events: uniqueEvents, rejected: 2, conflicts: 1,
     });
   });
 
-  it('rejected lists the invalid event with its one-line reason', async () => {
+  it('rejected lists the invalid event and the in-file conflict, with the worker\'s reasons; the first payload stands', async () => {
     const run = await cli('rejected', '--json');
-    expect(JSON.parse(run.stdout)).toEqual([expect.objectContaining({
-      kind: 'invalid', eventId: 'cli-bad-date', reason: 'occurredOn 2011-02-30 is not a calendar date',
-    })]);
+    const rows = (JSON.parse(run.stdout) as { kind: string }[]).sort((a, b) => a.kind.localeCompare(b.kind));
+    expect(rows).toEqual([
+      expect.objectContaining({ kind: 'conflict', eventId: events[1].eventId, reason: `eventId ${events[1].eventId} was already stored with a different payload; the first one stands` }),
+      expect.objectContaining({ kind: 'invalid', eventId: 'cli-bad-date', reason: 'occurredOn 2011-02-30 is not a calendar date' }),
+    ]);
     expect((await cli('rejected')).stdout).toMatch(/invalid\s+cli-bad-date\s+occurredOn 2011-02-30 is not a calendar date/);
+    const db = connect(database.url);
+    try {
+      const stored = await db.selectFrom('follow_up_events').select('payload').where('event_id', '=', events[1].eventId).executeTakeFirstOrThrow();
+      expect(stored.payload).toEqual(events[1]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('export writes the dataset as of the cutoff, as JSON with exactly the export keys and as CSV', async () => {

@@ -11,7 +11,7 @@ export type ClassifiedLine =
   | { kind: 'event'; line: number; eventId: string; name: string; data: unknown }
   | { kind: 'unparseable'; line: number; reason: string }
   | { kind: 'duplicate'; line: number; eventId: string; firstLine: number }
-  | { kind: 'conflicting'; line: number; eventId: string; firstLine: number };
+  | { kind: 'conflicting'; line: number; eventId: string; firstLine: number; data: unknown; firstHash: string };
 
 interface Seen {
   line: number;
@@ -39,10 +39,10 @@ export class NdjsonClassifier {
     const first = this.seen.get(eventId.data);
     if (first !== undefined) {
       // The job id is derived from the eventId, so the queue cannot carry a second payload for it:
-      // the first line stands (as the contract says) and the operator is told about the other.
+      // the first line stands (as the contract says) and the other is recorded as a conflict.
       return first.hash === hash
         ? { kind: 'duplicate', line, eventId: eventId.data, firstLine: first.line }
-        : { kind: 'conflicting', line, eventId: eventId.data, firstLine: first.line };
+        : { kind: 'conflicting', line, eventId: eventId.data, firstLine: first.line, data: value, firstHash: first.hash };
     }
     this.seen.set(eventId.data, { line, hash });
     const name = typeof record.type === 'string' && record.type.length <= 32 ? record.type : 'unknown';

@@ -14,8 +14,8 @@ interface BoundariesFlags {
 /** `cohortwatch stats boundaries`: Lan-DeMets alpha-spending boundaries (as rpact's asOF / asP). */
 export function boundariesReport(flags: BoundariesFlags): unknown {
   const informationRates = numberList('--rates', flags.rates);
-  if (informationRates.some((rate, k) => !(rate > 0) || (k > 0 && !(rate > informationRates[k - 1])))) {
-    throw new StatsUsageError(`--rates "${flags.rates}" must be positive and strictly increasing`);
+  if (informationRates.some((rate, k) => !(rate > 0 && rate <= 1) || (k > 0 && !(rate > informationRates[k - 1])))) {
+    throw new StatsUsageError(`--rates "${flags.rates}" must be information fractions in (0, 1], strictly increasing`);
   }
   const alpha = finiteNumber('--alpha', flags.alpha);
   if (!(alpha > 0 && alpha < 1)) throw new StatsUsageError(`--alpha "${flags.alpha}" must lie strictly between 0 and 1`);

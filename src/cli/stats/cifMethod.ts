@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cumulativeIncidence, type CifCurve } from '../../stats/competingRisks/index.ts';
 import { numberList } from './argumentParsing.ts';
-import { completeRows, distinctValues, groupingOf, numericColumn } from './columns.ts';
+import { completeRows, groupingOf, timeColumn } from './columns.ts';
 import { readCsvTable } from './csvTable.ts';
 import { runMethod } from './runMethod.ts';
 
@@ -18,16 +18,18 @@ interface CifFlags {
  * `cohortwatch stats cif`: Aalen-Johansen cumulative incidence per cause. Every status value other than
  * the censoring value is a cause (ordered as group values are). Without --times, every distinct time.
  */
-export function cifReport(flags: CifFlags): unknown {
+export async function cifReport(flags: CifFlags): Promise<unknown> {
   const requested = flags.times === undefined ? undefined : numberList('--times', flags.times);
-  const table = readCsvTable(flags.csv);
-  const rows = completeRows(table, [flags.time, flags.status, ...(flags.group === undefined ? [] : [flags.group])]);
-  const statusValues = table.columns[flags.status];
-  const censorValue = matchingValue(distinctValues(statusValues, rows), flags.censorValue);
-  const causes = distinctValues(statusValues, rows).filter((value) => value !== censorValue);
-  const status = Int32Array.from(rows, (i) => (statusValues[i] === censorValue ? 0 : causes.indexOf(statusValues[i] ?? '') + 1));
+  const used = [flags.time, flags.status, ...(flags.group === undefined ? [] : [flags.group])];
+  const table = await readCsvTable(flags.csv, used);
+  const rows = completeRows(table, used);
+  const statusGroups = groupingOf(table, flags.status, rows);
+  const censorValue = matchingValue(statusGroups.labels, flags.censorValue);
+  const causes = statusGroups.labels.filter((value) => value !== censorValue);
+  const codeOf = Int32Array.from(statusGroups.labels, (label) => (label === censorValue ? 0 : causes.indexOf(label) + 1));
+  const status = statusGroups.codes.map((code) => codeOf[code]);
   const curves = cumulativeIncidence(
-    { time: numericColumn(table, flags.time, rows), status, causes },
+    { time: timeColumn(table, flags.time, rows), status, causes },
     { times: requested },
     flags.group === undefined ? undefined : groupingOf(table, flags.group, rows),
   );

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CoxInputError, type CoxInput, type Ties } from '../../stats/cox/index.ts';
 import { buildDesign, DesignError, type Design, type DesignSpec } from '../../stats/design.ts';
 import { choice, nameList } from './argumentParsing.ts';
-import { requireColumns } from './columns.ts';
+import { designCells } from './columns.ts';
 import type { CsvTable } from './csvTable.ts';
 import { StatsUsageError } from './statsUsageError.ts';
 
@@ -44,6 +44,13 @@ export function addCoxDesignOptions(command: Command): Command {
     .option('--ties <method>', `${TIES.join(' | ')} (default efron; breslow with --firth, as coxphf)`);
 }
 
+/** Every column the model flags use (read from the CSV, and nothing else). */
+export function coxColumns(flags: CoxDesignFlags): string[] {
+  const parts = (flags.interactions === undefined ? [] : nameList('--interactions', flags.interactions)).flatMap((term) => term.split(':')).filter((name) => name !== '');
+  const optional = [flags.start, flags.strata, flags.weights, flags.cluster].filter((name): name is string => typeof name === 'string');
+  return Array.from(new Set([flags.time, flags.event, ...nameList('--covariates', flags.covariates), ...parts, ...optional]));
+}
+
 /** The design matrix and fit input the flags describe; bad flags or data throw StatsUsageError. */
 export function coxInputFromFlags(table: CsvTable, flags: CoxDesignFlags, defaultTies: Ties = 'efron'): { design: Design; input: CoxInput } {
   const ties = flags.ties === undefined ? defaultTies : choice('--ties', flags.ties, TIES);
@@ -60,15 +67,20 @@ export function coxInputFromFlags(table: CsvTable, flags: CoxDesignFlags, defaul
     cluster: flags.cluster,
   };
   if (flags.start !== undefined) spec.start = flags.start;
-  const parts = (spec.interactions ?? []).flatMap((term) => term.split(':')).filter((name) => name !== '');
-  const optional = [spec.start, spec.strata, spec.weights, spec.cluster].filter((name): name is string => typeof name === 'string');
-  requireColumns(table, [spec.time, spec.event, ...spec.covariates, ...parts, ...optional]);
+  let design: Design;
   try {
-    const design = buildDesign(table.columns, spec);
-    return { design, input: { ...design.input, ties, robust: flags.robust === true } };
+    design = buildDesign(designCells(table), spec);
   } catch (error) {
     throw asUsageError(error);
   }
+  // Right-censored times are durations: a negative one is a data error (R would fit it silently).
+  if (spec.start === undefined) {
+    const stop = design.input.stop;
+    for (let i = 0; i < stop.length; i++) {
+      if (stop[i] < 0) throw new StatsUsageError(`column "${spec.time}" has the negative time ${stop[i]} in data row ${design.rowsUsed[i] + 1}`);
+    }
+  }
+  return { design, input: { ...design.input, ties, robust: flags.robust === true } };
 }
 
 /** Design and input errors are the user's data or arguments: exit 2 with their one-line message. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { fitCox, type CoxFit } from '../../stats/cox/index.ts';
 import { fitFirth } from '../../stats/firth/index.ts';
-import { addCoxDesignOptions, asUsageError, coxInputFromFlags, type CoxDesignFlags } from './coxDesignFlags.ts';
+import { addCoxDesignOptions, asUsageError, coxColumns, coxInputFromFlags, type CoxDesignFlags } from './coxDesignFlags.ts';
 import { readCsvTable, type CsvTable } from './csvTable.ts';
 import { runMethod } from './runMethod.ts';
 import { StatsUsageError } from './statsUsageError.ts';
@@ -11,8 +11,8 @@ interface CoxFlags extends CoxDesignFlags {
 }
 
 /** `cohortwatch stats cox`: Cox proportional-hazards fit as R's coxph, or Firth-penalised as coxphf. */
-export function coxReport(flags: CoxFlags): unknown {
-  const table = readCsvTable(flags.csv);
+export async function coxReport(flags: CoxFlags): Promise<unknown> {
+  const table = await readCsvTable(flags.csv, coxColumns(flags));
   if (flags.firth === true) return firthReport(table, flags);
   const { design, input } = coxInputFromFlags(table, flags);
   let fit: CoxFit;

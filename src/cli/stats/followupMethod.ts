@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { reverseKmFollowUp } from '../../stats/km/index.ts';
-import { completeRows, indicatorColumn, numericColumn } from './columns.ts';
+import { completeRows, indicatorColumn, timeColumn } from './columns.ts';
 import { readCsvTable } from './csvTable.ts';
 import { runMethod } from './runMethod.ts';
 
@@ -12,10 +12,10 @@ interface FollowUpFlags {
 }
 
 /** `cohortwatch stats followup`: median follow-up by the reverse Kaplan-Meier, and the plain median time. */
-export function followUpReport(flags: FollowUpFlags): unknown {
-  const table = readCsvTable(flags.csv);
+export async function followUpReport(flags: FollowUpFlags): Promise<unknown> {
+  const table = await readCsvTable(flags.csv, [flags.time, flags.event]);
   const rows = completeRows(table, [flags.time, flags.event]);
-  const summary = reverseKmFollowUp({ time: numericColumn(table, flags.time, rows), event: indicatorColumn(table, flags.event, flags.eventValue, rows) });
+  const summary = reverseKmFollowUp({ time: timeColumn(table, flags.time, rows), event: indicatorColumn(table, flags.event, flags.eventValue, rows) });
   return {
     reverseKm: summary.reverseKm,
     simpleMedian: summary.simpleMedian,

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { survivalCurves, type ConfType, type KmCurve } from '../../stats/km/index.ts';
 import { choice, numberList } from './argumentParsing.ts';
-import { completeRows, groupingOf, indicatorColumn, numericColumn } from './columns.ts';
+import { completeRows, groupingOf, indicatorColumn, timeColumn } from './columns.ts';
 import { readCsvTable } from './csvTable.ts';
 import { list } from './jsonOutput.ts';
 import { runMethod } from './runMethod.ts';
+import { StatsUsageError } from './statsUsageError.ts';
 
 interface KmFlags {
   csv: string;
@@ -19,12 +20,15 @@ interface KmFlags {
 const CONF_TYPES: readonly ConfType[] = ['log', 'log-log', 'plain'];
 
 /** `cohortwatch stats km`: Kaplan-Meier curves as R's survfit + summary(times, extend = TRUE). */
-export function kmReport(flags: KmFlags): unknown {
+export async function kmReport(flags: KmFlags): Promise<unknown> {
   const confType = choice('--conf-type', flags.confType, CONF_TYPES);
   const times = flags.times === undefined ? undefined : numberList('--times', flags.times);
-  const table = readCsvTable(flags.csv);
-  const rows = completeRows(table, [flags.time, flags.event, ...(flags.group === undefined ? [] : [flags.group])]);
-  const data = { time: numericColumn(table, flags.time, rows), event: indicatorColumn(table, flags.event, flags.eventValue, rows) };
+  const negative = times?.find((t) => t < 0);
+  if (negative !== undefined) throw new StatsUsageError(`--times "${flags.times}" must not be negative (${negative} is)`);
+  const used = [flags.time, flags.event, ...(flags.group === undefined ? [] : [flags.group])];
+  const table = await readCsvTable(flags.csv, used);
+  const rows = completeRows(table, used);
+  const data = { time: timeColumn(table, flags.time, rows), event: indicatorColumn(table, flags.event, flags.eventValue, rows) };
   const curves = survivalCurves(data, { confType, times }, flags.group === undefined ? undefined : groupingOf(table, flags.group, rows));
   return { confType, rowsUsed: rows.length, rowsDropped: table.nRows - rows.length, curves: curves.map(curveJson) };
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LogRankError, logRankTest, type LogRankResult } from '../../stats/logrank.ts';
 import { choice } from './argumentParsing.ts';
-import { completeRows, groupingOf, indicatorColumn, numericColumn } from './columns.ts';
+import { completeRows, groupingOf, indicatorColumn, timeColumn } from './columns.ts';
 import { readCsvTable } from './csvTable.ts';
 import { runMethod } from './runMethod.ts';
 import { StatsUsageError } from './statsUsageError.ts';
@@ -17,15 +17,15 @@ interface LogRankFlags {
 }
 
 /** `cohortwatch stats logrank`: R's survdiff (rho 0 = log-rank, 1 = Peto-Peto), optionally stratified. */
-export function logRankReport(flags: LogRankFlags): unknown {
+export async function logRankReport(flags: LogRankFlags): Promise<unknown> {
   const rho = Number(choice('--rho', flags.rho, ['0', '1']));
-  const table = readCsvTable(flags.csv);
   const used = [flags.time, flags.event, flags.group, ...(flags.strata === undefined ? [] : [flags.strata])];
+  const table = await readCsvTable(flags.csv, used);
   const rows = completeRows(table, used);
   let result: LogRankResult;
   try {
     result = logRankTest({
-      time: numericColumn(table, flags.time, rows),
+      time: timeColumn(table, flags.time, rows),
       event: indicatorColumn(table, flags.event, flags.eventValue, rows),
       group: groupingOf(table, flags.group, rows),
       strata: flags.strata === undefined ? undefined : groupingOf(table, flags.strata, rows),

@@ -6,11 +6,11 @@ import { StatsUsageError } from './statsUsageError.ts';
  * arguments or input (StatsUsageError: unknown column, non-numeric value, invalid design). Any other
  * error propagates to main.ts (one line, exit code 1).
  */
-export function runMethod<Flags>(method: string, compute: (flags: Flags) => unknown): (flags: Flags) => void {
-  return (flags: Flags) => {
+export function runMethod<Flags>(method: string, compute: (flags: Flags) => unknown): (flags: Flags) => Promise<void> {
+  return async (flags: Flags) => {
     let result: unknown;
     try {
-      result = compute(flags);
+      result = await compute(flags);
     } catch (error) {
       if (error instanceof StatsUsageError) {
         process.stderr.write(`cohortwatch stats ${method}: ${error.message}\n`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { coxZph, fitCox, type ZphTransform } from '../../stats/cox/index.ts';
 import { choice } from './argumentParsing.ts';
-import { addCoxDesignOptions, asUsageError, coxInputFromFlags, type CoxDesignFlags } from './coxDesignFlags.ts';
+import { addCoxDesignOptions, asUsageError, coxColumns, coxInputFromFlags, type CoxDesignFlags } from './coxDesignFlags.ts';
 import { readCsvTable } from './csvTable.ts';
 import { runMethod } from './runMethod.ts';
 
@@ -12,9 +12,9 @@ interface ZphFlags extends CoxDesignFlags {
 const TRANSFORMS: readonly ZphTransform[] = ['km', 'identity', 'rank'];
 
 /** `cohortwatch stats zph`: the cox.zph (survival 3.x) proportional-hazards test, one test per term. */
-export function zphReport(flags: ZphFlags): unknown {
+export async function zphReport(flags: ZphFlags): Promise<unknown> {
   const transform = choice('--transform', flags.transform, TRANSFORMS);
-  const table = readCsvTable(flags.csv);
+  const table = await readCsvTable(flags.csv, coxColumns(flags));
   const { design, input } = coxInputFromFlags(table, flags);
   try {
     const fit = fitCox(input);

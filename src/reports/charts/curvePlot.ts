@@ -94,7 +94,7 @@ export function curveSpec(curves: CurveSet, options: CurvePlotOptions, legendCor
   const times = curves.riskTable.times;
   // The axis ends at a risk-table time, or one interval past the last when a curve runs beyond it.
   const interval = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : 12;
-  const lastStep = Math.max(0, ...steps.map((s) => s.time));
+  const lastStep = steps.reduce((max, s) => Math.max(max, s.time), 0); // no spread: steps can be data-sized
   const lastTick = times.at(-1) ?? 0;
   const lastTime = lastStep > lastTick ? lastTick + interval * Math.ceil((lastStep - lastTick) / interval) : Math.max(1, lastTick);
   if (ARM_ORDER.some((arm) => curves.riskTable.atRisk[arm].length !== times.length)) {

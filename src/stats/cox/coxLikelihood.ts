@@ -22,11 +22,31 @@ function firstAtOrBelow(desc: Float64Array, lo: number, hi: number, t: number): 
   return lo;
 }
 
+interface Scratch {
+  eta: Float64Array;
+  risk: Float64Array;
+  dTime: Float64Array;
+  dH: Float64Array;
+  dOwn: Float64Array;
+}
+
+// Work arrays per prepared fit, reused by every Newton step of that fit (fully overwritten each time):
+// allocating 5 data-sized arrays per evaluation made garbage collection a large share of model selection.
+const scratchOf = new WeakMap<PreparedCox, Scratch>();
+
+function scratch(prep: PreparedCox): Scratch {
+  let s = scratchOf.get(prep);
+  if (s === undefined) {
+    s = { eta: new Float64Array(prep.n), risk: new Float64Array(prep.n), dTime: new Float64Array(prep.nevent), dH: new Float64Array(prep.nevent), dOwn: new Float64Array(prep.nevent) };
+    scratchOf.set(prep, s);
+  }
+  return s;
+}
+
 export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: Ties): SweepResult {
-  const { n, p, x, stop, start, event, weight, strataBounds, byStartDesc, nevent } = prep;
+  const { n, p, x, stop, start, event, weight, strataBounds, byStartDesc } = prep;
   const pp = p * p;
-  const eta = new Float64Array(n);
-  const risk = new Float64Array(n);
+  const { eta, risk, dTime, dH, dOwn } = scratch(prep);
   for (let k = 0; k < n; k++) {
     const off = k * p;
     let e = 0;
@@ -39,11 +59,8 @@ export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: 
   const mean = new Float64Array(p);
   const a = new Float64Array(p);
   const aDead = new Float64Array(p);
-  // Per death time, in the order met (descending time within stratum): time, Σ s_w/d (row in the risk set
-  // as a non-death), Σ frac·s_w/d (the time's own deaths).
-  const dTime = new Float64Array(nevent);
-  const dH = new Float64Array(nevent);
-  const dOwn = new Float64Array(nevent);
+  // Per death time, in the order met (descending time within stratum), in dTime, dH, dOwn: time,
+  // Σ s_w/d (row in the risk set as a non-death), Σ frac·s_w/d (the time's own deaths).
   let loglik = 0;
   let q = 0;
 

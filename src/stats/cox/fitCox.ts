@@ -11,7 +11,7 @@ import type { NewtonResult } from './newtonRaphson.ts';
 import { CoxInputError, prepareCox } from './prepare.ts';
 import type { PreparedCox } from './prepare.ts';
 import { scoreResiduals } from './scoreResiduals.ts';
-import type { CoxFit, CoxInput, CoxTerm, CoxTest, Ties } from './types.ts';
+import type { CoxFit, CoxInput, CoxModelFit, CoxTerm, CoxTest, Ties } from './types.ts';
 
 /** coxph.control() defaults. */
 export const COX_DEFAULT_EPS = 1e-9;
@@ -117,7 +117,31 @@ function isRobust(input: CoxInput): boolean {
   return input.weights !== undefined && input.weights.some((w) => w !== Math.round(w));
 }
 
+/**
+ * The Cox fit without Harrell's concordance: everything model building needs (coefficients, variances,
+ * log-likelihoods, tests), for callers that fit many models and report none of their concordances
+ * (model selection). The concordance's two Fenwick passes cost as much as a Newton step.
+ */
+export function fitCoxModel(input: CoxInput): CoxModelFit {
+  return fitModel(input).fit;
+}
+
 export function fitCox(input: CoxInput): CoxFit {
+  const { fit, prep } = fitModel(input);
+  const conc = concordance({
+    stop: prep.stop,
+    start: prep.start,
+    byStartDesc: prep.byStartDesc,
+    event: prep.event,
+    score: permute(fit.linearPredictors, prep.order),
+    weight: prep.weight,
+    strataBounds: prep.strataBounds,
+    cluster: prep.cluster,
+  });
+  return { ...fit, concordance: conc };
+}
+
+function fitModel(input: CoxInput): { fit: CoxModelFit; prep: PreparedCox } {
   const ties: Ties = input.ties ?? 'efron';
   if (ties !== 'efron' && ties !== 'breslow') throw new CoxInputError(`ties must be "efron" or "breslow", got "${String(ties)}"`);
   const eps = input.eps ?? COX_DEFAULT_EPS;
@@ -165,19 +189,8 @@ export function fitCox(input: CoxInput): CoxFit {
     return { term, coef, se, robustSe, hr: Math.exp(coef), lower: Math.exp(coef - Z975 * used), upper: Math.exp(coef + Z975 * used), z, p: pnormTwoSided(z) };
   });
 
-  const conc = concordance({
-    stop: prep.stop,
-    start: prep.start,
-    byStartDesc: prep.byStartDesc,
-    event: prep.event,
-    score: permute(lp, prep.order),
-    weight: prep.weight,
-    strataBounds: prep.strataBounds,
-    cluster: prep.cluster,
-  });
-
   const waldModel = test(quadraticFormInverse(nr.variance, p, nr.beta).stat, p);
-  return {
+  const fit: CoxModelFit = {
     n: prep.n,
     nevent: prep.nevent,
     iterations: nr.iterations,
@@ -198,7 +211,7 @@ export function fitCox(input: CoxInput): CoxFit {
       score: test(nr.scoreTest, p),
       robustScore,
     },
-    concordance: conc,
     warnings,
   };
+  return { fit, prep };
 }

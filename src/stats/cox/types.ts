@@ -85,6 +85,9 @@ export interface CoxFit {
   warnings: string[];
 }
 
+/** A fit without the concordance (fitCoxModel), for model building. */
+export type CoxModelFit = Omit<CoxFit, 'concordance'>;
+
 export type ZphTransform = 'km' | 'identity' | 'rank';
 
 export interface ZphOptions {

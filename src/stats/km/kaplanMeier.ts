@@ -1,3 +1,4 @@
+import { argsortFloat64 } from '../cox/argsort.ts';
 import type { KmTable, SurvData } from './types.ts';
 
 /**
@@ -8,7 +9,9 @@ import type { KmTable, SurvData } from './types.ts';
  */
 export function kaplanMeier(data: SurvData, rows?: Int32Array): KmTable {
   const index = rows ?? Int32Array.from({ length: data.time.length }, (_, i) => i);
-  const order = Int32Array.from(index).sort((a, b) => data.time[a] - data.time[b]);
+  // Radix argsort (stable): a comparator sort of a million indices costs several times more.
+  const byTime = argsortFloat64(Float64Array.from(index, (i) => data.time[i]));
+  const order = byTime.map((k) => index[k]);
   const weight = (i: number): number => (data.weights ? data.weights[i] : 1);
 
   const times: number[] = [];

@@ -1,3 +1,5 @@
+import { argsortFloat64 } from '../cox/argsort.ts';
+
 /**
  * Survival-curve quantiles by R's rules (survival 3.5-3). A quantile p is where the distribution
  * 1 − S first reaches p; when S sits on p within tolerance √ε over a flat stretch, the midpoint between
@@ -19,9 +21,12 @@ export function curveQuantiles(times: Float64Array, curve: Float64Array, probs: 
     ys.push(1 - curve[j]);
   }
   const xmax = xs[n0 - 1];
-  const finiteYs = ys.filter((y) => !Number.isNaN(y));
-  const ymax = finiteYs.length > 0 ? Math.max(...finiteYs) : Number.NaN;
-  if (!(ymax >= Math.min(...probs))) return probs.map(() => Number.NaN);
+  // A loop, not Math.max(...ys): spreading a data-sized array overflows the call stack.
+  let ymax = Number.NaN;
+  for (const y of ys) if (!Number.isNaN(y) && !(y <= ymax)) ymax = y;
+  let pmin = Number.POSITIVE_INFINITY;
+  for (const p of probs) pmin = Math.min(pmin, p);
+  if (!(ymax >= pmin)) return probs.map(() => Number.NaN);
 
   // duplicated(y): a flat stretch (censorings) keeps its first time; NA counts as one value.
   const x: number[] = [];
@@ -43,15 +48,18 @@ export function curveQuantiles(times: Float64Array, curve: Float64Array, probs: 
   const n = y.length;
   const lastY = y[n - 1];
   // approx(y ± tol, 1:n, p, "constant", f = 1) drops NA pairs and interpolates over sorted knots.
-  const knots: { y: number; index: number }[] = [];
-  for (let j = 0; j < n; j++) if (!Number.isNaN(y[j])) knots.push({ y: y[j], index: j });
-  knots.sort((a, b) => a.y - b.y);
+  // Knots as typed arrays sorted by a stable radix argsort (the same order as a stable comparator sort,
+  // without an object per curve step).
+  const knotIndex: number[] = [];
+  for (let j = 0; j < n; j++) if (!Number.isNaN(y[j])) knotIndex.push(j);
+  const knotY = Float64Array.from(knotIndex, (j) => y[j]);
+  const byY = argsortFloat64(knotY);
   const stepIndex = (shift: number, p: number): number => {
-    if (knots.length === 0) return -1;
-    const first = knots[0].y + shift;
-    const last = knots[knots.length - 1].y + shift;
+    if (byY.length === 0) return -1;
+    const first = knotY[byY[0]] + shift;
+    const last = knotY[byY[byY.length - 1]] + shift;
     if (p < first || p > last) return -1;
-    for (const knot of knots) if (knot.y + shift >= p) return knot.index;
+    for (const k of byY) if (knotY[k] + shift >= p) return knotIndex[k];
     return -1;
   };
   return probs.map((p) => {

@@ -63,5 +63,13 @@ export function valuesAtTimes(table: KmTable, requested: readonly number[], conf
     out.stdChaz[r] = last >= 0 ? table.stdChaz[last] : 0;
   }
   const band = survivalBand(out.surv, seLog, confType, level);
+  // Before the curve's first time, summary.survfit reads the curve's start (S = 1) with both limits 1,
+  // whatever the band type (a log-log band is NA at a curve time where S = 1, but not there).
+  for (let r = 0; r < k; r++) {
+    if (m === 0 || times[r] < table.time[0]) {
+      band.lower[r] = 1;
+      band.upper[r] = 1;
+    }
+  }
   return { ...out, lower: band.lower, upper: band.upper };
 }

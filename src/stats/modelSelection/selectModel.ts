@@ -7,7 +7,7 @@
  * uses the complete cases of the entered terms, so successive models are nested on the same rows and
  * their likelihood-ratio tests are valid.
  */
-import { fitCox, type CoxFit, type CoxInput } from '../cox/index.ts';
+import { fitCoxModel, type CoxModelFit, type CoxInput } from '../cox/index.ts';
 import { lrtTermTest, waldTermTest } from './termTests.ts';
 import type { CandidateTerm, EliminationStep, SelectionInput, SelectionResult, TermTest, UnivariateTest } from './types.ts';
 
@@ -33,7 +33,7 @@ export function selectCoxModel(input: SelectionInput): SelectionResult {
 
   let current = entered;
   const steps: EliminationStep[] = [];
-  let finalFit: CoxFit | null = null;
+  let finalFit: CoxModelFit | null = null;
   while (current.length > 0) {
     const full = fitOn(input, current, rows);
     finalFit = full;
@@ -63,7 +63,7 @@ export function selectCoxModel(input: SelectionInput): SelectionResult {
 }
 
 /** The p of every non-forced term in the current model; the tie-break is the earlier term (R's which.max). */
-function removableTests(input: SelectionInput, current: CandidateTerm[], rows: number[], full: CoxFit, forced: Set<string>): TermTest[] {
+function removableTests(input: SelectionInput, current: CandidateTerm[], rows: number[], full: CoxModelFit, forced: Set<string>): TermTest[] {
   const tests: TermTest[] = [];
   let offset = 0;
   for (const cand of current) {
@@ -81,13 +81,32 @@ function removableTests(input: SelectionInput, current: CandidateTerm[], rows: n
   return tests;
 }
 
-function fitOn(input: SelectionInput, terms: readonly CandidateTerm[], rows: readonly number[]): CoxFit {
+// Columns restricted to a row set, kept while that row set is in use: every step of the backward
+// elimination fits on the same complete cases, so each column is gathered once, not once per fit.
+const gathered = new WeakMap<readonly number[], Map<Float64Array | Uint8Array, Float64Array | Uint8Array>>();
+
+function gather<T extends Float64Array | Uint8Array>(column: T, rows: readonly number[]): T {
+  let columns = gathered.get(rows);
+  if (columns === undefined) {
+    columns = new Map();
+    gathered.set(rows, columns);
+  }
+  let out = columns.get(column) as T | undefined;
+  if (out === undefined) {
+    out = (column instanceof Float64Array ? new Float64Array(rows.length) : new Uint8Array(rows.length)) as T;
+    for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]];
+    columns.set(column, out);
+  }
+  return out;
+}
+
+function fitOn(input: SelectionInput, terms: readonly CandidateTerm[], rows: readonly number[]): CoxModelFit {
   // Rows are ascending indices: all of them means the columns can be used as they are (no copy per fit).
   const all = rows.length === input.stop.length;
-  const pick = (col: Float64Array): Float64Array => (all ? col : Float64Array.from(rows, (i) => col[i]));
+  const pick = (col: Float64Array): Float64Array => (all ? col : gather(col, rows));
   const coxInput: CoxInput = {
     stop: pick(input.stop),
-    event: all ? input.event : Uint8Array.from(rows, (i) => input.event[i]),
+    event: all ? input.event : gather(input.event, rows),
     x: terms.flatMap((t) => t.columns.map(pick)),
     names: terms.flatMap((t) => t.columnNames),
     ties: input.ties,
@@ -95,14 +114,17 @@ function fitOn(input: SelectionInput, terms: readonly CandidateTerm[], rows: rea
   if (input.start) coxInput.start = pick(input.start);
   if (input.strata) coxInput.strata = all ? input.strata : Int32Array.from(rows, (i) => input.strata?.[i] ?? 0);
   if (input.weights) coxInput.weights = pick(input.weights);
-  return fitCox(coxInput);
+  return fitCoxModel(coxInput);
 }
 
 function observedRows(input: SelectionInput, terms: readonly CandidateTerm[]): number[] {
-  const rows: number[] = [];
-  for (let i = 0; i < input.stop.length; i++) {
-    if (terms.every((t) => t.columns.every((c) => !Number.isNaN(c[i])))) rows.push(i);
+  const n = input.stop.length;
+  const missing = new Uint8Array(n);
+  for (const term of terms) {
+    for (const column of term.columns) for (let i = 0; i < n; i++) if (Number.isNaN(column[i])) missing[i] = 1;
   }
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (missing[i] === 0) rows.push(i);
   return rows;
 }
 

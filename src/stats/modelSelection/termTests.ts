@@ -1,5 +1,5 @@
 import { pchisqUpper } from '../distributions.ts';
-import type { CoxFit } from '../cox/index.ts';
+import type { CoxModelFit } from '../cox/index.ts';
 import { quadraticFormInverse } from '../linalg/cholesky.ts';
 import type { TermTest } from './types.ts';
 
@@ -7,7 +7,7 @@ import type { TermTest } from './types.ts';
  * Multi-df Wald test of one term in a fitted model: β_Tᵀ V_TT⁻¹ β_T on the term's columns, with the
  * model-based variance (R: t(b) %*% solve(vcov[cols, cols]) %*% b).
  */
-export function waldTermTest(fit: CoxFit, term: string, columns: readonly number[]): TermTest {
+export function waldTermTest(fit: CoxModelFit, term: string, columns: readonly number[]): TermTest {
   const q = columns.length;
   const block = new Float64Array(q * q);
   const b = new Float64Array(q);
@@ -20,7 +20,7 @@ export function waldTermTest(fit: CoxFit, term: string, columns: readonly number
 }
 
 /** Likelihood-ratio test of a term: 2(l_full − l_without), both fitted on the same rows. */
-export function lrtTermTest(term: string, full: CoxFit, reducedLoglik: number, df: number): TermTest {
+export function lrtTermTest(term: string, full: CoxModelFit, reducedLoglik: number, df: number): TermTest {
   const stat = Math.max(0, 2 * (full.loglik.model - reducedLoglik));
   return { term, stat, df, p: pchisqUpper(stat, df) };
 }

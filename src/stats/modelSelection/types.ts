@@ -1,4 +1,4 @@
-import type { CoxFit, CoxTerm, Ties } from '../cox/index.ts';
+import type { CoxModelFit, CoxTerm, Ties } from '../cox/index.ts';
 
 export type SelectionCriterion = 'wald' | 'lrt';
 
@@ -65,5 +65,5 @@ export interface SelectionResult {
   steps: EliminationStep[];
   finalTerms: string[];
   /** Fit of the final model on the complete cases; null when no term is left. */
-  finalFit: CoxFit | null;
+  finalFit: CoxModelFit | null;
 }

@@ -1,0 +1,190 @@
+// Rebuilds the derived state of the patients a batch touched, each from ALL of that patient's stored
+// events, inside the caller's transaction (which holds those patients' advisory locks). Recomputing
+// from the set, rather than patching the previous state with the new events, is what makes arrival
+// order irrelevant: an event before its registration, or a retraction before its target, simply
+// waits in the log. A patient with several events in the batch is rebuilt once.
+import { sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { toStoredEvent } from '../contract/index.ts';
+import type { FollowUpEvent, RegistrationEvent } from '../contract/index.ts';
+import { deriveTimeline } from '../timeline/index.ts';
+import type { Timeline } from '../timeline/index.ts';
+import type { Database } from '../db/database.ts';
+import type { Json, JsonDocument, TimelineTable } from '../db/pipelineTables.ts';
+
+export interface RebuildResult {
+  registered: boolean;
+  timelineChanged: boolean;
+}
+
+/** The timeline columns compared to decide whether anything changed (as_of always moves). */
+type TimelineState = Omit<Selectable<TimelineTable>, 'patient_id' | 'as_of' | 'updated_at'>;
+
+function stateOf(timeline: Timeline | null, eventCount: number): TimelineState {
+  if (timeline === null) {
+    return {
+      registered: false, ptr_date: null, last_known_on: null, os_days: null, os_status: null, pfs_days: null, pfs_status: null,
+      lrr_days: null, lrr_status: null, dp_days: null, dp_status: null, conflicts: [], event_count: eventCount,
+    };
+  }
+  return {
+    registered: true,
+    ptr_date: timeline.ptrDate,
+    last_known_on: timeline.lastKnownDate,
+    os_days: timeline.os.days,
+    os_status: timeline.os.status,
+    pfs_days: timeline.pfs.days,
+    pfs_status: timeline.pfs.status,
+    lrr_days: timeline.lrr.days,
+    lrr_status: timeline.lrr.status,
+    dp_days: timeline.dp.days,
+    dp_status: timeline.dp.status,
+    conflicts: timeline.conflicts.map((c) => ({ eventId: c.eventId, type: c.type, occurredOn: c.occurredOn, kind: c.kind, reason: c.reason })),
+    event_count: eventCount,
+  };
+}
+
+const sameState = (a: TimelineState, b: TimelineState): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+interface PatientState {
+  patientId: string;
+  /** Every stored payload of the patient (json_agg: one JSON text, parsed once). */
+  events: FollowUpEvent[];
+  before: TimelineState | null;
+  registrationEventId: string | null;
+  baseline: JsonDocument | null;
+}
+
+type PatientRow = TimelineState & {
+  patient_id: string; events: FollowUpEvent[]; has_timeline: boolean; registration_event_id: string | null; baseline: JsonDocument | null;
+};
+
+/** One round trip for the whole batch: each patient's payloads, previous timeline and current baseline. */
+async function loadPatients(trx: Kysely<Database>, patientIds: readonly string[]): Promise<PatientState[]> {
+  const { rows } = await sql<PatientRow>`
+    select
+      ids.patient_id,
+      (select coalesce(json_agg(e.payload), '[]'::json) from follow_up_events e where e.patient_id = ids.patient_id) as events,
+      t.patient_id is not null as has_timeline,
+      t.registered, t.ptr_date, t.last_known_on, t.os_days, t.os_status, t.pfs_days, t.pfs_status,
+      t.lrr_days, t.lrr_status, t.dp_days, t.dp_status, t.conflicts, t.event_count,
+      p.registration_event_id, p.baseline
+    from unnest(${patientIds}::text[]) as ids(patient_id)
+    left join timelines t on t.patient_id = ids.patient_id
+    left join patients p on p.patient_id = ids.patient_id`.execute(trx);
+  return rows.map((row) => ({
+    patientId: row.patient_id,
+    events: row.events,
+    before: row.has_timeline ? {
+      registered: row.registered, ptr_date: row.ptr_date, last_known_on: row.last_known_on,
+      os_days: row.os_days, os_status: row.os_status, pfs_days: row.pfs_days, pfs_status: row.pfs_status,
+      lrr_days: row.lrr_days, lrr_status: row.lrr_status, dp_days: row.dp_days, dp_status: row.dp_status,
+      conflicts: row.conflicts, event_count: row.event_count,
+    } : null,
+    registrationEventId: row.registration_event_id,
+    baseline: row.baseline,
+  }));
+}
+
+interface AuditRow {
+  action: 'event_stored' | 'timeline_changed' | 'baseline_set' | 'baseline_corrected';
+  patientId: string;
+  eventId: string;
+  reason: string;
+  before: Json;
+  after: Json;
+}
+
+/** What one patient's rebuild writes. */
+interface PatientWrite {
+  timeline: TimelineState;
+  /** The current baseline changed: the new row, or null when no registration counts any more. */
+  patient?: { centre: string | null; ptr_date: string; registration_event_id: string; baseline: Timeline['baseline'] } | null;
+  audit: AuditRow[];
+  result: RebuildResult;
+}
+
+function rebuildOne(state: PatientState, stored: readonly FollowUpEvent[], now: Date): PatientWrite {
+  // Payloads were validated before they were stored; the log holds nothing else.
+  const { timeline } = deriveTimeline(state.events.map(toStoredEvent), now);
+  const after = stateOf(timeline, state.events.length);
+  const { before, patientId } = state;
+  const trigger = stored[0];
+  const audit: AuditRow[] = stored.map((event) => ({
+    action: 'event_stored', patientId, eventId: event.eventId, reason: `${event.type} event stored`, before: null, after: null,
+  }));
+  const timelineChanged = before === null || !sameState(before, after);
+  if (timelineChanged) {
+    const why = stored.length === 1 ? `${trigger.type} event` : `${stored.length} events (${stored.map((e) => e.type).join(', ')})`;
+    audit.push({ action: 'timeline_changed', patientId, eventId: trigger.eventId, reason: `rebuilt after ${why}`, before, after });
+  }
+  const write: PatientWrite = { timeline: after, audit, result: { registered: timeline !== null, timelineChanged } };
+  const previous = state.registrationEventId;
+  if (timeline === null) {
+    if (previous !== null) {
+      write.patient = null;
+      audit.push({ action: 'baseline_corrected', patientId, eventId: trigger.eventId, reason: 'no registration counts any more (retracted)', before: state.baseline, after: null });
+    }
+  } else if (timeline.registrationEventId !== previous) {
+    write.patient = {
+      centre: timeline.centre, ptr_date: timeline.ptrDate, registration_event_id: timeline.registrationEventId, baseline: timeline.baseline,
+    };
+    const baseline = timeline.baseline as unknown as Json;
+    audit.push(previous === null
+      ? { action: 'baseline_set', patientId, eventId: trigger.eventId, reason: `registration ${timeline.registrationEventId}`, before: null, after: baseline }
+      : {
+        action: 'baseline_corrected', patientId, eventId: trigger.eventId,
+        reason: `registration ${timeline.registrationEventId} replaces ${previous}`, before: state.baseline, after: baseline,
+      });
+  }
+  return write;
+}
+
+/**
+ * Rebuilds every patient of `stored` (the events this transaction just inserted) and writes the
+ * baseline history, baselines, timelines and audit rows in ONE statement of data-modifying CTEs, so the cost is one round trip however many patients the batch touched.
+ */
+export async function rebuildPatients(trx: Kysely<Database>, stored: readonly FollowUpEvent[], now: Date): Promise<Map<string, RebuildResult>> {
+  const byPatient = new Map<string, FollowUpEvent[]>();
+  for (const event of stored) {
+    const list = byPatient.get(event.patientId);
+    if (list === undefined) byPatient.set(event.patientId, [event]);
+    else list.push(event);
+  }
+  const states = await loadPatients(trx, [...byPatient.keys()]);
+  const writes = states.map((state) => ({ patientId: state.patientId, ...rebuildOne(state, byPatient.get(state.patientId) ?? [], now) }));
+
+  const history = stored.filter((event): event is RegistrationEvent => event.type === 'registration').map((event) => ({
+    event_id: event.eventId, patient_id: event.patientId, ptr_date: event.occurredOn, centre: event.centre ?? null,
+    baseline: event.baseline, reported_at: event.reportedAt,
+  }));
+  const baselines = writes.flatMap((w) => (w.patient ? [{ patient_id: w.patientId, ...w.patient, updated_at: now }] : []));
+  const unregistered = writes.filter((w) => w.patient === null).map((w) => w.patientId);
+  const timelines = writes.map((w) => ({ patient_id: w.patientId, ...w.timeline, as_of: now, updated_at: now }));
+  const audit = writes.flatMap((w) => w.audit).map((a) => ({
+    action: a.action, patient_id: a.patientId, event_id: a.eventId, reason: a.reason, before: a.before, after: a.after,
+  }));
+  // Each row set travels as one JSON parameter, read back with the table's own row type.
+  await sql`
+    with history as (
+      insert into baseline_history (event_id, patient_id, ptr_date, centre, baseline, reported_at)
+      select event_id, patient_id, ptr_date, centre, baseline, reported_at from json_populate_recordset(null::baseline_history, ${JSON.stringify(history)})
+      on conflict (event_id) do nothing
+    ), baseline as (
+      insert into patients select * from json_populate_recordset(null::patients, ${JSON.stringify(baselines)})
+      on conflict (patient_id) do update set centre = excluded.centre, ptr_date = excluded.ptr_date,
+        registration_event_id = excluded.registration_event_id, baseline = excluded.baseline, updated_at = excluded.updated_at
+    ), retracted as (
+      delete from patients where patient_id = any(${unregistered}::text[])
+    ), timeline as (
+      insert into timelines select * from json_populate_recordset(null::timelines, ${JSON.stringify(timelines)})
+      on conflict (patient_id) do update set registered = excluded.registered, ptr_date = excluded.ptr_date,
+        last_known_on = excluded.last_known_on, os_days = excluded.os_days, os_status = excluded.os_status,
+        pfs_days = excluded.pfs_days, pfs_status = excluded.pfs_status, lrr_days = excluded.lrr_days, lrr_status = excluded.lrr_status,
+        dp_days = excluded.dp_days, dp_status = excluded.dp_status, conflicts = excluded.conflicts, event_count = excluded.event_count,
+        as_of = excluded.as_of, updated_at = excluded.updated_at
+    )
+    insert into audit_log (action, patient_id, event_id, reason, before, after)
+    select action, patient_id, event_id, reason, before, after from json_populate_recordset(null::audit_log, ${JSON.stringify(audit)})`.execute(trx);
+  return new Map(writes.map((w) => [w.patientId, w.result]));
+}
