@@ -1,14 +1,23 @@
-// npm run calibrate [-- --seeds 50] [--false-alarms 200]: simulate the paper's cohort over many seeds,
-// run the engine on each through the service's own pure path, and print the calibration table (README
-// "Calibration"). With --false-alarms N, also the alert rules' false alarm rate over N seeds of the null
-// scenario (looks every --look-years years to the administrative end), with the nominal alpha beside it.
+// npm run calibrate [-- --seeds 50] [--false-alarms N --schedule quarterly|yearly]: simulate the paper's
+// cohort over many seeds, run the engine on each through the service's own pure path, and print the
+// calibration table (README "Calibration"). With --false-alarms N, also the monitoring's operating
+// characteristics over N simulated registries per scenario and size, each monitored look after look by the
+// production monitoring function (monitorSeries → monitorLook, the reanalysis job's fold): the family-wise
+// false-alarm rate under `null` with its Clopper-Pearson 95% CI, power and the median look of first
+// detection under `paper` and `emerging`.
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { simulateEvents } from '../src/sim/index.ts';
 import { parseCutoff } from '../src/timeline/index.ts';
-import { analysisDataset, datasetAsOf, storeEvents } from '../src/sim/calibration/analysisDataset.ts';
-import { monitorSeries } from '../src/analysis/monitoring/index.ts';
-import { CURRENT_PLAN } from '../src/analysis/plan.ts';
-import { DEFAULT_ADMIN_END } from '../src/sim/index.ts';
+import { analysisDataset } from '../src/sim/calibration/analysisDataset.ts';
+import { DEFAULT_PLAN } from '../src/analysis/plan.ts';
+import { DEFAULT_ADMIN_END, isScenarioName } from '../src/sim/index.ts';
+import type { ScenarioName } from '../src/sim/index.ts';
+import { FIRST_LOOK, LOOK_SCHEDULES, scheduleCutoffs } from '../src/sim/calibration/lookSchedule.ts';
+import type { LookSchedule } from '../src/sim/calibration/lookSchedule.ts';
+import { falseAlarmMarkdown, operatingCharacteristics, powerMarkdown } from '../src/sim/calibration/operatingCharacteristics.ts';
+import type { RegistrySpec } from '../src/sim/calibration/registryMonitoring.ts';
+import { monitorRegistries } from './registryPool.ts';
 import { cohortFigures } from '../src/sim/calibration/cohortFigures.ts';
 import type { CohortFigures } from '../src/sim/calibration/cohortFigures.ts';
 import { calibrationLines, calibrationMarkdown } from '../src/sim/calibration/calibrationTable.ts';
@@ -17,21 +26,37 @@ import { PAPER_COHORT } from '../src/sim/calibration/paperCohort.ts';
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '50' }, 'first-seed': { type: 'string', default: '1' },
-    'false-alarms': { type: 'string', default: '0' }, 'look-years': { type: 'string', default: '3' },
+    'false-alarms': { type: 'string', default: '0' }, 'power-registries': { type: 'string' },
+    schedule: { type: 'string', default: 'quarterly' }, patients: { type: 'string', default: '426,2000' },
+    scenarios: { type: 'string', default: 'null,paper,emerging' },
+    threads: { type: 'string', default: String(Math.min(2, availableParallelism())) },
   },
 });
 const seeds = Number(values.seeds);
 const firstSeed = Number(values['first-seed']);
-const nullSeeds = Number(values['false-alarms']);
-const lookYears = Number(values['look-years']);
-if (!Number.isInteger(seeds) || seeds < 0 || !Number.isInteger(firstSeed) || firstSeed < 0
-  || !Number.isInteger(nullSeeds) || nullSeeds < 0 || !Number.isInteger(lookYears) || lookYears < 1) {
-  console.error('calibrate: --seeds must be an integer >= 0, --first-seed and --false-alarms integers >= 0, --look-years an integer >= 1');
+const nullRegistries = Number(values['false-alarms']);
+const powerRegistries = Number(values['power-registries'] ?? values['false-alarms']);
+const threads = Number(values.threads);
+const sizes = values.patients.split(',').map(Number);
+const scenarios = values.scenarios.split(',');
+const schedule = values.schedule as LookSchedule;
+const problems = [
+  !(Number.isInteger(seeds) && seeds >= 0) && '--seeds must be an integer >= 0',
+  !(Number.isInteger(firstSeed) && firstSeed >= 0) && '--first-seed must be an integer >= 0',
+  !(Number.isInteger(nullRegistries) && nullRegistries >= 0) && '--false-alarms must be an integer >= 0',
+  !(Number.isInteger(powerRegistries) && powerRegistries >= 0) && '--power-registries must be an integer >= 0',
+  !(Number.isInteger(threads) && threads >= 1) && '--threads must be an integer >= 1',
+  !LOOK_SCHEDULES.includes(schedule) && `--schedule must be one of ${LOOK_SCHEDULES.join(', ')}`,
+  !sizes.every((n) => Number.isInteger(n) && n >= 20 && n <= 100_000) && '--patients must be a comma-separated list of integers from 20 to 100000',
+  !scenarios.every(isScenarioName) && '--scenarios must be a comma-separated list of null, paper, emerging',
+].filter((p): p is string => typeof p === 'string');
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`calibrate: ${problem}`);
   process.exit(2);
 }
 
 if (seeds > 0) calibrationTable(seeds);
-if (nullSeeds > 0) falseAlarms(nullSeeds);
+if (nullRegistries + powerRegistries > 0) await operating();
 
 function calibrationTable(seeds: number): void {
   const cutoff = parseCutoff(PAPER_COHORT.cutoff);
@@ -55,40 +80,41 @@ function calibrationTable(seeds: number): void {
 }
 
 /**
- * Null scenario (no PORT effect anywhere): any effect alert is false. Looks at 31 December every
- * `lookYears` years back from the administrative end, and at the end itself.
+ * Operating characteristics of the monitoring: for each scenario and registry size, `--false-alarms`
+ * registries (null) or `--power-registries` (paper, emerging), seeds first-seed.., each monitored at every
+ * look of the schedule from the end of 2007 to the registry's last day.
  */
-function falseAlarms(n: number): void {
-  const plan = CURRENT_PLAN;
-  const endYear = Number(DEFAULT_ADMIN_END.slice(0, 4));
-  const cutoffs = [DEFAULT_ADMIN_END];
-  for (let year = endYear - 1; year >= 2004; year -= lookYears) cutoffs.unshift(`${year}-12-31`);
-  const t0 = Date.now();
-  let withBoundary = 0;
-  let withAnyEffectAlert = 0;
-  const firedAll = { boundary: 0, departure: 0, drift: 0 };
-  for (let seed = 1; seed <= n; seed++) {
-    const registry = storeEvents(simulateEvents({ seed, patients: PAPER_COHORT.patients, scenario: 'null' }));
-    // The production monitoring function (the reanalysis job's monitorLook), conditional power off:
-    // the alert rules do not read it.
-    const fired = { boundary: 0, departure: 0, drift: 0 };
-    const series = monitorSeries(plan, cutoffs.map((cutoff) => ({ cutoff, rows: datasetAsOf(registry, parseCutoff(cutoff)) })), { conditionalPower: false });
-    for (const result of series) {
-      for (const { decision } of result.decisions) {
-        if (decision.status === 'fired' && (decision.rule === 'boundary' || decision.rule === 'departure' || decision.rule === 'drift')) fired[decision.rule]++;
-      }
-    }
-    if (fired.boundary > 0) withBoundary++;
-    if (fired.boundary + fired.departure + fired.drift > 0) withAnyEffectAlert++;
-    for (const rule of ['boundary', 'departure', 'drift'] as const) firedAll[rule] += fired[rule];
-    process.stderr.write(`\rnull seed ${seed}/${n}: ${withBoundary} with a boundary alert`);
+async function operating(): Promise<void> {
+  const plan = DEFAULT_PLAN;
+  const cutoffs = scheduleCutoffs(schedule, FIRST_LOOK, DEFAULT_ADMIN_END);
+  const specs: RegistrySpec[] = [];
+  for (const scenario of scenarios as ScenarioName[]) {
+    const n = scenario === 'null' ? nullRegistries : powerRegistries;
+    for (const patients of sizes) for (let seed = firstSeed; seed < firstSeed + n; seed++) specs.push({ scenario, seed, patients, cutoffs });
   }
+  // Largest registries first, so that the threads finish together.
+  specs.sort((a, b) => b.patients - a.patients);
+  const t0 = Date.now();
+  const load0 = loadavg()[0];
+  let done = 0;
+  const outcomes = await monitorRegistries(specs, threads, (o) => {
+    done++;
+    process.stderr.write(`\rregistry ${done}/${specs.length} (${o.scenario}, ${o.patients} patients, seed ${o.seed}) ${((Date.now() - t0) / 1000).toFixed(0)} s   `);
+  });
   process.stderr.write('\n');
-  const pct = (k: number) => `${((100 * k) / n).toFixed(1)}%`;
-  console.log(`\nFalse alarms under the null scenario: ${n} seeds of ${PAPER_COHORT.patients} patients, plan ${plan.version}, ${cutoffs.length} looks (${cutoffs[0]} .. ${cutoffs.at(-1)}); ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  console.log('| alert | registries with at least one (false) alert | alerts in all | nominal |\n|---|---:|---:|---:|');
-  console.log(`| boundary crossing (Lan-DeMets OBF, ${plan.primary.length} primary estimands) | ${withBoundary} (${pct(withBoundary)}) | ${firedAll.boundary} | ${plan.totalAlpha} family-wise two-sided (${(plan.totalAlpha / plan.primary.length).toFixed(4)} per estimand) |`);
-  console.log(`| repeated CI newly excludes the paper's HR | - | ${firedAll.departure} | - (expected: the null contradicts the paper) |`);
-  console.log(`| drift | - | ${firedAll.drift} | - |`);
-  console.log(`| any effect alert | ${withAnyEffectAlert} (${pct(withAnyEffectAlert)}) | | |`);
+  const seconds = (Date.now() - t0) / 1000;
+  const groups = (scenario: ScenarioName) => sizes.map((patients) => outcomes.filter((o) => o.scenario === scenario && o.patients === patients))
+    .filter((g) => g.length > 0).map(operatingCharacteristics);
+  console.log(`\nMonitoring operating characteristics: plan ${plan.version}, ${schedule} looks ${cutoffs[0]} .. ${cutoffs.at(-1)} (${cutoffs.length} looks), `
+    + `${specs.length} registries (seeds ${firstSeed}..), ${threads} thread(s); ${seconds.toFixed(0)} s, load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end\n`);
+  if (scenarios.includes('null') && nullRegistries > 0) {
+    console.log(`Family-wise false alarms under \`null\` (no PORT effect anywhere; ${plan.primary.length} primary estimands, alpha ${plan.totalAlpha} two-sided in all):\n`);
+    console.log(falseAlarmMarkdown(groups('null'), plan.totalAlpha));
+    console.log('');
+  }
+  const effects = (['paper', 'emerging'] as const).filter((s) => scenarios.includes(s)).flatMap(groups);
+  if (effects.length > 0 && powerRegistries > 0) {
+    console.log('Power and timing under an effect (first detection: the first boundary crossing for benefit, any primary estimand):\n');
+    console.log(powerMarkdown(effects));
+  }
 }

@@ -10,6 +10,7 @@ import type { PdfPolicy } from '../demo/lookReport.ts';
 import { quarterCutoff } from '../analysis/lookSchedule.ts';
 import { tickFor } from '../demo/quarterTicks.ts';
 import { terminalProgress } from '../demo/replayProgress.ts';
+import { detectionHeadline, detectionSentence } from '../demo/detection.ts';
 import { DEFAULT_ADMIN_END, MAX_PATIENTS, SCENARIO_NAMES, isScenarioName } from '../sim/index.ts';
 import type { ScenarioName } from '../sim/index.ts';
 
@@ -70,6 +71,10 @@ function printResult(result: DemoResult): void {
   const pdfs = result.reports.filter((r) => 'path' in r.pdf).length;
   const lines = [
     '',
+    detectionHeadline(result.detections, result.looks.length),
+    ...result.detectionMails.map((file) => `  its mail: ${file}`),
+    ...result.detections.slice(1).map((d) => `Also: ${detectionSentence(d)}`),
+    '',
     `Replayed ${result.looks.length} quarterly looks (${result.events} events) in ${result.seconds.toFixed(0)} s.`,
     ...result.services.map((s) => `  ${s}`),
     '',
@@ -91,7 +96,7 @@ export const registerDemo: RegisterCommand = (program: Command) => {
     .command('demo')
     .description('replay a simulated registry 2000-2026 quarter by quarter through the real queue, workers, reanalysis, alert mail and reports')
     .option('--scenario <name>', `PORT effects of the simulated registry: ${SCENARIO_NAMES.join(' | ')}`, scenario, 'emerging')
-    .option('--seed <n>', 'simulation seed', integer(0, 0xffffffff), 20260101)
+    .option('--seed <n>', 'simulation seed (default 1: see docs/demo.md, "What the default run shows")', integer(0, 0xffffffff), 1)
     .option('--patients <n>', 'simulated patients', integer(20, MAX_PATIENTS), 426)
     .option('--from <date>', 'cutoff of the first look (last day of a quarter)', quarterEnd, DEFAULT_FIRST_LOOK)
     .option('--until <date>', 'cutoff of the last look (last day of a quarter)', quarterEnd, DEFAULT_ADMIN_END)

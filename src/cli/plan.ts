@@ -10,6 +10,7 @@ import type { PlanDocument } from '../analysis/planDocument.ts';
 import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { AmendmentRefusedError, amendPlan, currentPlan, planHistory } from '../jobs/planAmendments.ts';
 import { withDatabase } from './pipeline/resources.ts';
+import { registerPlanExportR } from './planExportR.ts';
 
 const dateArg = (value: string) => {
   try {
@@ -99,6 +100,7 @@ export const registerPlan: RegisterCommand = (program) => {
         throw error;
       }
     });
+  registerPlanExportR(command);
   command.command('history')
     .description('the shipped plan and every amendment, in order')
     .option('--json', 'JSON output')

@@ -10,6 +10,8 @@ import type { Database } from '../db/database.ts';
 import { printedCount, suppressCounts, suppressRow } from '../reports/suppression.ts';
 import type { CellStatus } from '../reports/suppression.ts';
 import { ARM_LABEL, ENDPOINT_SHORT, POPULATION_LABEL as REPORT_POPULATION_LABEL } from '../reports/vocabulary.ts';
+import { detectionHeadline, detectionSentence, loadDetections } from './detection.ts';
+import type { Detection } from './detection.ts';
 
 export interface LookRow {
   readonly look: number;
@@ -96,10 +98,14 @@ export interface SummaryContext {
   readonly smallCellMin: number;
 }
 
-/** Markdown: what was replayed, the alerts in look order, then one table per primary estimand. */
-export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryContext): string {
+/** Markdown: what surveillance detected (first), what was replayed, the alerts in look order, then one table per primary estimand. */
+export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryContext, detections: readonly Detection[] = []): string {
+  const looks = new Set(rows.map((r) => r.look)).size;
   const lines: string[] = [
     '# CohortWatch demo: the monitored PORT hazard ratios, look by look',
+    '',
+    `**${detectionHeadline(detections, looks)}**`,
+    ...detections.slice(1).map((d) => `Also: ${detectionSentence(d)}`),
     '',
     `Scenario \`${context.scenario}\`, seed ${context.seed}, ${context.patients} simulated patients, plan \`${context.planVersion}\`.`,
     'Monitoring model: Cox of PORT adjusted for the plan\'s fixed covariates, per subgroup. `z` is the Wald z of the PORT',
@@ -135,7 +141,7 @@ export async function writeLookSummary(db: Kysely<Database>, dir: string, contex
   const rows = await loadLookRows(db, context.planVersion);
   const markdown = path.join(dir, 'summary.md');
   const csv = path.join(dir, 'summary.csv');
-  await fs.writeFile(markdown, lookRowsMarkdown(rows, context));
+  await fs.writeFile(markdown, lookRowsMarkdown(rows, context, await loadDetections(db)));
   await fs.writeFile(csv, lookRowsCsv(rows, context.smallCellMin));
   return { markdown, csv };
 }

@@ -1,6 +1,7 @@
 // The one-command demo: simulate the registry, replay it quarter by quarter through the real queue
 // and workers on a simulated clock, run the scheduled reanalysis at each quarter's cutoff, deliver the
 // alert mail, write the quarterly reports and a summary of the monitored hazard ratios.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
 import type { Kysely } from 'kysely';
@@ -24,6 +25,8 @@ import { EventFeed } from './eventFeed.ts';
 import { wantsPdf, writeLookReport } from './lookReport.ts';
 import type { LookReport, PdfPolicy } from './lookReport.ts';
 import { writeLookSummary } from './lookSummary.ts';
+import { loadDetections } from './detection.ts';
+import type { Detection } from './detection.ts';
 import { quarterTicks } from './quarterTicks.ts';
 import type { ReplayProgress } from './replayProgress.ts';
 import { replayQuarter } from './replayQuarter.ts';
@@ -53,6 +56,10 @@ export interface DemoResult {
   readonly events: number;
   readonly services: readonly string[];
   readonly summary: { markdown: string; csv: string };
+  /** Fired boundary crossings of primary estimands, in look order (what surveillance detected). */
+  readonly detections: readonly Detection[];
+  /** The .eml files (as received by the demo's SMTP catcher) of the first crossing's alert. */
+  readonly detectionMails: readonly string[];
   readonly reports: readonly LookReport[];
   readonly mails: readonly string[];
   /** Files of outDir, relative to it. */
@@ -93,6 +100,17 @@ function lookSummaryText(outcome: QuarterOutcome): string {
   const fired = outcome.alerts.filter((a) => a.status === 'fired');
   const alerts = fired.length === 0 ? 'no alert' : fired.map((a) => `${a.rule} ${a.population} ${a.endpoint}`).join(', ');
   return `${outcome.patients} patients, ${outcome.eventsDelivered} events, ${alerts}`;
+}
+
+/** The received mail files that carry one of these Message-IDs. */
+async function mailsWithIds(files: readonly string[], messageIds: readonly string[]): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const out: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    if (messageIds.some((id) => text.includes(id))) out.push(file);
+  }
+  return out;
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
@@ -158,9 +176,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const summary = await writeLookSummary(db, outDir, {
       scenario: options.scenario, seed: options.seed, patients: options.patients, planVersion: deps.plan.version, smallCellMin: options.env.SMALL_CELL_MIN,
     });
+    const detections = await loadDetections(db);
+    const detectionMails = services.catcher ? await mailsWithIds(services.catcher.caught.map((m) => m.file), detections[0]?.messageIds ?? []) : [];
     logger.info({ looks: looks.length, events: feed.taken }, 'demo replay finished');
     const result = {
-      outDir, looks, events: feed.taken, services: services.description, summary, reports,
+      outDir, looks, events: feed.taken, services: services.description, summary, detections, detectionMails, reports,
       mails: services.catcher ? services.catcher.caught.map((m) => m.file) : [],
     };
     await shutdown(running);

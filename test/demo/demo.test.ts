@@ -13,7 +13,7 @@ import { silentProgress } from '../../src/demo/replayProgress.ts';
 import { simulateEvents } from '../../src/sim/index.ts';
 
 // The demo's defaults, with two looks: the first looks of a 426-patient registry hold ~110 patients.
-const SIMULATION = { scenario: 'emerging', seed: 20260101, patients: 426 } as const;
+const SIMULATION = { scenario: 'emerging', seed: 1, patients: 426 } as const;
 
 describe('cohortwatch demo (short run, embedded services)', () => {
   let root: string;
@@ -64,6 +64,9 @@ describe('cohortwatch demo (short run, embedded services)', () => {
     expect(rows).toHaveLength(24);
     const markdown = await readFile(first.summary.markdown, 'utf8');
     expect(markdown).toContain('## Group 1: T1/2, non-TNBC · PFS');
+    // Its first lines say what surveillance detected (two early looks of 426 patients: nothing yet).
+    expect(first.detections).toEqual([]);
+    expect(markdown.split('\n')[2]).toBe('**No primary estimand crossed its boundary in 2 looks: surveillance detected no effect.**');
   });
 
   it('puts no patient id in any file it writes', async () => {

@@ -31,6 +31,16 @@ describe('the demo summary', () => {
     expect(csv[1].split(',').slice(6, 9)).toEqual(['23', '<11', '\u226511']);
   });
 
+  it('opens with what surveillance detected: when, at what HR and z, and who was mailed', () => {
+    const crossing = {
+      population: 'group1', endpoint: 'pfs', look: 25, cutoff: '2013-12-31', side: 'benefit' as const, hr: 0.7412, z: -2.893, boundaryZ: 2.871,
+      informationFraction: 0.94, events: 390, mailsSent: 2, recipients: ['a@x.org', 'b@x.org'], subject: 's', messageIds: ['<m@x>'],
+    };
+    const lines = lookRowsMarkdown([row(1)], context, [crossing]).split('\n');
+    expect(lines[2]).toBe('**Surveillance detected a benefit of PORT: group 1 (T1/2, non-TNBC) PFS crossed its O\'Brien-Fleming boundary for benefit of PORT at look 25 (cutoff 2013-12-31): HR 0.74, z = -2.89 against a boundary of ±2.87 (information 0.94); mailed to 2 investigators.**');
+    expect(lookRowsMarkdown([row(1), row(2)], context)).toContain('**No primary estimand crossed its boundary in 2 looks: surveillance detected no effect.**');
+  });
+
   it('says so when no alert fired', () => {
     expect(lookRowsMarkdown([row(1)], context)).toContain('No alert at any look.');
   });
