@@ -3,7 +3,7 @@
 // patients of a generated cohort, in-process and through the worker thread the job uses.
 // Prints wall-clock time per stage, and the CPU time of the in-process run. Usage: tsx bench/reanalysis.ts [sizes...]
 import os from 'node:os';
-import { PLAN_V1 } from '../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../src/analysis/plan.ts';
 import { runPlan } from '../src/analysis/runPlan.ts';
 import { runPlanInThread } from '../src/jobs/runPlanInThread.ts';
 import { datasetHash } from '../src/analysis/datasetHash.ts';
@@ -23,10 +23,10 @@ for (const n of SIZES) {
   datasetHash(rows);
   const tHash = performance.now();
   const cpu0 = process.cpuUsage();
-  const result = runPlan(PLAN_V1, rows, {});
+  const result = runPlan(DEFAULT_PLAN, rows);
   const tPlan = performance.now();
   const cpu = process.cpuUsage(cpu0);
-  const threaded = await runPlanInThread({ planVersion: PLAN_V1.version, rows, previousFractions: {} });
+  const threaded = await runPlanInThread({ document: DEFAULT_PLAN.document, rows });
   const tThread = performance.now();
   const breakdown = Object.entries(result.timingsMs).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
   console.log(`\n${n} patients (${result.estimates.length} estimates, ${result.curves.length} curves)`);

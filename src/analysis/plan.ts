@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { CovariateName } from './covariates.ts';
+import defaultPlanJson from './data/default-plan.json' with { type: 'json' };
+import { canonicalJson, parsePlanDocument, planHash } from './planDocument.ts';
+import type { PlanDocument, PrimaryDesign } from './planDocument.ts';
 import type { PlanRow } from './planRow.ts';
 
 export type PopulationId = 'all' | 'group1' | 'group2' | 'group3';
@@ -25,13 +29,19 @@ export interface Endpoint {
 export interface PrimaryEstimand {
   readonly population: PopulationId;
   readonly endpoint: EndpointId;
-  /** Events at which the information fraction reaches 1. */
-  readonly plannedEvents: number;
-  /** Two-sided alpha this estimand spends (Lan-DeMets O'Brien-Fleming). */
+  /** Two-sided alpha share this estimand spends (Lan-DeMets O'Brien-Fleming). */
   readonly alpha: number;
+  /** How its maximum information is set (src/analysis/monitoring/maxInformation.ts). */
+  readonly design: PrimaryDesign;
+  /**
+   * The spending family: population/endpoint plus a hash of what defines the estimand (population
+   * filter, monitoring covariates, endpoint columns). An amendment that changes the definition starts
+   * a new family; one that changes only the design or alpha continues the old one.
+   */
+  readonly family: string;
 }
 
-/** Alert thresholds; every one configurable through the plan (a new plan version). */
+/** Alert thresholds; every one configurable through the plan document. */
 export interface AlertThresholds {
   readonly driftZ: number;
   readonly driftMinNewEvents: number;
@@ -44,12 +54,23 @@ export interface AlertThresholds {
   readonly minEventsPerArm: number;
 }
 
+export interface FutilityGuidance {
+  /** Conditional power under the current trend below which futility guidance (non-binding) is given. */
+  readonly conditionalPowerBelow: number;
+  /** ... but only from this information fraction on. */
+  readonly fromInformation: number;
+}
+
 export interface AnalysisPlan {
   readonly version: string;
+  /** SHA-256 of the plan document's canonical JSON. */
+  readonly hash: string;
+  readonly document: PlanDocument;
   readonly populations: readonly Population[];
   readonly endpoints: readonly Endpoint[];
   readonly primary: readonly PrimaryEstimand[];
   readonly totalAlpha: number;
+  readonly futility: FutilityGuidance;
   /** Covariates entering the paper-replication screen (univariate p <= screenP, backward elimination). */
   readonly replicationCovariates: readonly CovariateName[];
   readonly replicationScreenP: number;
@@ -59,62 +80,62 @@ export interface AnalysisPlan {
   readonly thresholds: AlertThresholds;
 }
 
-const MONITORING_SET: readonly CovariateName[] = ['t3or4', 'n2or3', 'tnbc', 'metastasesOver5', 'notBoneOnly'];
-const without = (drop: readonly CovariateName[]) => MONITORING_SET.filter((c) => !drop.includes(c));
+function populationOf(doc: PlanDocument['populations'][number]): Population {
+  const conditions = Object.entries(doc.where) as [keyof PlanRow, string | boolean][];
+  return {
+    id: doc.id, label: doc.label, monitoringCovariates: doc.monitoringCovariates,
+    includes: conditions.length === 0 ? () => true : (row) => conditions.every(([column, value]) => row[column] === value),
+  };
+}
 
-export const DEFAULT_THRESHOLDS: AlertThresholds = {
-  driftZ: 2.81,
-  driftMinNewEvents: 10,
-  phPValue: 0.01,
-  phMinEvents: 30,
-  smdMax: 0.1,
-  essFractionMin: 0.5,
-  minEventsPopulation: 20,
-  minEventsPerArm: 5,
-};
+function endpointOf(doc: PlanDocument['endpoints'][number]): Endpoint {
+  return { id: doc.id, label: doc.label, kind: doc.kind, time: (r) => r[doc.time], status: (r) => r[doc.status] };
+}
 
-const TOTAL_ALPHA = 0.05;
-// Planned events: roughly twice the events the paper's 426 patients had by its cut (5-year OS 73%,
-// PFS 32%), scaled to each subgroup's size, i.e. the registry is planned to mature to double the paper.
-const PRIMARY_EVENTS: readonly [PopulationId, EndpointId, number][] = [
-  ['group1', 'os', 120], ['group1', 'pfs', 260],
-  ['group2', 'os', 140], ['group2', 'pfs', 260],
-  ['group3', 'os', 60], ['group3', 'pfs', 80],
-];
+function familyOf(doc: PlanDocument, population: PopulationId, endpoint: EndpointId): string {
+  const p = doc.populations.find((q) => q.id === population);
+  const e = doc.endpoints.find((q) => q.id === endpoint);
+  const definition = canonicalJson({
+    where: p?.where, covariates: [...(p?.monitoringCovariates ?? [])].sort(), kind: e?.kind, time: e?.time, status: e?.status,
+    model: 'cox-efron-port-complete-case',
+  });
+  return `${population}/${endpoint}@${createHash('sha256').update(definition).digest('hex').slice(0, 12)}`;
+}
 
-/** Version 1 of the monitoring plan, frozen: change it only by adding a new version. */
-export const PLAN_V1: AnalysisPlan = {
-  version: 'cw-plan-1',
-  populations: [
-    { id: 'all', label: 'All patients', includes: () => true, monitoringCovariates: MONITORING_SET },
-    { id: 'group1', label: 'Group 1: T1/2, non-TNBC', includes: (r) => r.group === 'group1', monitoringCovariates: without(['t3or4', 'tnbc']) },
-    { id: 'group2', label: 'Group 2: T3/4, non-TNBC', includes: (r) => r.group === 'group2', monitoringCovariates: without(['t3or4', 'tnbc']) },
-    { id: 'group3', label: 'Group 3: TNBC', includes: (r) => r.group === 'group3', monitoringCovariates: without(['tnbc']) },
-  ],
-  endpoints: [
-    { id: 'os', label: 'Overall survival', kind: 'survival', time: (r) => r.osDays, status: (r) => r.osStatus },
-    { id: 'pfs', label: 'Progression-free survival', kind: 'survival', time: (r) => r.pfsDays, status: (r) => r.pfsStatus },
-    { id: 'lrr', label: 'Locoregional recurrence', kind: 'competing', time: (r) => r.lrrDays, status: (r) => r.lrrStatus },
-    { id: 'dp', label: 'Distant progression', kind: 'competing', time: (r) => r.dpDays, status: (r) => r.dpStatus },
-  ],
-  // Bonferroni split of the family-wise alpha across the six primary estimands, each spent by its own
-  // Lan-DeMets O'Brien-Fleming function (conservative, as the estimands are positively correlated).
-  primary: PRIMARY_EVENTS.map(([population, endpoint, plannedEvents]) => ({
-    population, endpoint, plannedEvents, alpha: TOTAL_ALPHA / PRIMARY_EVENTS.length,
-  })),
-  totalAlpha: TOTAL_ALPHA,
-  replicationCovariates: [
-    'port', 't3or4', 'n2or3', 'tnbc', 'metastasesOver5', 'disseminated', 'notBoneOnly', 'mastectomy',
-    'alnd', 'postoperativeChemoAlone', 'noChemotherapy', 'hormonalTherapy', 'antiHer2', 'allMetastasesTreated',
-  ],
-  replicationScreenP: 0.2,
-  replicationStayP: 0.05,
-  landmarkYears: [3, 5],
-  thresholds: DEFAULT_THRESHOLDS,
-};
+/** The runnable plan of a validated document. */
+export function planFromDocument(document: PlanDocument): AnalysisPlan {
+  return {
+    version: document.version, hash: planHash(document), document,
+    populations: document.populations.map(populationOf),
+    endpoints: document.endpoints.map(endpointOf),
+    primary: document.primary.map((p) => ({ population: p.population, endpoint: p.endpoint, alpha: p.alpha, design: p.design, family: familyOf(document, p.population, p.endpoint) })),
+    totalAlpha: document.totalAlpha,
+    futility: document.futility,
+    replicationCovariates: document.replication.covariates,
+    replicationScreenP: document.replication.screenP,
+    replicationStayP: document.replication.stayP,
+    landmarkYears: document.landmarkYears,
+    thresholds: document.thresholds,
+  };
+}
 
-export const PLANS: Readonly<Record<string, AnalysisPlan>> = { [PLAN_V1.version]: PLAN_V1 };
-export const CURRENT_PLAN = PLAN_V1;
+function shippedDocument(): PlanDocument {
+  const parsed = parsePlanDocument(defaultPlanJson);
+  if (!parsed.ok) throw new Error(`the shipped plan src/analysis/data/default-plan.json is invalid: ${parsed.problems.join('; ')}`);
+  return parsed.document;
+}
+
+/**
+ * The shipped plan (src/analysis/data/default-plan.json): the paper's populations, endpoints and
+ * monitoring model; six primary estimands (PORT in groups 1-3 for OS and PFS), each with alpha
+ * 0.05/6 (Bonferroni) spent by Lan-DeMets O'Brien-Fleming, maximum information from Schoenfeld's
+ * required events for HR 0.70 at 80% power, and a surveillance horizon ending 2030-12-31.
+ */
+export const DEFAULT_PLAN: AnalysisPlan = planFromDocument(shippedDocument());
+export const DEFAULT_THRESHOLDS: AlertThresholds = DEFAULT_PLAN.thresholds;
+export const CURRENT_PLAN = DEFAULT_PLAN;
+
+export const PLANS: Readonly<Record<string, AnalysisPlan>> = { [DEFAULT_PLAN.version]: DEFAULT_PLAN };
 
 export function planByVersion(version: string): AnalysisPlan {
   const plan = PLANS[version];
@@ -126,17 +147,7 @@ export function primaryEstimand(plan: AnalysisPlan, population: PopulationId, en
   return plan.primary.find((p) => p.population === population && p.endpoint === endpoint);
 }
 
-/** A JSON description of the plan (functions described by name), stored with every run. */
+/** The plan stored with every run: its document, hash and spending families. */
 export function describePlan(plan: AnalysisPlan): Record<string, unknown> {
-  return {
-    version: plan.version,
-    populations: plan.populations.map((p) => ({ id: p.id, label: p.label, monitoringCovariates: p.monitoringCovariates })),
-    endpoints: plan.endpoints.map((e) => ({ id: e.id, label: e.label, kind: e.kind })),
-    primary: plan.primary,
-    totalAlpha: plan.totalAlpha,
-    spending: "Lan-DeMets O'Brien-Fleming, two-sided, per primary estimand",
-    replication: { covariates: plan.replicationCovariates, screenP: plan.replicationScreenP, stayP: plan.replicationStayP },
-    landmarkYears: plan.landmarkYears,
-    thresholds: plan.thresholds,
-  };
+  return { ...plan.document, hash: plan.hash, families: plan.primary.map((p) => p.family) };
 }

@@ -7,9 +7,7 @@ import type { PortFit } from './monitoringModel.ts';
 import { primaryEstimand } from './plan.ts';
 import type { AnalysisPlan, Endpoint, Population } from './plan.ts';
 import type { PlanRow } from './planRow.ts';
-import { estimandKey } from './runResult.ts';
-import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, PlanRunResult, PreviousFractions } from './runResult.ts';
-import { sequentialLook } from './sequentialLook.ts';
+import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, PlanRunResult } from './runResult.ts';
 import { firthPort } from './firthModel.ts';
 import { isReplicated, replicationEstimates } from './replication.ts';
 import { propensityWeighted } from './iptwModel.ts';
@@ -49,7 +47,7 @@ function propensityOrNull(data: EstimandData): IptwResult | null {
   }
 }
 
-function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, data: EstimandData, previous: PreviousFractions): EstimateRecord[] {
+function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, data: EstimandData): EstimateRecord[] {
   const primary = primaryEstimand(plan, population.id, endpoint.id);
   let fit: PortFit | null;
   try {
@@ -66,7 +64,6 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
   // (and the fallback holds effect alerts as a validity problem).
   const est = firth ?? fit;
   const iptw: IptwResult | null = propensityOrNull(data);
-  const look = primary ? sequentialLook(primary, data.eventsPort + data.eventsNoPort, previous[estimandKey(population.id, endpoint.id)] ?? [], est.coef, est.se) : null;
   const validity = {
     phP: fit.phP, firth: fit.needsFirth,
     maxAbsSmdWeighted: iptw?.maxAbsSmdWeighted ?? null, essFraction: iptw?.essFraction ?? null,
@@ -74,13 +71,13 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
   const monitoring: EstimateRecord = {
     population: population.id, endpoint: endpoint.id, model: 'monitoring', term: 'port', primary: primary !== undefined, ...counts(data),
     coef: est.coef, se: est.se, hr: est.hr, lower: est.lower, upper: est.upper, z: est.z, p: est.p,
-    informationFraction: look?.informationFraction ?? null, boundaryZ: look?.boundaryZ ?? null,
-    repeatedLower: look?.repeatedLower ?? null, repeatedUpper: look?.repeatedUpper ?? null,
+    // The sequential fields are set by the monitoring look (src/analysis/monitoring), which knows the history.
+    informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
     details: {
       nPort: data.nPort, nNoPort: data.n - data.nPort, covariates: data.covariates.map((c) => c.name),
       phP: fit.phP, phGlobalP: fit.phGlobalP, eValue: fit.needsFirth ? null : eValue(fit, data), validity,
       firth: fit.needsFirth, firthAvailable: firth !== null,
-      plannedEvents: primary?.plannedEvents ?? null, alpha: primary?.alpha ?? null, warnings: fit.fit.warnings,
+      warnings: fit.fit.warnings,
     },
   };
   const out: EstimateRecord[] = [monitoring];
@@ -110,11 +107,22 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
   return out;
 }
 
+export interface RunPlanOptions {
+  /**
+   * 'full' (default): everything the report shows. 'alerts': only what the alert rules read, i.e. the
+   * monitoring model (with Firth and IPTW/PH validity inputs) of the primary estimands; no paper
+   * replication, curves, follow-up or secondary estimands (the calibration's fast path).
+   */
+  readonly scope?: 'full' | 'alerts';
+}
+
 /**
- * Runs the whole plan on the analysis dataset of one cutoff: a pure function of (plan, rows, earlier
- * looks' information fractions), so the same cutoff and plan give the same numbers.
+ * Runs the plan on the analysis dataset of one cutoff: a pure function of (plan, rows), so the same
+ * cutoff and plan give the same numbers. The sequential part (information, boundaries, states) is
+ * the monitoring look's (src/analysis/monitoring/monitorLook.ts), which needs the earlier looks.
  */
-export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: PreviousFractions): PlanRunResult {
+export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], options: RunPlanOptions = {}): PlanRunResult {
+  const alertsOnly = options.scope === 'alerts';
   const timingsMs: Record<string, number> = {};
   const time = <T>(label: string, work: () => T): T => {
     const t0 = performance.now();
@@ -128,8 +136,10 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], previous: 
   const followUp: FollowUpRecord[] = [];
   for (const population of plan.populations) {
     for (const endpoint of plan.endpoints) {
+      if (alertsOnly && primaryEstimand(plan, population.id, endpoint.id) === undefined) continue;
       const data = time('design', () => estimandData(rows, population, endpoint, population.monitoringCovariates));
-      estimates.push(...time('monitoring+iptw', () => monitoringEstimates(plan, population, endpoint, data, previous)));
+      estimates.push(...time('monitoring+iptw', () => monitoringEstimates(plan, population, endpoint, data)));
+      if (alertsOnly) continue;
       if (isReplicated(population, endpoint)) estimates.push(...time('replication', () => replicationEstimates(plan, population, endpoint, rows)));
       // Curves and follow-up use every patient of the population, not only those with complete covariates.
       const all = time('design', () => estimandData(rows, population, endpoint, []));

@@ -73,8 +73,6 @@ export interface FollowUpRecord {
   readonly q3Days: number | null;
 }
 
-/** Information fractions of a primary estimand's earlier looks (strictly increasing). */
-export type PreviousFractions = Readonly<Record<string, readonly number[]>>;
 
 export interface PlanRunResult {
   readonly planVersion: string;

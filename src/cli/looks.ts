@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { CURRENT_PLAN } from '../analysis/plan.ts';
+import { lookHistoryRuns } from '../jobs/previousLooks.ts';
 import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { listLooks, LookInputError, voidLook } from '../jobs/looks.ts';
 import { withDatabase } from './pipeline/resources.ts';
@@ -45,7 +46,11 @@ export const registerLooks: RegisterCommand = (program) => {
     .requiredOption('--by <name>', 'who voids it (kept with the run)')
     .action(async (cutoff: string, options: { reason: string; by: string }) => {
       try {
-        const outcome = await withDatabase(loadEnv(), (db) => voidLook(db, { cutoff, planVersion: CURRENT_PLAN.version, reason: options.reason, by: options.by }));
+        const outcome = await withDatabase(loadEnv(), async (db) => {
+          // The look's own plan version: an amendment (cohortwatch plan amend) changes it from that cutoff on.
+          const live = await lookHistoryRuns(db).select('analysis_runs.plan_version').where('analysis_runs.cutoff', '=', cutoff).executeTakeFirst();
+          return voidLook(db, { cutoff, planVersion: live?.plan_version ?? CURRENT_PLAN.version, reason: options.reason, by: options.by });
+        });
         console.log(`voided the look at ${outcome.cutoff} (run ${outcome.runId}): ${outcome.alertsVoided} alert(s) void, ${outcome.mailsCancelled} undelivered mail(s) cancelled`);
         if (outcome.laterLooks.length > 0) {
           console.error(`cohortwatch: note: later looks (${outcome.laterLooks.join(', ')}) were computed with this look counted; only looks from now on leave it out (see docs/analysis.md)`);

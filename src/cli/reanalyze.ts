@@ -11,6 +11,7 @@ import { checkLookCutoff, checkSchedule, CutoffError, latestScheduledCutoff, par
 import { reanalyze } from '../jobs/reanalysis.ts';
 import type { ReanalysisOutcome } from '../jobs/reanalysis.ts';
 import { CURRENT_PLAN } from '../analysis/plan.ts';
+import { lookHistoryRuns } from '../jobs/previousLooks.ts';
 import { deliverOutboxMail } from '../notify/deliverOutbox.ts';
 import { smtpTransport } from '../notify/transport.ts';
 import { queueConfig } from '../workers/queue.ts';
@@ -87,10 +88,10 @@ function report(outcome: ReanalysisOutcome, mails: MailCounts, waitedS: number |
 
 /** Refuses a cutoff earlier than this database's latest live look before anything is enqueued. */
 async function checkOrder(db: Kysely<Database>, cutoff: string): Promise<void> {
-  const latest = await db.selectFrom('analysis_runs').select('cutoff').where('plan_version', '=', CURRENT_PLAN.version)
-    .where('status', '=', 'completed').where('voided_at', 'is', null).orderBy('cutoff', 'desc').executeTakeFirst();
+  // Whatever plan version judged it (amendments change the version, not the look sequence).
+  const latest = await lookHistoryRuns(db).select(['analysis_runs.cutoff', 'analysis_runs.plan_version']).orderBy('analysis_runs.cutoff', 'desc').executeTakeFirst();
   if (latest && latest.cutoff > cutoff) {
-    throw new ReanalyzeRefusal(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff} (plan ${CURRENT_PLAN.version}); looks are taken in calendar order (void that look first: cohortwatch looks void ${latest.cutoff})`, 2);
+    throw new ReanalyzeRefusal(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff} (plan ${latest.plan_version}); looks are taken in calendar order (void that look first: cohortwatch looks void ${latest.cutoff})`, 2);
   }
 }
 

@@ -9,6 +9,8 @@ export interface AnalysisRunsTable {
   id: Generated<number>;
   cutoff: string;
   plan_version: string;
+  /** SHA-256 of the plan document the run used (migration 040); null for runs before it. */
+  plan_hash: ColumnType<string | null, string | null | undefined, string | null>;
   code_version: string;
   status: 'running' | 'completed' | 'failed';
   look: number;
@@ -58,7 +60,7 @@ export interface AlertsTable {
   run_id: number;
   population: string;
   endpoint: string;
-  rule: 'boundary' | 'departure' | 'drift' | 'validity';
+  rule: 'boundary' | 'departure' | 'drift' | 'validity' | 'state';
   status: 'fired' | 'held';
   summary: string;
   evidence: ColumnType<Record<string, unknown>, string, string>;
@@ -111,7 +113,50 @@ export interface OpsNoticesTable {
   sent_at: Timestamp;
 }
 
+/** Append-only history of the monitoring plan (migration 040). */
+export interface PlanAmendmentsTable {
+  id: Generated<number>;
+  version: string;
+  plan_hash: string;
+  document: ColumnType<Record<string, unknown>, string, never>;
+  effective_from: string;
+  reason: string;
+  amended_by: string;
+  created_at: Timestamp;
+}
+
+/** One primary estimand at one look: its sequential state (src/analysis/monitoring/types.ts EstimandLook). */
+export interface MonitoringLooksTable {
+  run_id: number;
+  population: string;
+  endpoint: string;
+  plan_version: string;
+  family: string;
+  state: 'accruing' | 'monitoring' | 'futility' | 'crossed' | 'complete';
+  side: 'benefit' | 'harm' | null;
+  events: number;
+  max_events: number | null;
+  information_fraction: number | null;
+  alpha: number;
+  alpha_spent: number;
+  boundary_z: number | null;
+  boundary_hr_lower: number | null;
+  boundary_hr_upper: number | null;
+  coef: number | null;
+  se: number | null;
+  hr: number | null;
+  z: number | null;
+  repeated_lower: number | null;
+  repeated_upper: number | null;
+  conditional_power_trend: number | null;
+  conditional_power_design: number | null;
+  statement: string | null;
+  note: string | null;
+}
+
 export interface AnalysisTables {
+  plan_amendments: PlanAmendmentsTable;
+  monitoring_looks: MonitoringLooksTable;
   analysis_runs: AnalysisRunsTable;
   analysis_estimates: AnalysisEstimatesTable;
   alerts: AlertsTable;

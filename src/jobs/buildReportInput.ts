@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
+import { boundaryTables } from './reportInput/boundaryTables.ts';
+import { runPlanOf } from './planAmendments.ts';
+import { lookHistoryRuns } from './previousLooks.ts';
 import type { Kysely } from 'kysely';
 import { toStoredEvent } from '../contract/index.ts';
 import type { FollowUpEvent, StoredEvent } from '../contract/index.ts';
 import type { Database } from '../db/database.ts';
 import { datasetHash } from '../analysis/datasetHash.ts';
-import { CURRENT_PLAN } from '../analysis/plan.ts';
 import type { EndpointId, PopulationId } from '../analysis/plan.ts';
 import type { EstimateRecord, ModelKind } from '../analysis/runResult.ts';
 import { assembleReportInput, EventLedgerBuilder } from '../reports/assembly/index.ts';
@@ -101,13 +103,14 @@ async function registryAsOf(db: Kysely<Database>, cutoff: Date, previousCutoff: 
  * data as of the cutoff no longer hash to the run's dataset hash (an event reported by the cutoff
  * arrived after the run): the report renders exactly the data its run analysed, or nothing.
  */
-export async function buildReportInput(db: Kysely<Database>, cutoff: string, smallCellMin: number, planVersion = CURRENT_PLAN.version): Promise<ReportInput> {
-  // Live looks only: a voided run never stands for its cutoff.
-  const runs = await db.selectFrom('analysis_runs').selectAll().where('plan_version', '=', planVersion).where('status', '=', 'completed')
-    .where('voided_at', 'is', null).orderBy('cutoff').execute();
+export async function buildReportInput(db: Kysely<Database>, cutoff: string, smallCellMin: number): Promise<ReportInput> {
+  // Every look of the registry (an amendment changes the plan version, not the look sequence; voided looks are out).
+  const runs = await lookHistoryRuns(db).selectAll('analysis_runs').orderBy('analysis_runs.cutoff').execute();
   const index = runs.findIndex((r) => r.cutoff === cutoff);
-  if (index < 0) throw new NoRunError(`no completed analysis run for cutoff ${cutoff} (plan ${planVersion}); run \`cohortwatch reanalyze --as-of ${cutoff}\` first`);
+  if (index < 0) throw new NoRunError(`no completed analysis run for cutoff ${cutoff}; run \`cohortwatch reanalyze --as-of ${cutoff}\` first`);
   const run = runs[index];
+  const plan = runPlanOf(run);
+  const planVersion = run.plan_version;
   const previous = index > 0 ? runs[index - 1] : null;
   const registry = await registryAsOf(db, parseCutoff(cutoff), previous ? parseCutoff(previous.cutoff) : null);
   const hash = datasetHash(registry.rows);
@@ -118,13 +121,17 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, sma
   const rejections = await db.selectFrom('rejected_events').select(['code', 'reported_at', 'rejected_at'])
     .select(sql<string | null>`payload->>'type'`.as('type')).execute();
   for (const r of rejections) registry.ledger.addRejection({ code: r.code, type: r.type, reportedAt: r.reported_at ?? r.rejected_at });
-  const alerts = await db.selectFrom('alerts').select(['id', 'rule', 'population', 'endpoint', 'evidence']).where('run_id', '=', run.id).where('status', '=', 'fired').orderBy('id').execute();
+  const alerts = await db.selectFrom('alerts').select(['id', 'rule', 'population', 'endpoint', 'evidence']).where('run_id', '=', run.id).where('status', '=', 'fired')
+    // State changes (rule 'state') are shown in the monitoring section's boundary table, not as alert cards.
+    .where('rule', '!=', 'state').orderBy('id').execute();
   return assembleReportInput({
     title: TITLE,
     run: {
       id: run.id, cutoff, look: run.look, planVersion, codeVersion: run.code_version, datasetHash: run.dataset_hash,
       results: run.results as StoredRunResults,
     },
+    plan,
+    boundaryTables: await boundaryTables(db, cutoff),
     previousCutoff: previous?.cutoff ?? null,
     estimates: await storedEstimates(db, runs.slice(0, index + 1).map((r) => r.id)),
     alerts,

@@ -1,10 +1,14 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { MonitoringLooksTable } from '../db/analysisTables.ts';
 import type { Database } from '../db/database.ts';
 import { INITIAL_RULE_STATE } from '../analysis/alerts/index.ts';
 import type { LookEstimate, RuleState, ValidityInputs } from '../analysis/alerts/index.ts';
+import { NO_VALIDITY } from '../analysis/monitoring/index.ts';
+import type { EstimandLook, MonitoringHistory } from '../analysis/monitoring/index.ts';
 import type { EndpointId, PopulationId } from '../analysis/plan.ts';
 import { estimandKey } from '../analysis/runResult.ts';
-import type { PreviousFractions } from '../analysis/runResult.ts';
+
+export { toLookEstimate } from '../analysis/monitoring/index.ts';
 
 export interface PreviousRun {
   readonly id: number;
@@ -13,65 +17,74 @@ export interface PreviousRun {
 }
 
 export interface PreviousLooks {
+  /** The looks that count (completed, not voided), in calendar order. */
   readonly runs: PreviousRun[];
-  readonly fractions: PreviousFractions;
-  /** Per estimand key: its monitoring PORT estimate at the latest previous look and the rule state left there. */
-  readonly last: ReadonlyMap<string, { estimate: LookEstimate; state: RuleState }>;
+  /** What they left for the next look's monitoring (src/analysis/monitoring). */
+  readonly history: MonitoringHistory;
 }
 
-const NO_VALIDITY: ValidityInputs = { phP: null, firth: false, maxAbsSmdWeighted: null, essFraction: null };
+/**
+ * THE look history: every read of earlier looks (previous estimates, spending history, information
+ * history, the monitoring report) goes through this query, so that a look voided by the operators
+ * (`looks void`, migration 020: voided_at) is ignored everywhere by one filter: a voided look never
+ * happened as far as spending, states and the rules are concerned.
+ */
+export function lookHistoryRuns(db: Kysely<Database>, asOf?: string) {
+  let query = db.selectFrom('analysis_runs').where('analysis_runs.status', '=', 'completed').where('analysis_runs.voided_at', 'is', null);
+  if (asOf !== undefined) query = query.where('analysis_runs.cutoff', '<=', asOf);
+  return query;
+}
 
-/** What the earlier (not voided) looks of this plan left behind, read back from the stored estimates. */
-export async function loadPreviousLooks(db: Kysely<Database>, planVersion: string): Promise<PreviousLooks> {
-  const runs = await db.selectFrom('analysis_runs').select(['id', 'cutoff', 'look'])
-    // A voided look never happened as far as spending and the rules are concerned.
-    .where('plan_version', '=', planVersion).where('status', '=', 'completed').where('voided_at', 'is', null).orderBy('cutoff').execute();
-  if (runs.length === 0) return { runs, fractions: {}, last: new Map() };
-  const rows = await db.selectFrom('analysis_estimates')
-    .innerJoin('analysis_runs', 'analysis_runs.id', 'analysis_estimates.run_id')
+/** Stored monitoring_looks row → EstimandLook. */
+export function storedEstimandLook(row: Selectable<MonitoringLooksTable> & { cutoff: string; look: number }): EstimandLook {
+  return {
+    population: row.population as PopulationId, endpoint: row.endpoint as EndpointId, cutoff: row.cutoff, look: row.look,
+    planVersion: row.plan_version, family: row.family, state: row.state, side: row.side, events: row.events, maxEvents: row.max_events,
+    informationFraction: row.information_fraction, alpha: row.alpha, alphaSpent: row.alpha_spent, boundaryZ: row.boundary_z,
+    boundaryHrLower: row.boundary_hr_lower, boundaryHrUpper: row.boundary_hr_upper, coef: row.coef, se: row.se, hr: row.hr, z: row.z,
+    repeatedLower: row.repeated_lower, repeatedUpper: row.repeated_upper,
+    conditionalPower: { trend: row.conditional_power_trend, design: row.conditional_power_design },
+    statement: row.statement, note: row.note,
+  };
+}
+
+/** Every stored look of the primary estimands (non-voided runs, up to asOf), in look order. */
+export async function loadEstimandLooks(db: Kysely<Database>, asOf?: string): Promise<EstimandLook[]> {
+  const rows = await lookHistoryRuns(db, asOf)
+    .innerJoin('monitoring_looks', 'monitoring_looks.run_id', 'analysis_runs.id')
+    .selectAll('monitoring_looks').select(['analysis_runs.cutoff', 'analysis_runs.look'])
+    .orderBy('analysis_runs.cutoff').orderBy('monitoring_looks.population').orderBy('monitoring_looks.endpoint').execute();
+  return rows.map(storedEstimandLook);
+}
+
+/** What the earlier looks left behind, read back from the stored looks and estimates. */
+export async function loadPreviousLooks(db: Kysely<Database>): Promise<PreviousLooks> {
+  const runs = await lookHistoryRuns(db).select(['analysis_runs.id', 'analysis_runs.cutoff', 'analysis_runs.look']).orderBy('analysis_runs.cutoff').execute();
+  if (runs.length === 0) return { runs, history: new Map() };
+  const rows = await lookHistoryRuns(db)
+    .innerJoin('analysis_estimates', 'analysis_estimates.run_id', 'analysis_runs.id')
     .selectAll('analysis_estimates').select(['analysis_runs.cutoff', 'analysis_runs.look'])
-    .where('analysis_estimates.run_id', 'in', runs.map((r) => r.id))
     .where('analysis_estimates.model', '=', 'monitoring').where('analysis_estimates.term', '=', 'port')
     .orderBy('analysis_runs.cutoff').execute();
-  const fractions: Record<string, number[]> = {};
-  const last = new Map<string, { estimate: LookEstimate; state: RuleState }>();
-  for (const row of rows) {
-    const key = estimandKey(row.population, row.endpoint);
-    if (row.is_primary && row.information_fraction !== null) {
-      const list = (fractions[key] ??= []);
-      // Spending needs strictly increasing fractions: a look that added no information spent nothing.
-      if (list.length === 0 || row.information_fraction > list[list.length - 1]) list.push(row.information_fraction);
-    }
-    if (row.coef === null || row.se === null || row.z === null || row.lower === null || row.upper === null) continue;
-    const details = row.details as { ruleState?: RuleState; validity?: ValidityInputs };
-    last.set(key, {
-      estimate: {
-        population: row.population as PopulationId, endpoint: row.endpoint as EndpointId, look: row.look, cutoff: row.cutoff,
-        coef: row.coef, se: row.se, z: row.z, events: row.events, eventsPort: row.events_port ?? 0, eventsNoPort: row.events_no_port ?? 0,
-        informationFraction: row.information_fraction, boundaryZ: row.boundary_z,
-        repeatedLower: row.repeated_lower, repeatedUpper: row.repeated_upper, naiveLower: row.lower, naiveUpper: row.upper,
-        validity: details.validity ?? NO_VALIDITY,
-      },
-      state: details.ruleState ?? INITIAL_RULE_STATE,
-    });
-  }
-  return { runs, fractions, last };
-}
-
-/** A stored-shape estimate as the alert rules see it (null when the fit gave no usable estimate). */
-export function toLookEstimate(
-  e: { population: PopulationId; endpoint: EndpointId; coef: number | null; se: number | null; z: number | null; lower: number | null; upper: number | null;
-    events: number; eventsPort: number; eventsNoPort: number; informationFraction: number | null; boundaryZ: number | null;
-    repeatedLower: number | null; repeatedUpper: number | null; details: Readonly<Record<string, unknown>> },
-  look: number, cutoff: string,
-): LookEstimate | null {
-  if (e.coef === null || e.se === null || e.z === null || e.lower === null || e.upper === null) return null;
-  if (!Number.isFinite(e.coef) || !Number.isFinite(e.se)) return null;
-  return {
-    population: e.population, endpoint: e.endpoint, look, cutoff, coef: e.coef, se: e.se, z: e.z,
-    events: e.events, eventsPort: e.eventsPort, eventsNoPort: e.eventsNoPort,
-    informationFraction: e.informationFraction, boundaryZ: e.boundaryZ, repeatedLower: e.repeatedLower, repeatedUpper: e.repeatedUpper,
-    naiveLower: e.lower, naiveUpper: e.upper,
-    validity: (e.details.validity as ValidityInputs | undefined) ?? NO_VALIDITY,
+  const history = new Map<string, { looks: EstimandLook[]; previous: LookEstimate | null; ruleState: RuleState }>();
+  const entry = (key: string) => {
+    let h = history.get(key);
+    if (!h) history.set(key, (h = { looks: [], previous: null, ruleState: INITIAL_RULE_STATE }));
+    return h;
   };
+  for (const row of rows) {
+    const h = entry(estimandKey(row.population, row.endpoint));
+    const details = row.details as { ruleState?: RuleState; validity?: ValidityInputs };
+    if (details.ruleState) h.ruleState = details.ruleState;
+    if (row.coef === null || row.se === null || row.z === null || row.lower === null || row.upper === null) continue;
+    h.previous = {
+      population: row.population as PopulationId, endpoint: row.endpoint as EndpointId, look: row.look, cutoff: row.cutoff,
+      coef: row.coef, se: row.se, z: row.z, events: row.events, eventsPort: row.events_port ?? 0, eventsNoPort: row.events_no_port ?? 0,
+      informationFraction: row.information_fraction, boundaryZ: row.boundary_z,
+      repeatedLower: row.repeated_lower, repeatedUpper: row.repeated_upper, naiveLower: row.lower, naiveUpper: row.upper,
+      validity: details.validity ?? NO_VALIDITY,
+    };
+  }
+  for (const look of await loadEstimandLooks(db)) entry(estimandKey(look.population, look.endpoint)).looks.push(look);
+  return { runs, history };
 }

@@ -1,33 +1,33 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { evaluateAlerts, INITIAL_RULE_STATE } from '../analysis/alerts/index.ts';
-import type { AlertDecision } from '../analysis/alerts/index.ts';
+import { monitorLook } from '../analysis/monitoring/index.ts';
+import type { EstimandLook } from '../analysis/monitoring/index.ts';
 import { describePlan } from '../analysis/plan.ts';
 import type { AnalysisPlan } from '../analysis/plan.ts';
 import type { PlanRow } from '../analysis/planRow.ts';
-import { publishedPortHr } from '../analysis/published.ts';
-import { estimandKey } from '../analysis/runResult.ts';
-import type { EstimateRecord, PlanRunResult, PreviousFractions } from '../analysis/runResult.ts';
+import type { EstimateRecord, PlanRunResult } from '../analysis/runResult.ts';
 import { alertId } from '../notify/alertId.ts';
 import { enqueueAlertMails } from '../notify/enqueueAlertMails.ts';
 import { codeVersion } from './codeVersion.ts';
 import { checkLookCutoff, CutoffError, DEFAULT_LOOK_SCHEDULE } from '../analysis/lookSchedule.ts';
 import type { LookSchedule } from '../analysis/lookSchedule.ts';
 import { datasetHash } from '../analysis/datasetHash.ts';
-import { loadPreviousLooks, toLookEstimate } from './previousLooks.ts';
+import { planAt } from './planAmendments.ts';
+import { loadPreviousLooks, lookHistoryRuns } from './previousLooks.ts';
 import { runPlanInThread } from './runPlanInThread.ts';
 
 export type DatasetLoader = (db: Kysely<Database>, cutoff: string) => Promise<readonly PlanRow[]>;
 
 export interface ReanalysisDeps {
   readonly db: Kysely<Database>;
+  /** The shipped plan: it judges every look until an amendment (plan_amendments) takes effect. */
   readonly plan: AnalysisPlan;
   readonly loadDataset: DatasetLoader;
   readonly smallCellMin: number;
   readonly alertFrom: string;
-  /** Runs the CPU-heavy plan; defaults to a worker thread. */
-  readonly runPlan?: (rows: readonly PlanRow[], previousFractions: PreviousFractions) => Promise<PlanRunResult>;
+  /** Runs the CPU-heavy plan (the one in force at the cutoff); defaults to a worker thread. */
+  readonly runPlan?: (rows: readonly PlanRow[], plan: AnalysisPlan) => Promise<PlanRunResult>;
   /** Which cutoffs are looks (REANALYSIS_CRON/TZ); default quarter ends in UTC. */
   readonly schedule?: LookSchedule;
   /** The clock a cutoff is checked against (a cutoff must be a day that is over). */
@@ -68,11 +68,13 @@ export interface ReanalysisOutcome {
 /** The cutoff is earlier than one already analysed: looks must be taken in calendar order. */
 export class OutOfOrderCutoffError extends CutoffError {}
 
-const lockKey = (planVersion: string) => `cohortwatch-reanalysis:${planVersion}`;
-
-/** Serialises everything that changes the look history of a plan (looks, voids) for this transaction. */
-export async function lockLookHistory(trx: Transaction<Database>, planVersion: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${lockKey(planVersion)}))`.execute(trx);
+/**
+ * Serialises everything that changes the look history (looks, voids, plan amendments) for this
+ * transaction. One lock whatever the plan version: an amendment changes the version, not the registry's
+ * look sequence. (The version argument is kept for the callers that name the plan they act on.)
+ */
+export async function lockLookHistory(trx: Transaction<Database>, _planVersion?: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${'cohortwatch-reanalysis'}))`.execute(trx);
 }
 
 /**
@@ -98,15 +100,13 @@ export async function reanalyze(deps: ReanalysisDeps, cutoffInput: string, optio
 }
 
 async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: number) => void): Promise<ReanalysisOutcome> {
-  const { plan } = deps;
   const started = performance.now();
   return deps.db.transaction().execute(async (trx) => {
-    await lockLookHistory(trx, plan.version);
-    const existing = await trx.selectFrom('analysis_runs').selectAll()
-      .where('cutoff', '=', cutoff).where('plan_version', '=', plan.version)
-      .where('status', '=', 'completed').where('voided_at', 'is', null).executeTakeFirst();
+    await lockLookHistory(trx);
+    const existing = await lookHistoryRuns(trx).selectAll('analysis_runs').where('analysis_runs.cutoff', '=', cutoff).executeTakeFirst();
     if (existing) return existingOutcome(trx, existing);
-    const previous = await loadPreviousLooks(trx, plan.version);
+    const plan = await planAt(trx, cutoff, deps.plan);
+    const previous = await loadPreviousLooks(trx);
     const latest = previous.runs.at(-1);
     if (latest && latest.cutoff > cutoff) {
       throw new OutOfOrderCutoffError(`cutoff ${cutoff} precedes the latest analysed cutoff ${latest.cutoff} (plan ${plan.version}); looks are taken in calendar order (void that look first: cohortwatch looks void ${latest.cutoff})`);
@@ -115,7 +115,7 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
     onLook(look);
     // A cutoff analysed again after its earlier run was voided gets new alert ids (and Message-IDs).
     const voided = await trx.selectFrom('analysis_runs').select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('cutoff', '=', cutoff).where('plan_version', '=', plan.version).where('status', '=', 'completed')
+      .where('cutoff', '=', cutoff).where('status', '=', 'completed')
       .where('voided_at', 'is not', null).executeTakeFirstOrThrow();
     const revision = Number(voided.n);
     const t0 = performance.now();
@@ -124,35 +124,18 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
     const hash = datasetHash(rows);
     const tHash = performance.now();
     const result = deps.runPlan
-      ? await deps.runPlan(rows, previous.fractions)
-      : await runPlanInThread({ planVersion: plan.version, rows, previousFractions: previous.fractions });
+      ? await deps.runPlan(rows, plan)
+      : await runPlanInThread({ document: plan.document, rows });
     const tPlan = performance.now();
 
-    const decisions: { record: EstimateRecord; decision: AlertDecision }[] = [];
-    const estimates = result.estimates.map((record) => {
-      if (record.model !== 'monitoring' || record.term !== 'port') return record;
-      const current = toLookEstimate(record, look, cutoff);
-      if (current === null) return record;
-      const before = previous.last.get(estimandKey(record.population, record.endpoint));
-      const evaluation = evaluateAlerts({
-        current, previous: before?.estimate ?? null, state: before?.state ?? INITIAL_RULE_STATE,
-        paperHr: record.primary ? publishedPortHr(record.population, record.endpoint)?.hr ?? null : null,
-        thresholds: plan.thresholds,
-      });
-      // Effect alerts watch the primary estimands only (the family the alpha is spent over); the other
-      // estimands are reported, and their validity problems alert, but their effects never do.
-      for (const decision of evaluation.decisions) {
-        if (record.primary || decision.rule === 'validity') decisions.push({ record, decision });
-      }
-      return {
-        ...record,
-        details: { ...record.details, ruleState: evaluation.state, naiveExcludesOne: evaluation.naiveExcludesOne, gatedBecause: evaluation.gatedBecause },
-      };
-    });
+    // THE monitoring function (src/analysis/monitoring): boundaries, alert rules, states, with the history
+    // the earlier (live) looks left.
+    const monitored = monitorLook(plan, { cutoff, look, estimates: result.estimates }, previous.history);
+    const { estimates, decisions } = monitored;
     const tAlerts = performance.now();
 
     const run = await trx.insertInto('analysis_runs').values({
-      cutoff, plan_version: plan.version, code_version: codeVersion(), status: 'completed', look,
+      cutoff, plan_version: plan.version, plan_hash: plan.hash, code_version: codeVersion(), status: 'completed', look,
       dataset_hash: hash, patients: result.patients, plan: JSON.stringify(describePlan(plan)),
       results: JSON.stringify({ patientsByGroup: result.patientsByGroup, curves: result.curves, curveTests: result.curveTests, followUp: result.followUp }),
       timings: JSON.stringify({
@@ -162,10 +145,11 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
       finished_at: new Date(),
     }).returning('id').executeTakeFirstOrThrow();
     await insertEstimates(trx, run.id, estimates);
+    await insertMonitoringLooks(trx, run.id, monitored.looks);
 
-    const alerts: StoredAlert[] = decisions.map(({ record, decision }) => ({
-      id: alertId({ planVersion: plan.version, cutoff, population: record.population, endpoint: record.endpoint, rule: decision.rule, revision }),
-      population: record.population, endpoint: record.endpoint, rule: decision.rule, status: decision.status, summary: decision.summary,
+    const alerts: StoredAlert[] = decisions.map(({ population, endpoint, decision }) => ({
+      id: alertId({ planVersion: plan.version, cutoff, population, endpoint, rule: decision.rule, revision }),
+      population, endpoint, rule: decision.rule, status: decision.status, summary: decision.summary,
     }));
     if (alerts.length > 0) {
       await trx.insertInto('alerts').values(decisions.map(({ decision }, k) => ({
@@ -196,6 +180,18 @@ async function recordFailedLook(deps: ReanalysisDeps, cutoff: string, look: numb
     cutoff, plan_version: deps.plan.version, code_version: codeVersion(), status: 'failed', look: look ?? 0,
     plan: JSON.stringify(describePlan(deps.plan)), error: message.slice(0, 2000), finished_at: new Date(),
   }).execute().catch(() => undefined);
+}
+
+async function insertMonitoringLooks(trx: Transaction<Database>, runId: number, looks: readonly EstimandLook[]): Promise<void> {
+  if (looks.length === 0) return;
+  await trx.insertInto('monitoring_looks').values(looks.map((l) => ({
+    run_id: runId, population: l.population, endpoint: l.endpoint, plan_version: l.planVersion, family: l.family, state: l.state, side: l.side,
+    events: l.events, max_events: l.maxEvents, information_fraction: finite(l.informationFraction), alpha: l.alpha, alpha_spent: l.alphaSpent,
+    boundary_z: finite(l.boundaryZ), boundary_hr_lower: finite(l.boundaryHrLower), boundary_hr_upper: finite(l.boundaryHrUpper),
+    coef: finite(l.coef), se: finite(l.se), hr: finite(l.hr), z: finite(l.z), repeated_lower: finite(l.repeatedLower), repeated_upper: finite(l.repeatedUpper),
+    conditional_power_trend: finite(l.conditionalPower.trend), conditional_power_design: finite(l.conditionalPower.design),
+    statement: l.statement, note: l.note,
+  }))).execute();
 }
 
 async function insertEstimates(trx: Transaction<Database>, runId: number, estimates: readonly EstimateRecord[]): Promise<void> {

@@ -1,11 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { PlanRow } from '../analysis/planRow.ts';
-import type { PlanRunResult, PreviousFractions } from '../analysis/runResult.ts';
+import type { PlanDocument } from '../analysis/planDocument.ts';
+import type { PlanRunResult } from '../analysis/runResult.ts';
 
 export interface PlanThreadInput {
-  readonly planVersion: string;
+  /** The plan in force (a document: amended plans exist only as documents, and predicates do not cross threads). */
+  readonly document: PlanDocument;
   readonly rows: readonly PlanRow[];
-  readonly previousFractions: PreviousFractions;
+  readonly scope?: 'full' | 'alerts';
 }
 
 // The thread loads TypeScript itself (tsx), whatever loader the parent runs under (tsx CLI, vitest).

@@ -47,6 +47,7 @@ const populationLabel = (p: string) => POPULATION_LABEL[p as Population] ?? p;
 const endpointLabel = (e: string) => ENDPOINT_SHORT[e as Endpoint] ?? e.toUpperCase();
 const RULE_LABEL: Readonly<Record<string, string>> = {
   boundary: 'sequential boundary crossed', departure: 'departure from the published HR', drift: 'drift since the last look', validity: 'validity problem',
+  state: 'monitoring state changed',
 };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -8,6 +8,7 @@ import type { TableData } from './tableData.ts';
 import { aboutSection } from './sections/aboutSection.ts';
 import { alertsSection } from './sections/alertsSection.ts';
 import { baselineSection } from './sections/baselineSection.ts';
+import { boundarySection } from './sections/boundarySection.ts';
 import { curvesSection } from './sections/curvesSection.ts';
 import { dataQualitySection } from './sections/dataQualitySection.ts';
 import { flowSection } from './sections/flowSection.ts';
@@ -46,6 +47,7 @@ export async function renderReport(input: ReportInput): Promise<RenderedReport> 
     modelsSection(input),
     await forestSection(input),
     await monitoringSection(input),
+    boundarySection(input),
     sensitivitySection(input),
     dataQualitySection(input),
     aboutSection(input),

@@ -99,6 +99,8 @@ export interface ReportInput {
   readonly notEstimated: readonly { readonly population: Population; readonly endpoint: Endpoint; readonly reason: string }[];
   /** For each primary estimand, its z statistic at every look so far against the spending boundary. */
   readonly zPaths: readonly ZPath[];
+  /** rpact-style boundary table per primary estimand: every look so far and the planned ones (optional). */
+  readonly boundaryTables?: readonly BoundaryTable[];
   /** Sensitivity analyses of the PORT effect per population x endpoint. */
   readonly sensitivity: readonly SensitivityRow[];
   readonly dataQuality: DataQuality;
@@ -488,4 +490,37 @@ export interface AlertEvidence {
   readonly publishedHr: number | null;
   /** Validity: why effect alerts for this estimand are held. */
   readonly validityReasons: readonly ValidityReason[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boundary tables (monitoring plan v2).
+
+export interface BoundaryTableRow {
+  /** Look number; null for a look the design still plans. */
+  readonly look: number | null;
+  readonly cutoff: IsoDate | null;
+  /** Events at the look (projected for a planned look). */
+  readonly events: number;
+  readonly informationFraction: number | null;
+  /** Cumulative alpha spent by the estimand's family up to this look. */
+  readonly alphaSpent: number;
+  /** Two-sided critical |z|; null when the look spends nothing. */
+  readonly boundaryZ: number | null;
+  /** HR at which z reaches the boundary on the benefit / harm side, at the look's (projected) se. */
+  readonly boundaryHrLower: number | null;
+  readonly boundaryHrUpper: number | null;
+  readonly z: number | null;
+  readonly hr: number | null;
+  /** Monitoring state after the look; null for a planned look. */
+  readonly state: 'accruing' | 'monitoring' | 'futility' | 'crossed' | 'complete' | null;
+}
+
+export interface BoundaryTable {
+  readonly population: Population;
+  readonly endpoint: Endpoint;
+  readonly alpha: number;
+  readonly maxEvents: number | null;
+  readonly state: 'accruing' | 'monitoring' | 'futility' | 'crossed' | 'complete';
+  readonly side: 'benefit' | 'harm' | null;
+  readonly rows: readonly BoundaryTableRow[];
 }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { estimandData } from '../../src/analysis/estimandData.ts';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { dayOf, syntheticCohort } from './syntheticCohort.ts';
 
 const population = (id: string) => {
-  const found = PLAN_V1.populations.find((p) => p.id === id);
+  const found = DEFAULT_PLAN.populations.find((p) => p.id === id);
   if (found === undefined) throw new Error(`no population ${id}`);
   return found;
 };
-const pfs = PLAN_V1.endpoints.find((e) => e.id === 'pfs');
+const pfs = DEFAULT_PLAN.endpoints.find((e) => e.id === 'pfs');
 
 describe('estimand data of a small subgroup', () => {
   // In a small early subgroup a covariate can coincide with PORT: N2/3 exactly when irradiated here.
@@ -25,7 +25,7 @@ describe('estimand data of a small subgroup', () => {
   });
 
   it('still estimates the PORT effect of that subgroup instead of failing the look', () => {
-    const result = runPlan(PLAN_V1, rows, {});
+    const result = runPlan(DEFAULT_PLAN, rows);
     const monitoring = result.estimates.find((e) => e.population === 'group1' && e.endpoint === 'pfs' && e.model === 'monitoring' && e.term === 'port');
     expect(monitoring?.hr).toBeGreaterThan(0);
     expect(Number.isFinite(monitoring?.se)).toBe(true);

@@ -4,7 +4,7 @@ import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { startSmtpSink } from '../notify/smtpSink.ts';
 import type { SmtpSink } from '../notify/smtpSink.ts';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { CutoffError } from '../../src/analysis/lookSchedule.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
@@ -16,12 +16,12 @@ import { smtpTransport } from '../../src/notify/transport.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 
 const FROM = 'CohortWatch <alerts@cohortwatch.test>';
-const ALERTS_ONLY = { ...PLAN_V1, replicationCovariates: [] };
+const ALERTS_ONLY = { ...DEFAULT_PLAN, replicationCovariates: [] };
 const cohort = syntheticCohort({ patients: 1200, seed: 5, portLogHr: { group1: Math.log(0.35) } });
 const deps = (t: TestDatabase, overrides: Partial<ReanalysisDeps> = {}): ReanalysisDeps => ({
-  db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: FROM,
+  db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
   loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-  runPlan: (rows, previous) => Promise.resolve(runPlan(ALERTS_ONLY, rows, previous)),
+  runPlan: (rows) => Promise.resolve(runPlan(ALERTS_ONLY, rows)),
   ...overrides,
 });
 const A = '2014-12-31';
@@ -64,7 +64,7 @@ describe('voiding a look', () => {
       .where('analysis_runs.cutoff', '=', B).execute();
     const mailsBefore = await ofB();
     expect(mailsBefore.length).toBeGreaterThan(0);
-    const outcome = await voidLook(t.db, { cutoff: B, planVersion: PLAN_V1.version, reason: 'export of 2018-01 was incomplete', by: 'registry-ops' });
+    const outcome = await voidLook(t.db, { cutoff: B, planVersion: DEFAULT_PLAN.version, reason: 'export of 2018-01 was incomplete', by: 'registry-ops' });
     expect(outcome).toMatchObject({ cutoff: B, look: 2, mailsCancelled: mailsBefore.length, laterLooks: [] });
     const run = await t.db.selectFrom('analysis_runs').selectAll().where('id', '=', outcome.runId).executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: 'completed', void_reason: 'export of 2018-01 was incomplete', voided_by: 'registry-ops' });
@@ -74,8 +74,8 @@ describe('voiding a look', () => {
     expect(alerts.every((a) => a.voided_at !== null)).toBe(true);
     const mails = await ofB();
     expect(mails.every((m) => m.status === 'cancelled' && /voided by registry-ops/.test(m.cancel_reason ?? ''))).toBe(true);
-    await expect(voidLook(t.db, { cutoff: B, planVersion: PLAN_V1.version, reason: 'again', by: 'x' })).rejects.toThrow(/already voided/);
-    await expect(voidLook(t.db, { cutoff: '2013-12-31', planVersion: PLAN_V1.version, reason: 'r', by: 'x' })).rejects.toThrow(/no completed look at 2013-12-31/);
+    await expect(voidLook(t.db, { cutoff: B, planVersion: DEFAULT_PLAN.version, reason: 'again', by: 'x' })).rejects.toThrow(/already voided/);
+    await expect(voidLook(t.db, { cutoff: '2013-12-31', planVersion: DEFAULT_PLAN.version, reason: 'r', by: 'x' })).rejects.toThrow(/no completed look at 2013-12-31/);
   });
 
   it('a voided latest look no longer blocks the next look, whose spending is as if it had never been taken', async () => {
@@ -109,7 +109,7 @@ describe('voiding a look', () => {
     const D = '2018-03-31';
     const broken = deps(t, { runPlan: () => Promise.reject(new Error('plan thread ran out of memory')) });
     await expect(reanalyze(broken, D)).rejects.toThrow(/out of memory/);
-    const failed = await failedLooks(t.db, PLAN_V1.version);
+    const failed = await failedLooks(t.db, DEFAULT_PLAN.version);
     expect(failed).toMatchObject([{ cutoff: D, failures: 1, error: 'plan thread ran out of memory' }]);
     expect((await listLooks(t.db)).at(-1)).toMatchObject({ cutoff: D, state: 'failed' });
 
@@ -118,7 +118,7 @@ describe('voiding a look', () => {
       .where('id', '=', (await t.db.selectFrom('mail_outbox').select('id').orderBy('id').executeTakeFirstOrThrow()).id).execute();
     const transport = smtpTransport(sink.url);
     try {
-      const input = { from: FROM, to: 'ops@example.org', planVersion: PLAN_V1.version };
+      const input = { from: FROM, to: 'ops@example.org', planVersion: DEFAULT_PLAN.version };
       expect(await sendOpsNotices(t.db, transport, input)).toBe(2);
       expect(await sendOpsNotices(t.db, transport, input)).toBe(0);
     } finally {
@@ -131,7 +131,7 @@ describe('voiding a look', () => {
     expect(sink.received[0].text).toMatch(/Alert mail \d+ to alice@example.org is still pending since/);
 
     await reanalyze(deps(t), D);
-    expect(await failedLooks(t.db, PLAN_V1.version)).toEqual([]);
-    expect(await newOpsConditions(t.db, PLAN_V1.version)).toEqual([]);
+    expect(await failedLooks(t.db, DEFAULT_PLAN.version)).toEqual([]);
+    expect(await newOpsConditions(t.db, DEFAULT_PLAN.version)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
 import type { ReanalysisDeps } from '../../src/jobs/reanalysis.ts';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 import type { SyntheticCohort } from '../analysis/syntheticCohort.ts';
@@ -12,11 +12,11 @@ const YEAR_ENDS = ['2011-12-31', '2012-12-31', '2013-12-31', '2014-12-31', '2015
 
 // The plan runs in-process here without the paper replication (which alerts never read), to keep the
 // suite fast; the emerging stream runs the full plan through the worker thread.
-const ALERTS_ONLY = { ...PLAN_V1, replicationCovariates: [] };
+const ALERTS_ONLY = { ...DEFAULT_PLAN, replicationCovariates: [] };
 function deps(t: TestDatabase, cohort: SyntheticCohort, inThread = false): ReanalysisDeps {
   return {
-    ...(inThread ? {} : { runPlan: (rows, previous) => Promise.resolve(runPlan(ALERTS_ONLY, rows, previous)) }),
-    db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: 'CohortWatch <alerts@cohortwatch.test>',
+    ...(inThread ? {} : { runPlan: (rows) => Promise.resolve(runPlan(ALERTS_ONLY, rows)) }),
+    db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: 'CohortWatch <alerts@cohortwatch.test>',
     loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
   };
 }
@@ -27,7 +27,8 @@ describe('a stream where group 1 PORT effect emerges (true HR 0.55 in group 1, 1
     t = await createTestDatabase('emerging');
     const d = deps(t, syntheticCohort({ patients: 2500, seed: 7, portLogHr: { group1: Math.log(0.55) } }), true);
     for (const cutoff of YEAR_ENDS) await reanalyze(d, cutoff);
-  });
+    // Eight full plan runs in worker threads: minutes when the 2 shared cores are busy.
+  }, 300_000);
   afterAll(() => t.drop());
 
   it('stores one run per look with the dataset hash, plan and code version', async () => {
@@ -35,7 +36,7 @@ describe('a stream where group 1 PORT effect emerges (true HR 0.55 in group 1, 1
     expect(runs.map((r) => r.look)).toEqual(YEAR_ENDS.map((_, k) => k + 1));
     for (const run of runs) {
       expect(run.dataset_hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(run.plan_version).toBe(PLAN_V1.version);
+      expect(run.plan_version).toBe(DEFAULT_PLAN.version);
       expect(run.code_version).toMatch(/^\d+\.\d+\.\d+/);
     }
   });
@@ -49,9 +50,9 @@ describe('a stream where group 1 PORT effect emerges (true HR 0.55 in group 1, 1
       && p.events >= 20 && Math.min(p.events_port ?? 0, p.events_no_port ?? 0) >= 5);
     expect(firstCrossing).toBeDefined();
     expect(firstCrossing?.look).toBeGreaterThan(1);
-    // Information fractions grow and stay in (0, 1].
+    // Information fractions (spending times) grow; they may pass 1 after the final analysis (over-run).
     const fractions = path.map((p) => p.information_fraction ?? 0);
-    expect(fractions.every((f, k) => f > 0 && f <= 1 && (k === 0 || f >= fractions[k - 1]))).toBe(true);
+    expect(fractions.every((f, k) => f > 0 && (k === 0 || f >= fractions[k - 1]))).toBe(true);
     const alerts = await t.db.selectFrom('alerts').innerJoin('analysis_runs', 'analysis_runs.id', 'alerts.run_id')
       .select(['analysis_runs.look', 'alerts.status', 'alerts.evidence'])
       .where('population', '=', 'group1').where('endpoint', '=', 'pfs').where('rule', '=', 'boundary').execute();

@@ -5,7 +5,7 @@ import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { testQueuePrefix } from '../helpers/redis.ts';
 import type { TestQueuePrefix } from '../helpers/redis.ts';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { createReanalysisQueue, registerReanalysisScheduler, SCHEDULER_ID, startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
 import type { AnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
@@ -37,9 +37,9 @@ describe('two schedulers and two workers', () => {
   it('analyse the quarter\'s cutoff once, however often the cron fires', async () => {
     const cohort = syntheticCohort({ patients: 600, seed: 21 });
     const deps = {
-      db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: 'CohortWatch <a@cohortwatch.test>',
+      db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: 'CohortWatch <a@cohortwatch.test>',
       loadDataset: (_db: unknown, cutoff: string) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-      runPlan: (rows: Parameters<typeof runPlan>[1], previous: Parameters<typeof runPlan>[2]) => Promise.resolve(runPlan(PLAN_V1, rows, previous)),
+      runPlan: (rows: Parameters<typeof runPlan>[1]) => Promise.resolve(runPlan(DEFAULT_PLAN, rows)),
       schedule: EVERY_SECOND,
     };
     // Two scheduler processes register the same scheduler (every second here, quarterly in production).

@@ -7,7 +7,7 @@ import { testQueuePrefix } from '../helpers/redis.ts';
 import type { TestQueuePrefix } from '../helpers/redis.ts';
 import { startSmtpSink } from './smtpSink.ts';
 import type { SmtpSink } from './smtpSink.ts';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
 import { createMailQueue, enqueueMails, startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
@@ -38,9 +38,9 @@ describe('alert mail through the outbox to a real SMTP server', () => {
     // A strong group 1 effect in a small registry: boundary crossing at the first look, small cells elsewhere.
     const cohort = syntheticCohort({ patients: 1200, seed: 5, portLogHr: { group1: Math.log(0.35) } });
     const outcome = await reanalyze({
-      db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: FROM,
+      db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
       loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-      runPlan: (rows, previous) => Promise.resolve(runPlan(PLAN_V1, rows, previous)),
+      runPlan: (rows) => Promise.resolve(runPlan(DEFAULT_PLAN, rows)),
     }, CUTOFF);
     expect(outcome.alerts.some((a) => a.rule === 'boundary' && a.population === 'group1' && a.status === 'fired')).toBe(true);
   });
@@ -55,9 +55,12 @@ describe('alert mail through the outbox to a real SMTP server', () => {
   it('a worker killed mid-delivery loses no alert, and the resend carries the same Message-ID', async () => {
     const outbox = await t.db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
     expect(outbox.length).toBeGreaterThan(0);
-    // Alice gets every fired alert, Bob group 1 PFS and group 2, Carol (group 3 OS) none here.
+    // Alice gets every fired alert, Bob group 1 PFS and group 2; Carol (group 3 OS) only the statement
+    // that monitoring of group 3 OS has started (a state change), no effect alert.
     expect(new Set(outbox.map((o) => o.recipient))).toContain('alice@example.org');
-    expect(outbox.every((o) => o.recipient !== 'carol@example.org')).toBe(true);
+    const carols = await t.db.selectFrom('mail_outbox').innerJoin('alerts', 'alerts.id', 'mail_outbox.alert_id')
+      .select(['alerts.rule', 'alerts.population', 'alerts.endpoint']).where('recipient', '=', 'carol@example.org').execute();
+    expect(carols.every((a) => a.rule === 'state' && a.population === 'group3' && a.endpoint === 'os')).toBe(true);
 
     child = spawn(process.execPath, ['--import', 'tsx', new URL('./mailWorkerChild.ts', import.meta.url).pathname], {
       env: { ...process.env, DATABASE_URL: t.url, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.prefix, SMTP_URL: sink.url, ALERT_FROM: FROM },
@@ -82,7 +85,7 @@ describe('alert mail through the outbox to a real SMTP server', () => {
 
     const workers = await startAnalysisWorkers({
       config, transport: smtpTransport(sink.url), alertFrom: FROM, lockDuration: 2000, stalledInterval: 500,
-      deps: { db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: FROM, loadDataset: () => Promise.resolve([]) },
+      deps: { db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM, loadDataset: () => Promise.resolve([]) },
     });
     try {
       await sink.waitFor(outbox.length + 1, 45_000);

@@ -11,7 +11,7 @@ import type { TestQueuePrefix } from '../helpers/redis.ts';
 import { freePort } from '../pipeline/support/privateServers.ts';
 import { startSmtpSink } from './smtpSink.ts';
 import type { SmtpSink } from './smtpSink.ts';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
 import type { AnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
@@ -24,7 +24,7 @@ const run = promisify(execFile);
 const BIN = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
 const FROM = 'CohortWatch <alerts@cohortwatch.test>';
 const CUTOFF = '2017-12-31';
-const ALERTS_ONLY = { ...PLAN_V1, replicationCovariates: [] };
+const ALERTS_ONLY = { ...DEFAULT_PLAN, replicationCovariates: [] };
 
 describe('alert mail with SMTP down longer than the retry budget', () => {
   let t: TestDatabase;
@@ -50,9 +50,9 @@ describe('alert mail with SMTP down longer than the retry budget', () => {
       config, transport: smtpTransport(`smtp://127.0.0.1:${smtpPort}`), alertFrom: FROM,
       retry: { baseMs: 300, maxMs: 600 }, sweepIntervalMs: 150,
       deps: {
-        db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: FROM,
+        db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
         loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-        runPlan: (rows, previous) => Promise.resolve(runPlan(ALERTS_ONLY, rows, previous)),
+        runPlan: (rows) => Promise.resolve(runPlan(ALERTS_ONLY, rows)),
       },
     });
   };

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { createMailQueue, createReanalysisQueue, startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
 import { smtpTransport } from '../../src/notify/transport.ts';
 import { createQueue, createWorker } from '../../src/workers/queue.ts';
@@ -110,7 +110,7 @@ describe('the worker lifecycle', () => {
     const { logger, waitFor } = capturingLogger();
     const workers = await startAnalysisWorkers({
       config, transport: smtpTransport('smtp://127.0.0.1:1'), alertFrom: 'CohortWatch <a@cohortwatch.test>', logger,
-      deps: { db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: 'CohortWatch <a@cohortwatch.test>', loadDataset: () => Promise.resolve([]) },
+      deps: { db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: 'CohortWatch <a@cohortwatch.test>', loadDataset: () => Promise.resolve([]) },
     });
     const reanalysis = createReanalysisQueue(config);
     const mail = createMailQueue(config);

@@ -5,7 +5,7 @@
 // suppressed count be recovered by subtraction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payloadHash, validateEvent } from '../../src/contract/index.ts';
-import { PLAN_V1 } from '../../src/analysis/plan.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { buildReportInput, DatasetChangedError } from '../../src/jobs/buildReportInput.ts';
 import { pipelineDataset } from '../../src/jobs/datasetLoader.ts';
@@ -107,8 +107,8 @@ describe('the report of a simulated registry, through the real job and report pa
     for (let i = 0; i < rows.length; i += 1000) await t.db.insertInto('follow_up_events').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.doNothing()).execute();
     for (const raw of hostileEvents(events)) await applyEvent(t.db, raw, new Date('2017-07-01T00:00:00Z'));
     const deps: ReanalysisDeps = {
-      db: t.db, plan: PLAN_V1, smallCellMin: 11, alertFrom: 'CohortWatch <alerts@cohortwatch.test>', loadDataset: pipelineDataset,
-      runPlan: (planRows, previous) => Promise.resolve(runPlan(PLAN_V1, planRows, previous)),
+      db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: 'CohortWatch <alerts@cohortwatch.test>', loadDataset: pipelineDataset,
+      runPlan: (planRows, plan) => Promise.resolve(runPlan(plan, planRows)),
     };
     await reanalyze(deps, FIRST);
     await reanalyze(deps, SECOND);

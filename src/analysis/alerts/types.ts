@@ -35,8 +35,9 @@ export interface ValidityInputs {
 }
 
 export type ValidityIssue = 'non-proportional-hazards' | 'firth-fallback' | 'iptw-imbalance' | 'low-effective-sample-size';
-export type AlertRule = 'boundary' | 'departure' | 'drift' | 'validity';
-export type EffectRule = Exclude<AlertRule, 'validity'>;
+/** 'state': a primary estimand's monitoring state changed (src/analysis/monitoring). */
+export type AlertRule = 'boundary' | 'departure' | 'drift' | 'validity' | 'state';
+export type EffectRule = 'boundary' | 'departure' | 'drift';
 
 /** What the previous looks left behind for one estimand, so that only state changes alert. */
 export interface RuleState {

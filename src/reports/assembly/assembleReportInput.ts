@@ -2,12 +2,11 @@
 // every earlier look's z) and the analysis dataset and event ledger as of its cutoff. Pure: the shell
 // (src/jobs/buildReportInput.ts) loads, this assembles. Nothing here invents a value: what the run did
 // not compute is null, with the reason where the report prints one.
-import { planByVersion } from '../../analysis/plan.ts';
 import type { AnalysisPlan, EndpointId, PopulationId } from '../../analysis/plan.ts';
 import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, ModelKind } from '../../analysis/runResult.ts';
 import type { AnalysisRow } from '../../timeline/index.ts';
 import type {
-  AlertKind, ArmCurve, CurveComparison, DataQuality, EventTypeFlow, FollowUpSummary, HazardEstimate, IncidenceCurves, IncidenceEndpoint,
+  AlertKind, ArmCurve, BoundaryTable, CurveComparison, DataQuality, EventTypeFlow, FollowUpSummary, HazardEstimate, IncidenceCurves, IncidenceEndpoint,
   LandmarkEstimate, ModelRow, ModelTable, MultivariateCell, Population, ReportAlert, ReportInput, RiskTable, SensitivityRow,
   SurvivalCurves, SurvivalEndpoint, ValidityReason, ZPath,
 } from '../reportInput.ts';
@@ -60,6 +59,10 @@ export interface ReportSource {
     readonly datasetHash: string;
     readonly results: StoredRunResults;
   };
+  /** The plan the run used (its stored document; plan amendments make it differ from the shipped one). */
+  readonly plan: AnalysisPlan;
+  /** Boundary tables of the primary estimands (monitoring plan v2), read from the stored looks. */
+  readonly boundaryTables: readonly BoundaryTable[];
   readonly previousCutoff: string | null;
   /** Every look's estimates up to and including this one. */
   readonly estimates: readonly StoredEstimate[];
@@ -193,8 +196,10 @@ function notEstimableReason(current: StoredEstimate | undefined): string | null 
 function zPaths(all: readonly StoredEstimate[], plan: AnalysisPlan, cutoff: string): ZPath[] {
   return plan.primary.map((p) => {
     const mine = all.filter((e) => monitoringPort(e) && e.population === p.population && e.endpoint === p.endpoint);
+    // The design's maximum events at the latest look (the Schoenfeld rule follows the observed allocation).
+    const planned = mine.at(-1)?.details.plannedEvents;
     return {
-      population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha, plannedEvents: p.plannedEvents,
+      population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha, plannedEvents: typeof planned === 'number' ? planned : 0,
       looks: mine.flatMap((e) => (e.z === null || e.boundaryZ === null || e.informationFraction === null ? []
         : [{ look: e.look, cutoff: e.cutoff, informationFraction: e.informationFraction, z: e.z, boundary: e.boundaryZ, events: e.events }])),
       notEstimable: notEstimableReason(mine.find((e) => e.cutoff === cutoff)),
@@ -264,7 +269,7 @@ function dataQuality(source: ReportSource): DataQuality {
 
 export function assembleReportInput(source: ReportSource): ReportInput {
   const { run } = source;
-  const plan = planByVersion(run.planVersion);
+  const plan = source.plan;
   const estimates = source.estimates.filter((e) => e.cutoff === run.cutoff);
   const before = source.previousCutoff === null ? [] : source.estimates.filter((e) => e.cutoff === source.previousCutoff);
   const previousNaive = new Map(before.filter((e) => monitoringPort(e) && e.lower !== null && e.upper !== null)
@@ -318,6 +323,7 @@ export function assembleReportInput(source: ReportSource): ReportInput {
       return [{ population: p.id, endpoint: e.id, reason: notEstimableReason(est) ?? 'no finite estimate' }];
     })),
     zPaths: zPaths(source.estimates, plan, run.cutoff),
+    boundaryTables: source.boundaryTables,
     sensitivity: sensitivity(estimates),
     dataQuality: dataQuality(source),
     alerts: source.alerts.map((a) => reportAlert(a, estimates, plan)),

@@ -32,7 +32,7 @@ ${looks.length === 0 ? html`<p>No analysis runs yet.</p>` : html`<table>
 export interface PlanModel {
   version: string;
   totalAlpha: number;
-  primary: readonly { label: string; plannedEvents: number; alpha: number }[];
+  primary: readonly { label: string; plannedEvents: number | null; alpha: number }[];
   populations: readonly string[];
   endpoints: readonly string[];
   thresholds: readonly { name: string; value: number }[];
@@ -46,7 +46,7 @@ export function planPage(chrome: Chrome, plan: PlanModel): string {
 <p>Current plan version <strong>${plan.version}</strong>; total two-sided alpha ${plan.totalAlpha}, spent per primary estimand by a Lan-DeMets O'Brien-Fleming function.</p>
 <table><caption>Primary estimands</caption>
 <thead><tr><th scope="col">Estimand</th><th scope="col">Planned events (information 1)</th><th scope="col">Alpha</th></tr></thead>
-<tbody>${plan.primary.map((p) => html`<tr><td>${p.label}</td><td>${p.plannedEvents}</td><td>${p.alpha.toPrecision(4)}</td></tr>`)}</tbody></table>
+<tbody>${plan.primary.map((p) => html`<tr><td>${p.label}</td><td>${p.plannedEvents ?? 'calendar horizon'}</td><td>${p.alpha.toPrecision(4)}</td></tr>`)}</tbody></table>
 <h2>Populations and endpoints</h2>
 <ul>${plan.populations.map((p) => html`<li>${p}</li>`)}</ul>
 <ul>${plan.endpoints.map((e) => html`<li>${e}</li>`)}</ul>

@@ -61,7 +61,8 @@ export function groupSequentialDesign(spec: DesignSpec): Design {
   return { type: spec.type, alpha: spec.alpha, sides: spec.sides, looks };
 }
 
-function crossing(step: Transition, c: number, sides: Sides): { p: number; dp: number } {
+/** P(crossing at this look, no earlier crossing) under H0 for the symmetric (sides 2) or upper boundary c. */
+export function crossing(step: Transition, c: number, sides: Sides): { p: number; dp: number } {
   const upper = upperCrossing(step, c);
   if (sides === 1) return upper;
   // Two-sided: both tails count (rpact). Under H0 with symmetric regions the lower tail mirrors the
@@ -73,7 +74,7 @@ function crossing(step: Transition, c: number, sides: Sides): { p: number; dp: n
  * Root of crossing(c) = target: Newton's method on the exact derivative, kept inside a bisection
  * bracket [lo, hi] so it cannot wander (crossing is decreasing in c).
  */
-function solveCritical(step: Transition, target: number, sides: Sides): number {
+export function solveCritical(step: Transition, target: number, sides: Sides): number {
   let lo = sides === 2 ? 0 : -10;
   let hi = 40;
   // Start at the unconditional boundary, which ignores the earlier looks.
