@@ -9,6 +9,7 @@ import type { ServerConfig } from '../serverConfig.ts';
 import { bearerToken, requireScope } from './apiAuth.ts';
 import { arrayEvents, ingestEvents, ndjsonEvents, QueueUnavailableError } from './ingestEvents.ts';
 import { apiLooks } from './looks.ts';
+import { apiMonitoring, AsOfError, asOfDate, monitoringSchema } from './monitoring.ts';
 
 export interface ApiDependencies {
   db: Kysely<Database>;
@@ -113,6 +114,29 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDependencies): 
       },
     },
   }, () => apiLooks(db, config));
+
+  app.get<{ Querystring: { asOf?: string } }>('/monitoring', {
+    config: { rateLimit },
+    preHandler: requireScope(db, 'monitoring:read'),
+    schema: {
+      summary: 'Each primary estimand\'s sequential monitoring as of a date (the JSON of `cohortwatch monitoring --json`)',
+      description: 'The plan in force on the date and every stored look (voided looks excluded) at a cutoff on or before it: '
+        + 'state (accruing, monitoring, futility, crossed, complete), information, alpha spent, boundary, z, repeated CI and conditional power. Aggregates only.',
+      tags: ['monitoring'],
+      security: bearer,
+      querystring: { type: 'object', properties: { asOf: { type: 'string', description: 'YYYY-MM-DD (default: today, UTC)' } } },
+      response: { 200: monitoringSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+    },
+  }, async (request, reply) => {
+    let asOf: string;
+    try {
+      asOf = asOfDate(request.query.asOf);
+    } catch (error) {
+      if (error instanceof AsOfError) return reply.code(400).send({ error: 'Bad Request', message: error.message });
+      throw error;
+    }
+    return apiMonitoring(db, asOf);
+  });
 
   app.get('/health', {
     schema: {

@@ -39,6 +39,10 @@ figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #444; }
 .tag { font-size: .75rem; border: 1px solid #0072B2; color: #0072B2; border-radius: 3px; padding: 0 .3rem; }
 .tag.fired { border-color: #CC3311; color: #CC3311; }
+.tag.state-accruing { border-color: #555; color: #555; }
+.tag.state-crossed { border-color: #CC3311; color: #CC3311; font-weight: bold; }
+.tag.state-complete, .tag.state-futility { border-color: #009E73; color: #00664a; }
+p.state { margin: 0 0 .4rem; font-size: .9rem; }
 ul.alerts { font-size: .85rem; padding-left: 1rem; }
 dl.validity { display: grid; grid-template-columns: auto 1fr; gap: .2rem 1rem; }
 dl.validity dd { margin: 0; }
