@@ -62,7 +62,9 @@ export function asOfDate(value: unknown): string {
   try {
     return parseCutoffDate(text);
   } catch (error) {
-    if (error instanceof CutoffError) throw new AsOfError(`asOf must be a calendar date YYYY-MM-DD, not ${JSON.stringify(String(value).slice(0, 40))}`);
+    if (error instanceof CutoffError) {
+      throw new AsOfError(`asOf must be a calendar date YYYY-MM-DD, not ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'a repeated parameter'}`);
+    }
     throw error;
   }
 }
