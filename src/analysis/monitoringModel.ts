@@ -16,6 +16,8 @@ export interface PortFit {
   /** Grambsch-Therneau test of the PORT term (cox.zph, KM transform); null when it could not be computed. */
   readonly phP: number | null;
   readonly phGlobalP: number | null;
+  /** Why the PH test could not be computed when it was due; null when it was computed or not due. */
+  readonly phNotComputed: string | null;
   /** Monotone likelihood or an arm without events: the ordinary estimate is unusable, Firth is needed. */
   readonly needsFirth: boolean;
 }
@@ -40,10 +42,11 @@ export function fitPortModel(data: EstimandData, weights?: Float64Array): PortFi
   const needsFirth = monotone || data.eventsPort === 0 || data.eventsNoPort === 0;
   let phP: number | null = null;
   let phGlobalP: number | null = null;
+  let phNotComputed: string | null = null;
   if (!weights && !needsFirth && fit.nevent >= 2) {
     const ph = phTest(input, fit);
-    phP = ph?.portP ?? null;
-    phGlobalP = ph?.globalP ?? null;
+    if ('notComputed' in ph) phNotComputed = ph.notComputed;
+    else ({ portP: phP, globalP: phGlobalP } = ph);
   }
-  return { input, fit, coef: term.coef, se: term.robustSe ?? term.se, z: term.z, p: term.p, hr: term.hr, lower: term.lower, upper: term.upper, phP, phGlobalP, needsFirth };
+  return { input, fit, coef: term.coef, se: term.robustSe ?? term.se, z: term.z, p: term.p, hr: term.hr, lower: term.lower, upper: term.upper, phP, phGlobalP, phNotComputed, needsFirth };
 }

@@ -13,6 +13,8 @@ import { isReplicated, replicationEstimates } from './replication.ts';
 import { propensityWeighted } from './iptwModel.ts';
 import type { IptwResult } from './iptwModel.ts';
 import { rethrowResourceErrors } from './resourceErrors.ts';
+import { notEstimableOrThrow } from './notEstimable.ts';
+import type { NotEstimableReason } from './notEstimable.ts';
 
 /** VanderWeele & Ding: the HR approximates the risk ratio when the outcome is rare (< 15% by the end). */
 const RARE_OUTCOME = 0.15;
@@ -21,12 +23,12 @@ function counts(data: EstimandData) {
   return { n: data.n, events: data.eventsPort + data.eventsNoPort, eventsPort: data.eventsPort, eventsNoPort: data.eventsNoPort };
 }
 
-function emptyEstimate(population: Population, endpoint: Endpoint, data: EstimandData, primary: boolean, reason: string): EstimateRecord {
+function emptyEstimate(population: Population, endpoint: Endpoint, data: EstimandData, primary: boolean, reason: string, notEstimable: NotEstimableReason): EstimateRecord {
   return {
     population: population.id, endpoint: endpoint.id, model: 'monitoring', term: 'port', primary, ...counts(data),
     coef: null, se: null, hr: null, lower: null, upper: null, z: null, p: null,
     informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
-    details: { reason, nPort: data.nPort, nNoPort: data.n - data.nPort },
+    details: { reason, notEstimable, nPort: data.nPort, nNoPort: data.n - data.nPort },
   };
 }
 
@@ -37,13 +39,16 @@ function eValue(fit: PortFit, data: EstimandData) {
   return { point: e.estimate, ci: e.limit, outcome };
 }
 
-/** The IPTW model, or null when the propensity model itself cannot be fitted (collinear, separated). */
-function propensityOrNull(data: EstimandData): IptwResult | null {
+/**
+ * The IPTW model (null when there is nothing to weight), or why the propensity model could not be
+ * fitted (collinear, separated): a balance check that could not be computed holds effect alerts.
+ */
+function propensityOrReason(data: EstimandData): { iptw: IptwResult | null; notComputed: string | null } {
   try {
-    return propensityWeighted(data);
+    return { iptw: propensityWeighted(data), notComputed: null };
   } catch (error) {
     rethrowResourceErrors(error);
-    return null;
+    return { iptw: null, notComputed: `propensity model: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
@@ -53,20 +58,25 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
   try {
     fit = fitPortModel(data);
   } catch (error) {
-    // One estimand that cannot be fitted (e.g. singular information in a tiny early subgroup) is
-    // recorded as not estimable; it must not fail the whole look.
-    rethrowResourceErrors(error);
-    return [emptyEstimate(population, endpoint, data, primary !== undefined, `not estimable: ${error instanceof Error ? error.message : String(error)}`)];
+    // A data problem (singular design, no events, monotone likelihood) is recorded with its reason and
+    // must not fail the whole look; any other error does (notEstimableOrThrow rethrows it).
+    const problem = notEstimableOrThrow(error);
+    return [emptyEstimate(population, endpoint, data, primary !== undefined, `not estimable: ${problem.message}`, problem.reason)];
   }
-  if (fit === null) return [emptyEstimate(population, endpoint, data, primary !== undefined, 'an arm is empty or there are no events')];
+  if (fit === null) {
+    const reason = data.nPort === 0 || data.nPort === data.n ? 'empty-arm' : 'no-events';
+    return [emptyEstimate(population, endpoint, data, primary !== undefined, reason === 'empty-arm' ? 'not estimable: an arm is empty' : 'not estimable: there are no events', reason)];
+  }
   const firth = fit.needsFirth ? firthPort(fit.input) : null;
   // With a monotone likelihood the ordinary estimate is infinite: the monitoring estimate is Firth's
   // (and the fallback holds effect alerts as a validity problem).
   const est = firth ?? fit;
-  const iptw: IptwResult | null = propensityOrNull(data);
+  const { iptw, notComputed: propensityNotComputed } = propensityOrReason(data);
+  const notComputed = [fit.phNotComputed, propensityNotComputed].filter((r): r is string => r !== null);
   const validity = {
     phP: fit.phP, firth: fit.needsFirth,
     maxAbsSmdWeighted: iptw?.maxAbsSmdWeighted ?? null, essFraction: iptw?.essFraction ?? null,
+    ...(notComputed.length > 0 ? { notComputed } : {}),
   };
   const monitoring: EstimateRecord = {
     population: population.id, endpoint: endpoint.id, model: 'monitoring', term: 'port', primary: primary !== undefined, ...counts(data),

@@ -31,6 +31,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'report', load: async () => (await import('./report.ts')).registerReport },
   { name: 'scheduler', load: async () => (await import('./scheduler.ts')).registerScheduler },
   { name: 'serve', load: async () => (await import('./serve.ts')).registerServe },
+  { name: 'signals', load: async () => (await import('./signals.ts')).registerSignals },
   { name: 'simulate', load: async () => (await import('./simulate.ts')).registerSimulate },
   { name: 'stats', load: async () => (await import('./stats.ts')).registerStats },
   { name: 'status', load: async () => (await import('./status.ts')).registerStatus },

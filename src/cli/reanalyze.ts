@@ -57,10 +57,8 @@ interface MailCounts {
 }
 
 async function mailStatus(db: Kysely<Database>, outcome: ReanalysisOutcome): Promise<MailCounts> {
-  const ids = outcome.alerts.map((a) => a.id);
-  const none: MailCounts = { sent: 0, pending: 0, failed: 0, cancelled: 0, lastError: null };
-  if (ids.length === 0) return none;
-  const rows = await db.selectFrom('mail_outbox').select(['status', 'last_error']).where('alert_id', 'in', ids).execute();
+  // The look's mail: its digests (one per investigator, keyed by run).
+  const rows = await db.selectFrom('mail_outbox').select(['status', 'last_error']).where('run_id', '=', outcome.runId).execute();
   const count = (state: string) => rows.filter((r) => r.status === state).length;
   const lastError = rows.find((r) => (r.status === 'pending' || r.status === 'failed') && r.last_error !== null)?.last_error ?? null;
   return { sent: count('sent'), pending: count('pending'), failed: count('failed'), cancelled: count('cancelled'), lastError };

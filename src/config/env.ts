@@ -41,6 +41,10 @@ export const envSchema = z.object({
   REANALYSIS_CRON: z.string().min(9).default('0 0 6 1 1,4,7,10 *'),
   REANALYSIS_TZ: z.string().min(1).default('UTC'),
   SMALL_CELL_MIN: z.coerce.number().int().min(1).max(100).default(11),
+  // A signal open and unacknowledged for more than this many days is re-sent (at most once per look).
+  SIGNAL_REMINDER_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
+  // Where the dashboard serves reports (…/looks/CUTOFF/report.html); the digest links the look's report when set.
+  REPORT_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), urlWithProtocol(['http:', 'https:']).optional()),
   // Alert mail (and looks) whose queue attempts ran out are retried by the scheduler's sweep, every
   // ALERT_SWEEP_MS, after a backoff doubling from ALERT_RETRY_BASE_MS up to ALERT_RETRY_MAX_MS.
   ALERT_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),

@@ -84,7 +84,10 @@ export interface SubscriptionsTable {
 
 export interface MailOutboxTable {
   id: Generated<number>;
-  alert_id: string;
+  /** Null for a look's digest (migration 070), which is keyed by run_id and recipient instead. */
+  alert_id: string | null;
+  /** The look of a digest (one per investigator per look). */
+  run_id: ColumnType<number | null, number | null | undefined, number | null>;
   recipient: string;
   message_id: string;
   subject: string;

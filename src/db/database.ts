@@ -1,6 +1,7 @@
 import type { PipelineTables } from './pipelineTables.ts';
 import type { AnalysisTables } from './analysisTables.ts';
 import type { ServeTables } from './serveTables.ts';
+import type { SignalTables } from './signalTables.ts';
 
-/** The whole schema as Kysely sees it: the event pipeline's tables, the reanalysis' tables and serve's accounts. */
-export interface Database extends PipelineTables, AnalysisTables, ServeTables {}
+/** The whole schema as Kysely sees it: the event pipeline's tables, the reanalysis' tables, serve's accounts and the signals'. */
+export interface Database extends PipelineTables, AnalysisTables, ServeTables, SignalTables {}

@@ -85,8 +85,8 @@ async function waitForJob(queue: BullQueue<ReanalysisJobData>, jobId: string, ti
 async function waitForMails(db: Kysely<Database>, runId: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await db.selectFrom('mail_outbox').innerJoin('alerts', 'alerts.id', 'mail_outbox.alert_id')
-      .select(['mail_outbox.status', 'mail_outbox.last_error']).where('alerts.run_id', '=', runId).execute();
+    const rows = await db.selectFrom('mail_outbox')
+      .select(['mail_outbox.status', 'mail_outbox.last_error']).where('mail_outbox.run_id', '=', runId).execute();
     const pending = rows.filter((row) => row.status === 'pending' || row.status === 'failed');
     if (pending.length === 0) return rows.length;
     if (Date.now() > deadline) {

@@ -15,6 +15,7 @@ export function reanalysisDeps(env: Env, db: Kysely<Database>): ReanalysisDeps {
   return {
     db, plan: CURRENT_PLAN, loadDataset: pipelineDataset, smallCellMin: env.SMALL_CELL_MIN, alertFrom: env.ALERT_FROM,
     schedule: { cron: env.REANALYSIS_CRON, tz: env.REANALYSIS_TZ },
+    reminderDays: env.SIGNAL_REMINDER_DAYS, reportBaseUrl: env.REPORT_BASE_URL ?? null,
   };
 }
 

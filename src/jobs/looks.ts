@@ -65,7 +65,7 @@ export async function voidLook(db: Kysely<Database>, input: { cutoff: string; pl
   if (reason === '') throw new LookInputError('--reason must not be empty');
   if (by === '') throw new LookInputError('--by must not be empty');
   return db.transaction().execute(async (trx) => {
-    await lockLookHistory(trx, input.planVersion);
+    await lockLookHistory(trx);
     const run = await trx.selectFrom('analysis_runs').select(['id', 'look'])
       .where('cutoff', '=', input.cutoff).where('plan_version', '=', input.planVersion)
       .where('status', '=', 'completed').where('voided_at', 'is', null).executeTakeFirst();
@@ -84,9 +84,10 @@ export async function voidLook(db: Kysely<Database>, input: { cutoff: string; pl
     }
     await trx.updateTable('analysis_runs').set({ voided_at: now, void_reason: reason, voided_by: by }).where('id', '=', run.id).execute();
     const alerts = await trx.updateTable('alerts').set({ voided_at: now }).where('run_id', '=', run.id).returning('id').execute();
-    const mails = alerts.length === 0 ? [] : await trx.updateTable('mail_outbox')
+    const mails = await trx.updateTable('mail_outbox')
       .set({ status: 'cancelled', cancelled_at: now, cancel_reason: `look ${input.cutoff} voided by ${by}: ${reason}`, next_attempt_at: null })
-      .where('alert_id', 'in', alerts.map((a) => a.id)).where('status', 'in', ['pending', 'failed'])
+      .where((eb) => eb.or([eb('run_id', '=', run.id), ...(alerts.length > 0 ? [eb('alert_id', 'in', alerts.map((a) => a.id))] : [])]))
+      .where('status', 'in', ['pending', 'failed'])
       .returning('id').execute();
     const later = await trx.selectFrom('analysis_runs').select('cutoff').where('plan_version', '=', input.planVersion)
       .where('status', '=', 'completed').where('voided_at', 'is', null).where('cutoff', '>', input.cutoff).orderBy('cutoff').execute();

@@ -4,11 +4,12 @@ import type { Database } from '../db/database.ts';
 import { monitorLook } from '../analysis/monitoring/index.ts';
 import type { EstimandLook } from '../analysis/monitoring/index.ts';
 import { describePlan } from '../analysis/plan.ts';
-import type { AnalysisPlan } from '../analysis/plan.ts';
+import type { AnalysisPlan, EndpointId, PopulationId } from '../analysis/plan.ts';
 import type { PlanRow } from '../analysis/planRow.ts';
 import type { EstimateRecord, PlanRunResult } from '../analysis/runResult.ts';
 import { alertId } from '../notify/alertId.ts';
-import { enqueueAlertMails } from '../notify/enqueueAlertMails.ts';
+import { enqueueDigests } from '../notify/enqueueDigests.ts';
+import { applyLookToSignals } from './signalStore.ts';
 import { codeVersion } from './codeVersion.ts';
 import { checkLookCutoff, CutoffError, DEFAULT_LOOK_SCHEDULE } from '../analysis/lookSchedule.ts';
 import type { LookSchedule } from '../analysis/lookSchedule.ts';
@@ -30,8 +31,12 @@ export interface ReanalysisDeps {
   readonly runPlan?: (rows: readonly PlanRow[], plan: AnalysisPlan) => Promise<PlanRunResult>;
   /** Which cutoffs are looks (REANALYSIS_CRON/TZ); default quarter ends in UTC. */
   readonly schedule?: LookSchedule;
-  /** The clock a cutoff is checked against (a cutoff must be a day that is over). */
+  /** The clock a cutoff is checked against (a cutoff must be a day that is over), and signal reminders. */
   readonly now?: () => Date;
+  /** SIGNAL_REMINDER_DAYS (default 14). */
+  readonly reminderDays?: number;
+  /** REPORT_BASE_URL: the digest links the look's report when set. */
+  readonly reportBaseUrl?: string | null;
 }
 
 export interface ReanalyzeOptions {
@@ -44,10 +49,12 @@ export interface ReanalyzeOptions {
   readonly recordFailure?: boolean;
 }
 
+const DEFAULT_REMINDER_DAYS = 14;
+
 export interface StoredAlert {
   readonly id: string;
-  readonly population: string;
-  readonly endpoint: string;
+  readonly population: PopulationId;
+  readonly endpoint: EndpointId;
   readonly rule: string;
   readonly status: 'fired' | 'held';
   readonly summary: string;
@@ -157,9 +164,13 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
         rule: decision.rule, status: decision.status, summary: decision.summary, evidence: JSON.stringify(decision.evidence),
       }))).execute();
     }
-    const outboxIds = await enqueueAlertMails(trx, {
-      alerts: alerts.filter((a) => a.status === 'fired'), estimates, cutoff, look, planVersion: plan.version,
-      smallCellMin: deps.smallCellMin, alertFrom: deps.alertFrom,
+    const signals = await applyLookToSignals(trx, {
+      runId: run.id, look, cutoff, planVersion: plan.version, alerts, estimates, looks: monitored.looks,
+      now: (deps.now ?? (() => new Date()))(), reminderDays: deps.reminderDays ?? DEFAULT_REMINDER_DAYS,
+    });
+    const outboxIds = await enqueueDigests(trx, {
+      runId: run.id, look, cutoff, planVersion: plan.version, revision, signals, estimates,
+      smallCellMin: deps.smallCellMin, alertFrom: deps.alertFrom, reportBaseUrl: deps.reportBaseUrl ?? null,
     });
     const totalMs = performance.now() - started;
     await trx.updateTable('analysis_runs')
@@ -211,6 +222,9 @@ const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null :
 async function existingOutcome(trx: Transaction<Database>, run: { id: number; cutoff: string; look: number; dataset_hash: string | null; patients: number | null }): Promise<ReanalysisOutcome> {
   const alerts = await trx.selectFrom('alerts').select(['id', 'population', 'endpoint', 'rule', 'status', 'summary'])
     .where('run_id', '=', run.id).orderBy('id').execute();
-  const outbox = await trx.selectFrom('mail_outbox').select('id').where('alert_id', 'in', alerts.length > 0 ? alerts.map((a) => a.id) : ['']).execute();
-  return { runId: run.id, cutoff: run.cutoff, look: run.look, created: false, datasetHash: run.dataset_hash, patients: run.patients, alerts, outboxIds: outbox.map((o) => o.id) };
+  const outbox = await trx.selectFrom('mail_outbox').select('id').where('run_id', '=', run.id).orderBy('id').execute();
+  return {
+    runId: run.id, cutoff: run.cutoff, look: run.look, created: false, datasetHash: run.dataset_hash, patients: run.patients,
+    alerts: alerts.map((a) => ({ ...a, population: a.population as PopulationId, endpoint: a.endpoint as EndpointId })), outboxIds: outbox.map((o) => o.id),
+  };
 }

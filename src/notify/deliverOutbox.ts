@@ -36,7 +36,8 @@ export async function deliverOutboxMail(
     try {
       await transport.sendMail({
         from, to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body,
-        messageId: row.message_id, headers: { 'X-CohortWatch-Alert': row.alert_id },
+        messageId: row.message_id,
+        headers: row.alert_id !== null ? { 'X-CohortWatch-Alert': row.alert_id } : { 'X-CohortWatch-Look': String(row.run_id) },
       });
     } catch (error) {
       // Commit the failed attempt (count and reason); the queue retries with backoff, and once its

@@ -10,7 +10,9 @@ export class OutboxInputError extends Error {
 
 export interface OutboxMail {
   readonly id: number;
-  readonly alertId: string;
+  /** The alert of a single-alert mail; null for a look's digest (runId). */
+  readonly alertId: string | null;
+  readonly runId: number | null;
   readonly recipient: string;
   readonly subject: string;
   readonly messageId: string;
@@ -32,7 +34,7 @@ export async function listOutbox(db: Kysely<Database>, options: { state?: MailSt
   if (options.state) query = query.where('status', '=', options.state);
   const rows = await query.execute();
   return rows.map((r) => ({
-    id: r.id, alertId: r.alert_id, recipient: r.recipient, subject: r.subject, messageId: r.message_id, state: r.status,
+    id: r.id, alertId: r.alert_id, runId: r.run_id, recipient: r.recipient, subject: r.subject, messageId: r.message_id, state: r.status,
     attempts: r.attempts, retryRounds: r.retry_rounds, lastError: r.last_error, createdAt: r.created_at.toISOString(),
     sentAt: iso(r.sent_at), nextAttemptAt: iso(r.next_attempt_at), cancelledAt: iso(r.cancelled_at), cancelReason: r.cancel_reason,
   }));

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
@@ -12,20 +13,32 @@ import { runPlan } from '../../src/analysis/runPlan.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
 import { createMailQueue, enqueueMails, startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
 import { addInvestigator, parseSubscriptions } from '../../src/notify/investigators.ts';
-import { pendingOutboxIds } from '../../src/notify/deliverOutbox.ts';
+import { deliverOutboxMail, pendingOutboxIds } from '../../src/notify/deliverOutbox.ts';
+import type { ReanalysisDeps } from '../../src/jobs/reanalysis.ts';
 import { smtpTransport } from '../../src/notify/transport.ts';
 import type { QueueConfig } from '../../src/workers/queue.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 
 const FROM = 'CohortWatch <alerts@cohortwatch.test>';
 const CUTOFF = '2017-12-31';
+const run = promisify(execFile);
+const BIN = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
+// A strong group 1 effect in a small registry: boundary crossing at the first look, small cells elsewhere.
+const cohort = syntheticCohort({ patients: 1200, seed: 5, portLogHr: { group1: Math.log(0.35) } });
 
-describe('alert mail through the outbox to a real SMTP server', () => {
+describe('one digest per investigator per look, through the outbox to a real SMTP server', () => {
   let t: TestDatabase;
   let sink: SmtpSink;
   let q: TestQueuePrefix;
   let config: QueueConfig;
   let child: ChildProcess | null = null;
+  // Later looks: the registry reported nothing new since CUTOFF (its data as of CUTOFF).
+  const deps = (over: Partial<ReanalysisDeps> = {}): ReanalysisDeps => ({
+    db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
+    loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff < CUTOFF ? cutoff : CUTOFF))),
+    runPlan: (rows) => Promise.resolve(runPlan(DEFAULT_PLAN, rows)),
+    ...over,
+  });
 
   beforeAll(async () => {
     t = await createTestDatabase('mail');
@@ -35,13 +48,7 @@ describe('alert mail through the outbox to a real SMTP server', () => {
     await addInvestigator(t.db, 'alice@example.org', 'Alice', parseSubscriptions(undefined));
     await addInvestigator(t.db, 'bob@example.org', 'Bob', parseSubscriptions('group1:pfs,group2:*'));
     await addInvestigator(t.db, 'carol@example.org', 'Carol', parseSubscriptions('group3:os'));
-    // A strong group 1 effect in a small registry: boundary crossing at the first look, small cells elsewhere.
-    const cohort = syntheticCohort({ patients: 1200, seed: 5, portLogHr: { group1: Math.log(0.35) } });
-    const outcome = await reanalyze({
-      db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: FROM,
-      loadDataset: (_db, cutoff) => Promise.resolve(cohort.rowsAt(dayOf(cutoff))),
-      runPlan: (rows) => Promise.resolve(runPlan(DEFAULT_PLAN, rows)),
-    }, CUTOFF);
+    const outcome = await reanalyze(deps({ reportBaseUrl: 'https://cohortwatch.example.org/' }), CUTOFF);
     expect(outcome.alerts.some((a) => a.rule === 'boundary' && a.population === 'group1' && a.status === 'fired')).toBe(true);
   });
 
@@ -52,15 +59,32 @@ describe('alert mail through the outbox to a real SMTP server', () => {
     await t.drop();
   });
 
-  it('a worker killed mid-delivery loses no alert, and the resend carries the same Message-ID', async () => {
+  it('a look sends at most one mail per investigator: their signals in words, the state changes, the forest table, the report link', async () => {
     const outbox = await t.db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
-    expect(outbox.length).toBeGreaterThan(0);
-    // Alice gets every fired alert, Bob group 1 PFS and group 2; Carol (group 3 OS) only the statement
-    // that monitoring of group 3 OS has started (a state change), no effect alert.
-    expect(new Set(outbox.map((o) => o.recipient))).toContain('alice@example.org');
-    const carols = await t.db.selectFrom('mail_outbox').innerJoin('alerts', 'alerts.id', 'mail_outbox.alert_id')
-      .select(['alerts.rule', 'alerts.population', 'alerts.endpoint']).where('recipient', '=', 'carol@example.org').execute();
-    expect(carols.every((a) => a.rule === 'state' && a.population === 'group3' && a.endpoint === 'os')).toBe(true);
+    const run1 = await t.db.selectFrom('analysis_runs').select('id').where('cutoff', '=', CUTOFF).executeTakeFirstOrThrow();
+    expect(outbox.every((o) => o.run_id === run1.id && o.alert_id === null)).toBe(true);
+    expect(outbox.map((o) => o.recipient).sort()).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org']);
+    const body = (who: string) => outbox.find((o) => o.recipient === who)?.text_body ?? '';
+    const alice = body('alice@example.org');
+    // New signals first, in a clinician's words, then the state changes.
+    expect(alice.indexOf('NEW AND REOPENED SIGNALS')).toBeGreaterThan(-1);
+    expect(alice.indexOf('NEW AND REOPENED SIGNALS')).toBeLessThan(alice.indexOf('MONITORING STATE CHANGES'));
+    expect(alice).toMatch(/In group 1 \(T1\/2, non-TNBC\), PORT patients had a lower hazard of (death|progression or death) than patients with PTR alone: HR 0\.\d\d, repeated 99\.2% CI 0\.\d\d-0\.\d\d\./);
+    expect(alice).toContain('What you are asked to do:');
+    expect(alice).toContain(`The look's report: https://cohortwatch.example.org/looks/${CUTOFF}/report.html`);
+    expect(alice).toContain('PORT HAZARD RATIOS AT THIS LOOK');
+    // Carol (group 3 OS) reads only about group 3 OS: no signal of another estimand.
+    const carol = body('carol@example.org');
+    expect(carol).not.toContain('NEW AND REOPENED SIGNALS');
+    expect(carol).toMatch(/PORT and overall survival in group 3 \(TNBC\), monitoring state changed/);
+    expect(carol).not.toMatch(/Signal #\d+ \([^)]*\): PORT and \S+ \S* ?in group [12]/);
+    const signals = await t.db.selectFrom('signals').selectAll().execute();
+    expect(signals.some((s) => s.population === 'group1' && s.rule === 'boundary' && s.state === 'open')).toBe(true);
+    expect(signals.every((s) => s.rule !== ('validity' as string))).toBe(true);
+  });
+
+  it('a worker killed mid-delivery loses no digest, and the resend carries the same Message-ID', async () => {
+    const outbox = await t.db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
 
     child = spawn(process.execPath, ['--import', 'tsx', new URL('./mailWorkerChild.ts', import.meta.url).pathname], {
       env: { ...process.env, DATABASE_URL: t.url, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.prefix, SMTP_URL: sink.url, ALERT_FROM: FROM },
@@ -102,10 +126,11 @@ describe('alert mail through the outbox to a real SMTP server', () => {
     expect(ids.filter((id) => id === ids[0])).toHaveLength(2);
   }, 90_000);
 
-  it('each Message-ID is derived from its alert id', async () => {
-    const rows = await t.db.selectFrom('mail_outbox').select(['alert_id', 'message_id']).execute();
-    for (const row of rows) expect(row.message_id).toBe(`<${row.alert_id}@cohortwatch.test>`);
-    for (const mail of sink.received) expect(mail.headers.get('x-cohortwatch-alert')).toMatch(/^al-[0-9a-f]{24}$/);
+  it('each Message-ID is stable per look and recipient', async () => {
+    const rows = await t.db.selectFrom('mail_outbox').select(['run_id', 'message_id']).execute();
+    for (const row of rows) expect(row.message_id).toMatch(/^<dg-[0-9a-f]{24}@cohortwatch\.test>$/);
+    expect(new Set(rows.map((r) => r.message_id)).size).toBe(rows.length);
+    for (const mail of sink.received) expect(mail.headers.get('x-cohortwatch-look')).toBe(String(rows[0].run_id));
   });
 
   it('mails carry aggregates only: no patient id, no date but the study cutoff, small counts suppressed', () => {
@@ -115,7 +140,72 @@ describe('alert mail through the outbox to a real SMTP server', () => {
       expect(body).not.toMatch(/P\d{7}/);
       for (const date of body.match(/\d{4}-\d{2}-\d{2}/g) ?? []) expect(date).toBe(CUTOFF);
       expect(mail.text).toContain('PORT');
-      expect(mail.html).toContain('<svg');
+      // The forest plot as a table: mail clients strip inline SVG.
+      expect(mail.html).not.toContain('<svg');
+      expect(mail.html).toContain('<table');
     }
   });
+
+  it('a look with nothing new sends nothing; an unacknowledged signal is re-sent once at the first look past SIGNAL_REMINDER_DAYS', async () => {
+    const before = await t.db.selectFrom('mail_outbox').select('id').execute();
+    const quiet = await reanalyze(deps(), '2018-03-31');
+    expect(quiet).toMatchObject({ created: true, look: 2, outboxIds: [] });
+    expect(await t.db.selectFrom('mail_outbox').select('id').execute()).toHaveLength(before.length);
+
+    const later = new Date(Date.now() + 30 * 86_400_000);
+    const reminder = await reanalyze(deps({ now: () => later, reminderDays: 14 }), '2018-06-30');
+    const rows = await t.db.selectFrom('mail_outbox').selectAll().where('run_id', '=', reminder.runId).execute();
+    expect(rows.map((r) => r.recipient).sort()).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org']);
+    for (const r of rows) {
+      expect(r.subject).toMatch(/^\[CohortWatch\] Look 3 \(data cutoff 2018-06-30\): \d+ reminders?$/);
+      expect(r.text_body).toContain('OPEN SIGNALS AWAITING ACKNOWLEDGEMENT');
+      expect(r.text_body).toContain('REMINDER');
+    }
+    const reminded = await t.db.selectFrom('signal_events').select(['signal_id']).where('action', '=', 'reminded').where('run_id', '=', reminder.runId).execute();
+    const open = await t.db.selectFrom('signals').select('id').where('state', '=', 'open').execute();
+    expect(reminded.map((r) => r.signal_id).sort()).toEqual(open.map((o) => o.id).sort());
+    const received = sink.received.length;
+    for (const r of rows) await deliverOutboxMail(t.db, smtpTransport(sink.url), FROM, r.id);
+    await sink.waitFor(received + rows.length);
+    // The audit table is append-only.
+    await expect(t.db.updateTable('signal_events').set({ comment: 'x' }).execute()).rejects.toThrow(/append-only/);
+    await expect(t.db.deleteFrom('signal_events').execute()).rejects.toThrow(/append-only/);
+  }, 90_000);
+
+  it('signals list/show/ack/close/reopen from the CLI, with the audit trail; missing flags and impossible transitions exit 2 in one line', async () => {
+    const env = { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' };
+    const cli = async (...args: string[]) => {
+      try {
+        const { stdout, stderr } = await run(process.execPath, [BIN, 'signals', ...args], { env, timeout: 60_000 });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const e = error as { code?: number; stdout?: string; stderr?: string };
+        return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+      }
+    };
+    const list = await cli('list', '--json', '--state', 'open');
+    expect(list.code).toBe(0);
+    const open = JSON.parse(list.stdout) as { id: number; population: string; rule: string; state: string; openedAtCutoff: string; lastCutoff: string; evidence: { hr: number }; history: { by: string; action: string }[] }[];
+    const boundary = open.find((s) => s.population === 'group1' && s.rule === 'boundary');
+    expect(boundary).toMatchObject({ state: 'open', openedAtCutoff: CUTOFF });
+    expect(boundary?.history[0]).toMatchObject({ by: 'cohortwatch', action: 'opened' });
+    const id = String(boundary?.id);
+
+    expect((await cli('ack', id, '--by', 'Alice@Example.org', '--comment', 'reviewing with the statistician')).code).toBe(0);
+    const again = await cli('ack', id, '--by', 'bob@example.org', '--comment', 'me too');
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim().split('\n')).toEqual([`cohortwatch: signal ${id} is acknowledged: cannot acknowledge it (allowed from open)`]);
+    const missing = await cli('close', id, '--by', 'alice@example.org');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual(["error: required option '--decision <text>' not specified (see --help)"]);
+    expect((await cli('close', id, '--by', 'alice@example.org', '--decision', 'no change to practice until the final analysis')).code).toBe(0);
+
+    const shown = await cli('show', id, '--json');
+    const view = JSON.parse(shown.stdout) as { state: string; history: { at: string; by: string; action: string; comment: string }[] };
+    expect(view.state).toBe('closed');
+    expect(view.history.map((h) => [h.by, h.action]).slice(-2)).toEqual([['alice@example.org', 'acknowledged'], ['alice@example.org', 'closed']]);
+    expect(view.history.at(-1)?.comment).toBe('no change to practice until the final analysis');
+    const events = await t.db.selectFrom('signal_events').select(['by', 'action', 'comment']).where('signal_id', '=', Number(id)).orderBy('id').execute();
+    expect(events.map((e) => e.action)).toEqual(view.history.map((h) => h.action));
+  }, 180_000);
 });

@@ -56,6 +56,7 @@ export function evaluateAlerts(input: AlertEvaluationInput): AlertEvaluation {
       evidence: {
         issues: fresh, phP: current.validity.phP, firth: current.validity.firth,
         maxAbsSmdWeighted: current.validity.maxAbsSmdWeighted, essFraction: current.validity.essFraction, events: current.events,
+        notComputed: current.validity.notComputed ?? [],
       },
     });
   }

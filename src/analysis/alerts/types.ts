@@ -32,9 +32,11 @@ export interface ValidityInputs {
   readonly maxAbsSmdWeighted: number | null;
   /** Kish effective sample size of the weighted population divided by n; null if not computed. */
   readonly essFraction: number | null;
+  /** Checks that were due but could not be computed (PH test, propensity model), with the reason: they hold effect alerts. */
+  readonly notComputed?: readonly string[];
 }
 
-export type ValidityIssue = 'non-proportional-hazards' | 'firth-fallback' | 'iptw-imbalance' | 'low-effective-sample-size';
+export type ValidityIssue = 'non-proportional-hazards' | 'firth-fallback' | 'iptw-imbalance' | 'low-effective-sample-size' | 'validity-not-computed';
 /** 'state': a primary estimand's monitoring state changed (src/analysis/monitoring). */
 export type AlertRule = 'boundary' | 'departure' | 'drift' | 'validity' | 'state';
 export type EffectRule = 'boundary' | 'departure' | 'drift';

@@ -9,6 +9,8 @@ export function validityIssues(v: ValidityInputs, events: number, t: AlertThresh
   if (v.firth) issues.push('firth-fallback');
   if (v.maxAbsSmdWeighted !== null && v.maxAbsSmdWeighted > t.smdMax) issues.push('iptw-imbalance');
   if (v.essFraction !== null && v.essFraction < t.essFractionMin) issues.push('low-effective-sample-size');
+  // Fail closed: a check that could not be computed did not pass (the reasons are in v.notComputed).
+  if ((v.notComputed ?? []).length > 0) issues.push('validity-not-computed');
   return issues;
 }
 
