@@ -10,6 +10,7 @@ import { bearerToken, requireScope } from './apiAuth.ts';
 import { arrayEvents, ingestEvents, ndjsonEvents, QueueUnavailableError } from './ingestEvents.ts';
 import { apiLooks } from './looks.ts';
 import { apiMonitoring, AsOfError, asOfDate, monitoringSchema } from './monitoring.ts';
+import { apiSignals, isSignalState, signalsSchema } from './signals.ts';
 
 export interface ApiDependencies {
   db: Kysely<Database>;
@@ -136,6 +137,26 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDependencies): 
       throw error;
     }
     return apiMonitoring(db, asOf);
+  });
+
+  app.get<{ Querystring: { state?: string } }>('/signals', {
+    config: { rateLimit },
+    preHandler: requireScope(db, 'monitoring:read'),
+    schema: {
+      summary: 'Signals opened by the looks, with their audit trail (the JSON of `cohortwatch signals list --json`)',
+      description: 'A signal is opened by an effect alert or a monitoring state change of a primary estimand; people acknowledge it, '
+        + 'close it with a decision or reopen it on the dashboard (or with `cohortwatch signals`). Newest first.',
+      tags: ['monitoring'],
+      security: bearer,
+      querystring: { type: 'object', properties: { state: { type: 'string', description: 'only signals in this state: open, acknowledged or closed' } } },
+      response: { 200: signalsSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { state } = request.query;
+    if (state !== undefined && !isSignalState(state)) {
+      return reply.code(400).send({ error: 'Bad Request', message: 'state must be one of open, acknowledged, closed' });
+    }
+    return apiSignals(db, state);
   });
 
   app.get('/health', {
