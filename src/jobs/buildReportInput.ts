@@ -1,7 +1,4 @@
 import { sql } from 'kysely';
-import { boundaryTables } from './reportInput/boundaryTables.ts';
-import { runPlanOf } from './planAmendments.ts';
-import { lookHistoryRuns } from './previousLooks.ts';
 import type { Kysely } from 'kysely';
 import { toStoredEvent } from '../contract/index.ts';
 import type { FollowUpEvent, StoredEvent } from '../contract/index.ts';
@@ -14,6 +11,9 @@ import type { StoredEstimate, StoredRunResults } from '../reports/assembly/index
 import type { ReportInput } from '../reports/index.ts';
 import { deriveTimeline, parseCutoff, toAnalysisRow } from '../timeline/index.ts';
 import type { AnalysisRow } from '../timeline/index.ts';
+import { runPlanOf } from './planAmendments.ts';
+import { lookHistoryRuns } from './previousLooks.ts';
+import { boundaryTables } from './reportInput/boundaryTables.ts';
 
 const OVERDUE_MONTHS = 6;
 const PATIENTS_PER_PAGE = 500;
@@ -104,12 +104,11 @@ async function registryAsOf(db: Kysely<Database>, cutoff: Date, previousCutoff: 
  * arrived after the run): the report renders exactly the data its run analysed, or nothing.
  */
 export async function buildReportInput(db: Kysely<Database>, cutoff: string, smallCellMin: number): Promise<ReportInput> {
-  // Every look of the registry (an amendment changes the plan version, not the look sequence; voided looks are out).
+  // Every live look of the registry (an amendment changes the plan version, not the look sequence; voided looks are out).
   const runs = await lookHistoryRuns(db).selectAll('analysis_runs').orderBy('analysis_runs.cutoff').execute();
   const index = runs.findIndex((r) => r.cutoff === cutoff);
   if (index < 0) throw new NoRunError(`no completed analysis run for cutoff ${cutoff}; run \`cohortwatch reanalyze --as-of ${cutoff}\` first`);
   const run = runs[index];
-  const plan = runPlanOf(run);
   const planVersion = run.plan_version;
   const previous = index > 0 ? runs[index - 1] : null;
   const registry = await registryAsOf(db, parseCutoff(cutoff), previous ? parseCutoff(previous.cutoff) : null);
@@ -127,11 +126,9 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, sma
   return assembleReportInput({
     title: TITLE,
     run: {
-      id: run.id, cutoff, look: run.look, planVersion, codeVersion: run.code_version, datasetHash: run.dataset_hash,
+      id: run.id, cutoff, look: run.look, planVersion, plan: runPlanOf(run), codeVersion: run.code_version, datasetHash: run.dataset_hash,
       results: run.results as StoredRunResults,
     },
-    plan,
-    boundaryTables: await boundaryTables(db, cutoff),
     previousCutoff: previous?.cutoff ?? null,
     estimates: await storedEstimates(db, runs.slice(0, index + 1).map((r) => r.id)),
     alerts,
@@ -140,6 +137,7 @@ export async function buildReportInput(db: Kysely<Database>, cutoff: string, sma
     dataQuality: { overdueFollowUp: { overdueAfterMonths: OVERDUE_MONTHS, ...registry.overdue }, currentFollowUp: registry.current },
     smallCellMin,
     generatedAt: new Date(),
+    boundaryTables: await boundaryTables(db, cutoff),
   });
 }
 

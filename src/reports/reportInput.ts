@@ -392,7 +392,8 @@ export interface ZPath {
   readonly endpoint: SurvivalEndpoint;
   /** Two-sided alpha allocated to this estimand (e.g. 0.05 / 6). */
   readonly alpha: number;
-  readonly plannedEvents: number;
+  /** The design's maximum events at the latest look (null when no look derived it yet). */
+  readonly plannedEvents: number | null;
   /** Every look with a z so far, in look order, the current one last. */
   readonly looks: readonly ZPathLook[];
   /** Why the estimand has no z at this look (e.g. too few events), or null when it has one. */

@@ -6,7 +6,7 @@ import type { AnalysisPlan, EndpointId, PopulationId } from '../../analysis/plan
 import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, ModelKind } from '../../analysis/runResult.ts';
 import type { AnalysisRow } from '../../timeline/index.ts';
 import type {
-  AlertKind, ArmCurve, BoundaryTable, CurveComparison, DataQuality, EventTypeFlow, FollowUpSummary, HazardEstimate, IncidenceCurves, IncidenceEndpoint,
+  AlertKind, ArmCurve, CurveComparison, DataQuality, EventTypeFlow, FollowUpSummary, HazardEstimate, IncidenceCurves, IncidenceEndpoint,
   LandmarkEstimate, ModelRow, ModelTable, MultivariateCell, Population, ReportAlert, ReportInput, RiskTable, SensitivityRow,
   SurvivalCurves, SurvivalEndpoint, ValidityReason, ZPath,
 } from '../reportInput.ts';
@@ -55,14 +55,12 @@ export interface ReportSource {
     readonly cutoff: string;
     readonly look: number;
     readonly planVersion: string;
+    /** The plan the run was analysed under (amendments change it between looks). */
+    readonly plan: AnalysisPlan;
     readonly codeVersion: string;
     readonly datasetHash: string;
     readonly results: StoredRunResults;
   };
-  /** The plan the run used (its stored document; plan amendments make it differ from the shipped one). */
-  readonly plan: AnalysisPlan;
-  /** Boundary tables of the primary estimands (monitoring plan v2), read from the stored looks. */
-  readonly boundaryTables: readonly BoundaryTable[];
   readonly previousCutoff: string | null;
   /** Every look's estimates up to and including this one. */
   readonly estimates: readonly StoredEstimate[];
@@ -74,6 +72,8 @@ export interface ReportSource {
   readonly dataQuality: Pick<DataQuality, 'overdueFollowUp'> & { readonly currentFollowUp: ReadonlySet<string> };
   readonly smallCellMin: number;
   readonly generatedAt: Date;
+  /** Each primary estimand's boundary table (looks so far and planned), from the stored monitoring looks. */
+  readonly boundaryTables: ReportInput['boundaryTables'];
 }
 
 const hazard = (e: { hr: number | null; lower: number | null; upper: number | null; p: number | null }): HazardEstimate | null =>
@@ -196,10 +196,11 @@ function notEstimableReason(current: StoredEstimate | undefined): string | null 
 function zPaths(all: readonly StoredEstimate[], plan: AnalysisPlan, cutoff: string): ZPath[] {
   return plan.primary.map((p) => {
     const mine = all.filter((e) => monitoringPort(e) && e.population === p.population && e.endpoint === p.endpoint);
-    // The design's maximum events at the latest look (the Schoenfeld rule follows the observed allocation).
+    // The design's maximum events as the latest look derived them (Schoenfeld follows the observed allocation).
     const planned = mine.at(-1)?.details.plannedEvents;
     return {
-      population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha, plannedEvents: typeof planned === 'number' ? planned : 0,
+      population: p.population as ZPath['population'], endpoint: p.endpoint as ZPath['endpoint'], alpha: p.alpha,
+      plannedEvents: typeof planned === 'number' && Number.isFinite(planned) ? planned : null,
       looks: mine.flatMap((e) => (e.z === null || e.boundaryZ === null || e.informationFraction === null ? []
         : [{ look: e.look, cutoff: e.cutoff, informationFraction: e.informationFraction, z: e.z, boundary: e.boundaryZ, events: e.events }])),
       notEstimable: notEstimableReason(mine.find((e) => e.cutoff === cutoff)),
@@ -269,7 +270,7 @@ function dataQuality(source: ReportSource): DataQuality {
 
 export function assembleReportInput(source: ReportSource): ReportInput {
   const { run } = source;
-  const plan = source.plan;
+  const { plan } = run;
   const estimates = source.estimates.filter((e) => e.cutoff === run.cutoff);
   const before = source.previousCutoff === null ? [] : source.estimates.filter((e) => e.cutoff === source.previousCutoff);
   const previousNaive = new Map(before.filter((e) => monitoringPort(e) && e.lower !== null && e.upper !== null)

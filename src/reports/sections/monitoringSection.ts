@@ -22,7 +22,7 @@ export async function monitoringSection(input: ReportInput): Promise<Section> {
       const crossed = Math.abs(l.z) >= l.boundary;
       return {
         cells: [
-          i === 0 ? `${estimandLabel(path.population, path.endpoint)} (alpha ${formatAlpha(path.alpha)}, ${path.plannedEvents.toLocaleString('en-US')} planned events)` : '',
+          i === 0 ? `${estimandLabel(path.population, path.endpoint)} (alpha ${formatAlpha(path.alpha)}, ${path.plannedEvents === null ? 'maximum events not computed yet' : `${path.plannedEvents.toLocaleString('en-US')} planned events`})` : '',
           num(String(l.look)),
           num(checkIsoDate('look cutoff', l.cutoff)),
           num(formatCount(l.events, min, 'events')),

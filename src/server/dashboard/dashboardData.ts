@@ -7,8 +7,6 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { CURRENT_PLAN, DEFAULT_PLAN } from '../../analysis/plan.ts';
 import type { EstimandMonitoringJson, MonitoringJson } from '../../analysis/monitoringJson.ts';
-import type { PrimaryEstimand } from '../../analysis/plan.ts';
-import { maxEvents } from '../../analysis/monitoring/index.ts';
 import type { CurveRecord } from '../../analysis/runResult.ts';
 import type { Database } from '../../db/database.ts';
 import { armCurve, riskTable } from '../../jobs/buildReportInput.ts';
@@ -63,9 +61,10 @@ export async function latestRun(db: Kysely<Database>): Promise<LookRef | null> {
   return run === undefined ? null : { runId: run.id, cutoff: run.cutoff, look: run.look, planVersion: run.plan_version };
 }
 
-// Plan v2: the maximum events follow from the design (fixed, or Schoenfeld at the observed allocation,
-// shown here at 1:1; null under the calendar rule).
-const designEvents = (p: PrimaryEstimand): number | null => maxEvents(p.design, p.alpha, p.design.maxInformation.rule === 'schoenfeld' ? 0.5 : null);
+/** A stated maximum of events (monitoring plan v2); null when the design derives it per look (Schoenfeld, calendar). */
+function designMaxEvents(p: (typeof CURRENT_PLAN.primary)[number]): number | null {
+  return p.design.maxInformation.rule === 'events' ? p.design.maxInformation.maxEvents : null;
+}
 
 function zPathOf(rows: readonly EstimateView[]): ZPath | null {
   const first = rows[0];
@@ -74,7 +73,7 @@ function zPathOf(rows: readonly EstimateView[]): ZPath | null {
   const looks = rows.filter((e) => e.z !== null && e.boundaryZ !== null && e.boundaryZ > 0 && e.informationFraction !== null && e.informationFraction > 0)
     .map((e) => ({ look: e.look.look, cutoff: e.look.cutoff, informationFraction: e.informationFraction ?? 0, z: e.z ?? 0, boundary: e.boundaryZ ?? 0, events: e.events }));
   if (looks.length === 0) return null;
-  return { population: first.population, endpoint: first.endpoint, alpha: spec?.alpha ?? 0, plannedEvents: spec ? designEvents(spec) ?? 0 : 0, looks, notEstimable: null };
+  return { population: first.population, endpoint: first.endpoint, alpha: spec?.alpha ?? 0, plannedEvents: spec ? designMaxEvents(spec) : null, looks, notEstimable: null };
 }
 
 /** Rendered SVGs by a key that names the stored data they show (a completed run never changes). */
@@ -201,7 +200,7 @@ export async function planModel(ctx: DashboardContext): Promise<PlanModel> {
   const [plan, amendments] = await Promise.all([currentPlan(ctx.db, DEFAULT_PLAN), planHistory(ctx.db, DEFAULT_PLAN)]);
   return {
     version: plan.version, totalAlpha: plan.totalAlpha,
-    primary: plan.primary.map((p) => ({ label: estimandLabel(p.population, p.endpoint), plannedEvents: designEvents(p), alpha: p.alpha })),
+    primary: plan.primary.map((p) => ({ label: estimandLabel(p.population, p.endpoint), plannedEvents: designMaxEvents(p), alpha: p.alpha })),
     populations: plan.populations.map((p) => p.label), endpoints: plan.endpoints.map((e) => e.label),
     thresholds: Object.entries(plan.thresholds).map(([name, value]) => ({ name, value: value as number })),
     landmarkYears: plan.landmarkYears,
