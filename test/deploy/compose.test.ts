@@ -48,7 +48,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has a healthcheck and a restart policy on every long-running service', () => {
-    for (const name of ['postgres', 'redis', 'worker', 'scheduler']) {
+    for (const name of ['postgres', 'redis', 'worker', 'scheduler', 'serve']) {
       expect(services[name].healthcheck?.test.length, name).toBeGreaterThan(1);
       expect(services[name].restart, name).toBe('unless-stopped');
     }
@@ -86,9 +86,29 @@ describe('docker-compose.yml', () => {
     for (const name of names) expect(known, name).toContain(name);
   });
 
-  it('has mailpit as the development inbox, and a commented slot for the HTTP API', () => {
+  it('has mailpit as the development inbox', () => {
     expect(services.mailpit.image).toMatch(/^axllent\/mailpit:v\d/);
-    expect(read('docker-compose.yml')).toMatch(/^ {2}# serve:\n {2}# {3}<<: \*app\n {2}# {3}command: \["serve"\]/m);
+  });
+
+  it('serves the HTTP API and dashboard on this host only, with SESSION_SECRET from .env and a health check', () => {
+    const serve = services.serve;
+    expect(serve.build).toBe('.');
+    expect(serve.image).toBe('cohortwatch:latest');
+    expect(serve.command).toEqual(['serve', '--reports-dir', '/reports']);
+    expect(serve.env_file).toBe('.env');
+    expect(serve.ports).toEqual(['127.0.0.1:8080:8080']);
+    // Inside the container it must listen beyond loopback, or the published port reaches nothing.
+    expect(serve.environment?.HTTP_HOST).toBe('0.0.0.0');
+    expect(serve.environment?.HTTP_PORT).toBe('8080');
+    expect(serve.environment?.SESSION_SECRET).toMatch(/^\$\{SESSION_SECRET:\?[^}]*\}$/);
+    expect(serve.environment?.DATABASE_URL).toBe(services.worker.environment?.DATABASE_URL);
+    expect(serve.environment?.REDIS_URL).toBe(services.worker.environment?.REDIS_URL);
+    expect(serve.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:8080/api/v1/health');
+    expect(serve.restart).toBe('unless-stopped');
+    expect(serve.volumes).toContain('reports:/reports');
+    expect(serve.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+    expect(serve.depends_on?.redis).toEqual({ condition: 'service_healthy' });
+    expect(read('.env.example')).toMatch(/^SESSION_SECRET=$/m);
   });
 });
 

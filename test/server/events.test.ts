@@ -118,7 +118,9 @@ describe('POST /api/v1/events', () => {
     expect(response.statusCode).toBe(200);
     const doc = response.json<{ openapi: string; paths: Record<string, Record<string, { security?: unknown }>> }>();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/events', '/api/v1/health', '/api/v1/looks']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/events', '/api/v1/health', '/api/v1/looks', '/api/v1/monitoring', '/api/v1/signals']);
     expect(doc.paths['/api/v1/events'].post.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/api/v1/monitoring'].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/api/v1/signals'].get.security).toEqual([{ bearerAuth: [] }]);
   });
 });

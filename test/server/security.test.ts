@@ -19,6 +19,7 @@ const PUBLIC = new Set(['GET /login', 'POST /login', 'GET /assets/dashboard.css'
 const PAGES: Record<string, readonly ('investigator' | 'data-manager' | 'admin')[]> = {
   '/': ['investigator', 'data-manager', 'admin'],
   '/estimands/group1/os': ['investigator', 'data-manager', 'admin'],
+  '/signals': ['investigator', 'data-manager', 'admin'],
   '/looks': ['investigator', 'data-manager', 'admin'],
   '/plan': ['investigator', 'data-manager', 'admin'],
   '/data-quality': ['data-manager', 'admin'],
@@ -26,7 +27,7 @@ const PAGES: Record<string, readonly ('investigator' | 'data-manager' | 'admin')
 };
 
 function concrete(url: string): string {
-  return url.replace(':population', 'group1').replace(':endpoint', 'os').replace(':cutoff', '2020-12-31').replace(':file', 'report.html');
+  return url.replace(':id', '1').replace(':population', 'group1').replace(':endpoint', 'os').replace(':cutoff', '2020-12-31').replace(':file', 'report.html');
 }
 
 beforeAll(async () => {

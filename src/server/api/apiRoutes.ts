@@ -9,6 +9,8 @@ import type { ServerConfig } from '../serverConfig.ts';
 import { bearerToken, requireScope } from './apiAuth.ts';
 import { arrayEvents, ingestEvents, ndjsonEvents, QueueUnavailableError } from './ingestEvents.ts';
 import { apiLooks } from './looks.ts';
+import { apiMonitoring, AsOfError, asOfDate, monitoringSchema } from './monitoring.ts';
+import { apiSignals, isSignalState, signalsSchema } from './signals.ts';
 
 export interface ApiDependencies {
   db: Kysely<Database>;
@@ -113,6 +115,49 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDependencies): 
       },
     },
   }, () => apiLooks(db, config));
+
+  app.get<{ Querystring: { asOf?: string } }>('/monitoring', {
+    config: { rateLimit },
+    preHandler: requireScope(db, 'monitoring:read'),
+    schema: {
+      summary: 'Each primary estimand\'s sequential monitoring as of a date (the JSON of `cohortwatch monitoring --json`)',
+      description: 'The plan in force on the date and every stored look (voided looks excluded) at a cutoff on or before it: '
+        + 'state (accruing, monitoring, futility, crossed, complete), information, alpha spent, boundary, z, repeated CI and conditional power. Aggregates only.',
+      tags: ['monitoring'],
+      security: bearer,
+      querystring: { type: 'object', properties: { asOf: { type: 'string', description: 'YYYY-MM-DD (default: today, UTC)' } } },
+      response: { 200: monitoringSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+    },
+  }, async (request, reply) => {
+    let asOf: string;
+    try {
+      asOf = asOfDate(request.query.asOf);
+    } catch (error) {
+      if (error instanceof AsOfError) return reply.code(400).send({ error: 'Bad Request', message: error.message });
+      throw error;
+    }
+    return apiMonitoring(db, asOf);
+  });
+
+  app.get<{ Querystring: { state?: string } }>('/signals', {
+    config: { rateLimit },
+    preHandler: requireScope(db, 'monitoring:read'),
+    schema: {
+      summary: 'Signals opened by the looks, with their audit trail (the JSON of `cohortwatch signals list --json`)',
+      description: 'A signal is opened by an effect alert or a monitoring state change of a primary estimand; people acknowledge it, '
+        + 'close it with a decision or reopen it on the dashboard (or with `cohortwatch signals`). Newest first.',
+      tags: ['monitoring'],
+      security: bearer,
+      querystring: { type: 'object', properties: { state: { type: 'string', description: 'only signals in this state: open, acknowledged or closed' } } },
+      response: { 200: signalsSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { state } = request.query;
+    if (state !== undefined && !isSignalState(state)) {
+      return reply.code(400).send({ error: 'Bad Request', message: 'state must be one of open, acknowledged, closed' });
+    }
+    return apiSignals(db, state);
+  });
 
   app.get('/health', {
     schema: {

@@ -5,10 +5,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { CURRENT_PLAN } from '../../analysis/plan.ts';
+import { CURRENT_PLAN, DEFAULT_PLAN } from '../../analysis/plan.ts';
+import type { EstimandMonitoringJson, MonitoringJson } from '../../analysis/monitoringJson.ts';
 import type { CurveRecord } from '../../analysis/runResult.ts';
 import type { Database } from '../../db/database.ts';
 import { armCurve, riskTable } from '../../jobs/buildReportInput.ts';
+import { monitoringReport } from '../../jobs/monitoringReport.ts';
+import { currentPlan, planHistory } from '../../jobs/planAmendments.ts';
 import { cifPlotSvg, kmPlotSvg, zPathSvg } from '../../reports/index.ts';
 import type { Endpoint, Population, ZPath } from '../../reports/index.ts';
 import { formatCount } from '../../reports/format.ts';
@@ -108,9 +111,19 @@ async function alertsOf(db: Kysely<Database>, where: { runId?: number; populatio
   return query.orderBy('r.cutoff').orderBy('a.id').execute();
 }
 
+/**
+ * The monitoring report (monitoringReport, as `cohortwatch monitoring`) as of today, or as of the
+ * latest look's cutoff when that lies later (a registry analysed ahead of the server's clock).
+ */
+async function monitoringNow(ctx: DashboardContext, latest: LookRef | null): Promise<MonitoringJson> {
+  const today = new Date().toISOString().slice(0, 10);
+  return monitoringReport(ctx.db, latest !== null && latest.cutoff > today ? latest.cutoff : today);
+}
+
 export async function overviewModel(ctx: DashboardContext): Promise<OverviewModel> {
   const latest = await latestRun(ctx.db);
-  if (latest === null) return { latest, tiles: [], smallCellMin: ctx.smallCellMin };
+  const monitoring = await monitoringNow(ctx, latest);
+  if (latest === null) return { latest, tiles: [], monitoring, smallCellMin: ctx.smallCellMin };
   const rows = (await monitoringEstimates(ctx.db).where('r.plan_version', '=', latest.planVersion)
     .orderBy('r.cutoff').orderBy('e.id').execute()).map(toView);
   const alerts = await alertsOf(ctx.db, { runId: latest.runId });
@@ -124,7 +137,7 @@ export async function overviewModel(ctx: DashboardContext): Promise<OverviewMode
   }));
   const order = (e: EstimateView) => POPULATION_IDS.indexOf(e.population) * 10 + ENDPOINT_IDS.indexOf(e.endpoint);
   tiles.sort((a, b) => order(a.estimate) - order(b.estimate));
-  return { latest, tiles, smallCellMin: ctx.smallCellMin };
+  return { latest, tiles, monitoring, smallCellMin: ctx.smallCellMin };
 }
 
 export async function estimandModel(ctx: DashboardContext, population: Population, endpoint: Endpoint): Promise<EstimandModel> {
@@ -148,8 +161,10 @@ export async function estimandModel(ctx: DashboardContext, population: Populatio
     }
   }
   const path = looks.some((l) => l.primary) ? zPathOf(looks) : null;
+  const monitoring: EstimandMonitoringJson | null = (await monitoringNow(ctx, latest))
+    .find((m) => m.population === population && m.endpoint === endpoint) ?? null;
   return {
-    population, endpoint, looks, curves, smallCellMin: ctx.smallCellMin,
+    population, endpoint, looks, curves, monitoring, smallCellMin: ctx.smallCellMin,
     zPathSvg: latest === null ? null : await zPathChart(path, latest.runId, 'large'),
     alerts: await alertsOf(ctx.db, { population, endpoint }),
   };
@@ -182,13 +197,14 @@ export async function planModel(ctx: DashboardContext): Promise<PlanModel> {
   const history = await ctx.db.selectFrom('analysis_runs').where('status', '=', 'completed')
     .select(['plan_version', sql<number>`count(*)::int`.as('runs'), sql<string>`min(cutoff)::text`.as('first'), sql<string>`max(cutoff)::text`.as('last')])
     .groupBy('plan_version').orderBy(sql`min(cutoff)`).execute();
-  const plan = CURRENT_PLAN;
+  const [plan, amendments] = await Promise.all([currentPlan(ctx.db, DEFAULT_PLAN), planHistory(ctx.db, DEFAULT_PLAN)]);
   return {
     version: plan.version, totalAlpha: plan.totalAlpha,
     primary: plan.primary.map((p) => ({ label: estimandLabel(p.population, p.endpoint), plannedEvents: designMaxEvents(p), alpha: p.alpha })),
     populations: plan.populations.map((p) => p.label), endpoints: plan.endpoints.map((e) => e.label),
     thresholds: Object.entries(plan.thresholds).map(([name, value]) => ({ name, value: value as number })),
     landmarkYears: plan.landmarkYears,
+    amendments,
     history: history.map((h) => ({ version: h.plan_version, runs: h.runs, firstCutoff: h.first, lastCutoff: h.last })),
   };
 }

@@ -16,6 +16,9 @@ import { estimandPage, overviewPage } from '../views/estimandViews.ts';
 import { errorPage, STYLESHEET_PATH } from '../views/layout.ts';
 import type { Chrome } from '../views/layout.ts';
 import { loginPage } from '../views/loginPage.ts';
+import { SIGNAL_FORMS, signalPage, signalPath, signalsPage } from '../views/signalViews.ts';
+import { getSignal, listSignals, signalAction, SignalInputError, SignalTransitionError } from '../../jobs/signalStore.ts';
+import { isSignalState } from '../api/signals.ts';
 import { DASHBOARD_CSS } from '../views/stylesheet.ts';
 import {
   AUDIT_LIMIT, auditRows, DATA_QUALITY_LIMIT, dataQualityRows, ENDPOINT_IDS, estimandModel, looksRows, overviewModel, planModel, POPULATION_IDS, reportFile,
@@ -30,6 +33,9 @@ export interface DashboardDependencies {
 const ALL: readonly UserRole[] = ['investigator', 'data-manager', 'admin'];
 const DATA_MANAGERS: readonly UserRole[] = ['data-manager', 'admin'];
 const ADMINS: readonly UserRole[] = ['admin'];
+/** Who acts on signals (acknowledge, close, reopen); data managers read them. */
+const SIGNAL_ACTORS: readonly UserRole[] = ['investigator', 'admin'];
+const SIGNAL_ID = /^[1-9]\d{0,14}$/;
 const HIDDEN = { hide: true } as const;
 
 function sendHtml(reply: FastifyReply, status: number, body: string) {
@@ -106,6 +112,50 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     const model = await estimandModel(ctx, population as Population, endpoint as Endpoint);
     return sendHtml(reply, 200, estimandPage(chrome(request, reply, estimandLabel(model.population, model.endpoint), ''), model));
   });
+
+  app.get<{ Querystring: { state?: string } }>('/signals', { schema: HIDDEN, preHandler: requireRole(ALL) }, async (request, reply) => {
+    const { state } = request.query;
+    if (state !== undefined && !isSignalState(state)) {
+      return sendHtml(reply, 400, errorPage(chrome(request, reply, 'Signals', '/signals'), 'The state filter must be open, acknowledged or closed.'));
+    }
+    const signals = await listSignals(db, state === undefined ? {} : { state });
+    return sendHtml(reply, 200, signalsPage(chrome(request, reply, 'Signals', '/signals'), signals, state ?? null));
+  });
+
+  const showSignal = async (request: FastifyRequest, reply: FastifyReply, id: string, status: number, problem: string | null) => {
+    const signal = SIGNAL_ID.test(id) ? await getSignal(db, Number(id)) : null;
+    if (signal === null) return sendHtml(reply, 404, errorPage(chrome(request, reply, 'Not found', ''), 'There is no such signal.'));
+    const canAct = request.user !== null && SIGNAL_ACTORS.includes(request.user.role);
+    const title = `Signal #${signal.id}: ${estimandLabel(signal.population, signal.endpoint)}`;
+    return sendHtml(reply, status, signalPage(chrome(request, reply, title, '/signals'), { signal, smallCellMin: config.smallCellMin, canAct, problem }));
+  };
+
+  app.get<{ Params: { id: string } }>('/signals/:id', { schema: HIDDEN, preHandler: requireRole(ALL) }, async (request, reply) =>
+    showSignal(request, reply, request.params.id, 200, null));
+
+  for (const form of SIGNAL_FORMS) {
+    app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/signals/:id/${form.path}`, {
+      schema: HIDDEN, preHandler: [requireRole(SIGNAL_ACTORS), csrf],
+    }, async (request, reply) => {
+      const { id } = request.params;
+      if (!SIGNAL_ID.test(id)) return showSignal(request, reply, id, 404, null);
+      const raw = request.body?.[form.field];
+      const text = typeof raw === 'string' ? raw.trim() : '';
+      if (text === '') return showSignal(request, reply, id, 400, `The ${form.field} must not be empty.`);
+      if (text.length > 4000) return showSignal(request, reply, id, 400, `The ${form.field} is longer than 4000 characters.`);
+      const user = request.user;
+      if (user === null) return reply.code(401).send();
+      try {
+        // The audit trail names the logged-in user (signal_events.by), never a typed name.
+        await signalAction(db, Number(id), form.action, user.email, text);
+      } catch (error) {
+        if (error instanceof SignalTransitionError) return showSignal(request, reply, id, 409, error.message);
+        if (error instanceof SignalInputError) return showSignal(request, reply, id, 400, error.message);
+        throw error;
+      }
+      return reply.code(303).redirect(signalPath(Number(id)));
+    });
+  }
 
   app.get('/looks', { schema: HIDDEN, preHandler: requireRole(ALL) }, async (request, reply) =>
     sendHtml(reply, 200, looksPage(chrome(request, reply, 'Looks', '/looks'), await looksRows(ctx), config.reportsDir !== undefined)));

@@ -1,5 +1,6 @@
 // Looks, plan, data quality and audit pages. Only /data-quality shows patient ids (data managers and
 // admins); every other page is aggregate.
+import type { PlanHistoryEntry } from '../../jobs/planAmendments.ts';
 import { html } from './html.ts';
 import { page } from './layout.ts';
 import type { Chrome } from './layout.ts';
@@ -37,6 +38,8 @@ export interface PlanModel {
   endpoints: readonly string[];
   thresholds: readonly { name: string; value: number }[];
   landmarkYears: readonly number[];
+  /** The shipped plan, then every amendment in the order they take effect (`cohortwatch plan history`). */
+  amendments: readonly PlanHistoryEntry[];
   /** Plan versions that stored runs used, with their first and last cutoff. */
   history: readonly { version: string; runs: number; firstCutoff: string; lastCutoff: string }[];
 }
@@ -54,7 +57,11 @@ export function planPage(chrome: Chrome, plan: PlanModel): string {
 <table><caption>Thresholds of the alert rules</caption><thead><tr><th scope="col">Threshold</th><th scope="col">Value</th></tr></thead>
 <tbody>${plan.thresholds.map((t) => html`<tr><td>${t.name}</td><td>${t.value}</td></tr>`)}</tbody></table>
 <p>Landmarks of the curve tables: ${plan.landmarkYears.join(', ')} years.</p>
-<h2>History</h2>
+<h2>Amendment history</h2>
+<table class="amendments"><caption>The shipped plan and its amendments, in the order they take effect</caption>
+<thead><tr><th scope="col">Version</th><th scope="col">Effective from</th><th scope="col">Reason</th><th scope="col">By</th><th scope="col">Recorded</th><th scope="col">Document hash</th></tr></thead>
+<tbody>${plan.amendments.map((a) => html`<tr><td>${a.version}</td><td>${a.effectiveFrom ?? 'first look'}</td><td class="reason">${a.reason}</td><td>${a.by}</td><td>${a.recordedAt ?? ''}</td><td><code>${a.hash.slice(0, 12)}</code></td></tr>`)}</tbody></table>
+<h2>Plan versions of stored runs</h2>
 ${plan.history.length === 0 ? html`<p>No run has used a plan yet.</p>` : html`<table><caption>Plan versions used by stored runs</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Runs</th><th scope="col">First cutoff</th><th scope="col">Last cutoff</th></tr></thead>
 <tbody>${plan.history.map((h) => html`<tr><td>${h.version}</td><td>${h.runs}</td><td>${h.firstCutoff}</td><td>${h.lastCutoff}</td></tr>`)}</tbody></table>`}`);

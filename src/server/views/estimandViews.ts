@@ -4,6 +4,7 @@ import { formatCount, formatHr, formatP } from '../../reports/index.ts';
 import { formatFraction, formatInterval, formatZ } from '../../reports/format.ts';
 import { ENDPOINT_LABEL, POPULATION_LABEL, estimandLabel } from '../../reports/vocabulary.ts';
 import type { Endpoint, Population } from '../../reports/index.ts';
+import type { EstimandMonitoringJson, MonitoringJson } from '../../analysis/monitoringJson.ts';
 import { html, rendererSvg } from './html.ts';
 import type { SafeHtml } from './html.ts';
 import { page } from './layout.ts';
@@ -56,6 +57,8 @@ export interface OverviewTile {
 export interface OverviewModel {
   latest: LookRef | null;
   tiles: OverviewTile[];
+  /** Each primary estimand's sequential state (monitoringReport, as `cohortwatch monitoring`). */
+  monitoring: MonitoringJson;
   smallCellMin: number;
 }
 
@@ -81,10 +84,38 @@ export function estimandPath(population: string, endpoint: string): string {
   return `/estimands/${encodeURIComponent(population)}/${encodeURIComponent(endpoint)}`;
 }
 
-function tile(t: OverviewTile, smallCellMin: number): SafeHtml {
+const STATE_TEXT: Readonly<Record<EstimandMonitoringJson['state'], string>> = {
+  accruing: 'accruing (no boundary yet)', monitoring: 'monitoring', futility: 'futility guidance met', crossed: 'boundary crossed', complete: 'complete (maximum information)',
+};
+
+function stateText(m: EstimandMonitoringJson): string {
+  return m.side === null ? STATE_TEXT[m.state] : `${STATE_TEXT[m.state]} (${m.side})`;
+}
+
+function stateTag(m: EstimandMonitoringJson): SafeHtml {
+  return html`<span class="tag state-${m.state}">${stateText(m)}</span>`;
+}
+
+const eventsOf = (n: number | null, smallCellMin: number) => (n === null ? 'NA' : formatCount(n, smallCellMin, 'events'));
+const numberOrNa = (x: number | null, format: (v: number) => string) => (x === null ? 'NA' : format(x));
+
+function monitoringTable(monitoring: MonitoringJson, smallCellMin: number): SafeHtml {
+  return html`<table class="monitoring">
+<caption>Sequential monitoring of the primary estimands (as <code>cohortwatch monitoring</code>)</caption>
+<thead><tr><th scope="col">Estimand</th><th scope="col">State</th><th scope="col">Looks</th><th scope="col">Events / maximum</th><th scope="col">Information fraction</th><th scope="col">Alpha spent / alpha</th><th scope="col">HR</th><th scope="col">Repeated CI</th><th scope="col">z</th><th scope="col">Boundary</th></tr></thead>
+<tbody>${monitoring.map((m) => html`<tr><th scope="row"><a href="${estimandPath(m.population, m.endpoint)}">${estimandLabel(m.population, m.endpoint)}</a></th><td>${stateTag(m)}</td><td>${m.looks.length}</td>
+<td>${eventsOf(m.events, smallCellMin)} / ${m.maxEvents === null ? 'calendar' : String(m.maxEvents)}</td><td>${numberOrNa(m.informationFraction, formatFraction)}</td>
+<td>${m.alphaSpent.toExponential(2)} / ${m.alpha.toPrecision(3)}</td><td>${numberOrNa(m.hr, formatHr)}</td><td>${ciText(m.repeatedLower, m.repeatedUpper)}</td>
+<td>${numberOrNa(m.z, formatZ)}</td><td>${m.boundaryZ === null ? 'none' : `±${formatZ(m.boundaryZ)}`}</td></tr>`)}</tbody>
+</table>`;
+}
+
+function tile(t: OverviewTile, smallCellMin: number, monitoring: MonitoringJson): SafeHtml {
   const e = t.estimate;
+  const m = monitoring.find((x) => x.population === e.population && x.endpoint === e.endpoint);
   return html`<li class="tile${e.primary ? ' primary' : ''}${crossed(e) ? ' crossed' : ''}">
   <h3><a href="${estimandPath(e.population, e.endpoint)}">${estimandLabel(e.population, e.endpoint)}</a>${e.primary ? html` <span class="tag">primary</span>` : null}</h3>
+  ${m === undefined ? null : html`<p class="state">State: ${stateTag(m)}</p>`}
   <dl>
     <dt>PORT HR</dt><dd>${hrText(e)}</dd>
     <dt>Repeated CI</dt><dd>${ciText(e.repeatedLower, e.repeatedUpper)}</dd>
@@ -100,17 +131,19 @@ function tile(t: OverviewTile, smallCellMin: number): SafeHtml {
 
 export function overviewPage(chrome: Chrome, model: OverviewModel): string {
   if (model.latest === null) {
-    return page(chrome, html`<p class="notice">No completed analysis run yet. Runs appear here after the first look (<code>cohortwatch reanalyze</code> or the quarterly scheduler).</p>`);
+    return page(chrome, html`<p class="notice">No completed analysis run yet. Runs appear here after the first look (<code>cohortwatch reanalyze</code> or the quarterly scheduler).</p>
+${model.monitoring.length === 0 ? null : monitoringTable(model.monitoring, model.smallCellMin)}`);
   }
   const primary = model.tiles.filter((t) => t.estimate.primary);
   const other = model.tiles.filter((t) => !t.estimate.primary);
   return page(chrome, html`
 <p>Latest look: <strong>${model.latest.look}</strong>, cutoff ${model.latest.cutoff}, plan ${model.latest.planVersion}.
 PORT hazard ratios of the monitoring model (below 1 favours PORT); counts below ${model.smallCellMin} are shown as &lt;${model.smallCellMin}.</p>
+${model.monitoring.length === 0 ? null : monitoringTable(model.monitoring, model.smallCellMin)}
 <h2>Primary estimands</h2>
-${primary.length === 0 ? html`<p>None stored for this look.</p>` : html`<ul class="grid">${primary.map((t) => tile(t, model.smallCellMin))}</ul>`}
+${primary.length === 0 ? html`<p>None stored for this look.</p>` : html`<ul class="grid">${primary.map((t) => tile(t, model.smallCellMin, model.monitoring))}</ul>`}
 <h2>Other estimands</h2>
-${other.length === 0 ? html`<p>None stored for this look.</p>` : html`<ul class="grid">${other.map((t) => tile(t, model.smallCellMin))}</ul>`}`);
+${other.length === 0 ? html`<p>None stored for this look.</p>` : html`<ul class="grid">${other.map((t) => tile(t, model.smallCellMin, model.monitoring))}</ul>`}`);
 }
 
 export interface CurveFigure {
@@ -126,7 +159,21 @@ export interface EstimandModel {
   zPathSvg: string | null;
   curves: CurveFigure[];
   alerts: AlertView[];
+  /** The estimand's sequential monitoring (monitoringReport); null for an estimand that is not primary. */
+  monitoring: EstimandMonitoringJson | null;
   smallCellMin: number;
+}
+
+function boundarySection(m: EstimandMonitoringJson | null, smallCellMin: number): SafeHtml {
+  if (m === null) return html`<h2>Boundary</h2><p>This estimand is descriptive: the plan spends no alpha on it, so it has no boundary.</p>`;
+  return html`<h2>Boundary</h2>
+<p>State: ${stateTag(m)}; two-sided alpha ${m.alpha.toPrecision(3)}, spent ${m.alphaSpent.toExponential(2)} so far; maximum events ${m.maxEvents === null ? 'set by the calendar horizon' : String(m.maxEvents)}.
+Conditional power: ${numberOrNa(m.conditionalPower.trend, formatFraction)} under the current trend, ${numberOrNa(m.conditionalPower.design, formatFraction)} under the design effect.</p>
+${m.looks.length === 0 ? html`<p>No look yet.</p>` : html`<table class="boundary">
+<caption>Boundary table: the looks so far</caption>
+<thead><tr><th scope="col">Cutoff</th><th scope="col">Events</th><th scope="col">Information fraction</th><th scope="col">Cumulative alpha spent</th><th scope="col">Boundary |z|</th><th scope="col">z</th><th scope="col">State</th></tr></thead>
+<tbody>${m.looks.map((l) => html`<tr${l.state === 'crossed' ? html` class="crossed"` : null}><td>${l.cutoff}</td><td>${eventsOf(l.events, smallCellMin)}</td><td>${numberOrNa(l.informationFraction, formatFraction)}</td><td>${l.alphaSpent.toExponential(2)}</td><td>${l.boundaryZ === null ? 'none' : formatZ(l.boundaryZ)}</td><td>${numberOrNa(l.z, formatZ)}</td><td>${STATE_TEXT[l.state]}</td></tr>`)}</tbody>
+</table>`}`;
 }
 
 function validityList(e: EstimateView): SafeHtml {
@@ -153,6 +200,7 @@ ${last === undefined ? html`<p class="notice">No completed look has an estimate 
 ${model.zPathSvg === null ? null : html`<figure>${rendererSvg(model.zPathSvg)}<figcaption>z statistic at each look against the two-sided Lan-DeMets O'Brien-Fleming boundary (negative favours PORT).</figcaption></figure>`}
 <h2>Validity at the last look</h2>
 ${validityList(last)}`}
+${boundarySection(model.monitoring, model.smallCellMin)}
 <h2>Curves at the last look</h2>
 ${model.curves.length === 0 ? html`<p>No curves stored with the latest run.</p>` : model.curves.map((c) => html`<figure>${rendererSvg(c.svg)}<figcaption>${c.title}</figcaption></figure>`)}
 <h2>Alerts</h2>

@@ -26,6 +26,7 @@ interface NavEntry {
 const ALL: readonly UserRole[] = ['investigator', 'data-manager', 'admin'];
 export const NAV: readonly NavEntry[] = [
   { path: '/', label: 'Overview', roles: ALL },
+  { path: '/signals', label: 'Signals', roles: ALL },
   { path: '/looks', label: 'Looks', roles: ALL },
   { path: '/plan', label: 'Plan', roles: ALL },
   { path: '/data-quality', label: 'Data quality', roles: ['data-manager', 'admin'] },

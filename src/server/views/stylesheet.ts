@@ -39,6 +39,19 @@ figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #444; }
 .tag { font-size: .75rem; border: 1px solid #0072B2; color: #0072B2; border-radius: 3px; padding: 0 .3rem; }
 .tag.fired { border-color: #CC3311; color: #CC3311; }
+.tag.state-accruing { border-color: #555; color: #555; }
+.tag.state-crossed { border-color: #CC3311; color: #CC3311; font-weight: bold; }
+.tag.state-complete, .tag.state-futility { border-color: #009E73; color: #00664a; }
+p.state { margin: 0 0 .4rem; font-size: .9rem; }
+.tag.signal-open { border-color: #CC3311; color: #CC3311; font-weight: bold; }
+.tag.signal-acknowledged { border-color: #E69F00; color: #8a5f00; }
+.tag.signal-closed { border-color: #555; color: #555; }
+ul.filters { display: flex; gap: 1rem; list-style: none; padding: 0; }
+ul.filters a[aria-current="page"] { font-weight: bold; }
+form.signal-action { max-width: 40rem; border-top: 1px solid #ddd; padding-top: .5rem; }
+form.signal-action label { display: block; font-weight: bold; }
+form.signal-action textarea { width: 100%; font: inherit; padding: .4rem; box-sizing: border-box; }
+textarea:focus { outline: 3px solid #E69F00; outline-offset: 2px; }
 ul.alerts { font-size: .85rem; padding-left: 1rem; }
 dl.validity { display: grid; grid-template-columns: auto 1fr; gap: .2rem 1rem; }
 dl.validity dd { margin: 0; }
