@@ -1,5 +1,6 @@
 import { CoxFitError } from '../stats/cox/index.ts';
 import { FirthSingularError } from '../stats/firth/index.ts';
+import { LogisticSingularError } from '../stats/logistic.ts';
 
 /** Why a model could not be estimated from the data (not a bug, not the machine). */
 export type NotEstimableReason = 'singular-design' | 'no-events' | 'no-events-in-arm' | 'empty-arm' | 'monotone-likelihood';
@@ -21,7 +22,7 @@ export class NotEstimableError extends Error {
  */
 export function asNotEstimable(error: unknown): NotEstimableError | null {
   if (error instanceof NotEstimableError) return error;
-  if (error instanceof FirthSingularError) return new NotEstimableError('singular-design', error.message);
+  if (error instanceof FirthSingularError || error instanceof LogisticSingularError) return new NotEstimableError('singular-design', error.message);
   // fitCox throws CoxFitError for exactly three data problems (no events, singular X, overflow).
   if (error instanceof CoxFitError) {
     if (/no events/i.test(error.message)) return new NotEstimableError('no-events', error.message);

@@ -8,6 +8,11 @@ import { pnormTwoSided } from './distributions.ts';
  * |dev − dev_old| / (|dev| + 0.1) < tolerance, with a tighter default (1e-10 instead of 1e-8) so the
  * coefficients are at the MLE to ~1e-9.
  */
+/** The data cannot identify the logistic model (collinear covariates, a constant column, separation). */
+export class LogisticSingularError extends Error {
+  override name = 'LogisticSingularError';
+}
+
 export interface LogisticInput {
   /** Outcome, 0 or 1 per row. */
   y: ArrayLike<number>;
@@ -175,7 +180,7 @@ function cholesky(info: number[][]): CholeskyDecomposition {
   const lower = chol.lowerTriangularMatrix;
   // Like R's cholesky2, treat a pivot that lost all but ~1e-10 of its diagonal as zero (collinearity).
   const degenerate = info.some((row, j) => !(lower.get(j, j) ** 2 > 1e-10 * row[j]));
-  if (!chol.isPositiveDefinite() || degenerate) throw new Error('logistic regression: the information matrix is singular (collinear covariates or a constant column)');
+  if (!chol.isPositiveDefinite() || degenerate) throw new LogisticSingularError('logistic regression: the information matrix is singular (collinear covariates or a constant column)');
   return chol;
 }
 

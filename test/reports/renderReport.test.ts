@@ -97,7 +97,7 @@ describe('renderReport on a realistic input', () => {
   it('exports every table as CSV and JSON with the same rows', () => {
     expect(Object.keys(report.tables).sort()).toEqual(
       [
-        'alerts', 'baseline-arms', 'baseline-categorical', 'baseline-continuous', 'curve-tests', 'curves', 'dq-centres', 'dq-conflicting-events',
+        'alerts', 'baseline-arms', 'baseline-categorical', 'baseline-continuous', 'boundary-tables', 'curve-tests', 'curves', 'dq-centres', 'dq-conflicting-events',
         'dq-missing-covariates', 'dq-overdue', 'dq-rejected-events', 'flow-endpoint-events', 'flow-events', 'flow-patients',
         'follow-up', 'forest', 'landmarks', 'meta', 'models', 'risk-tables', 'sensitivity', 'z-paths',
       ].sort(),

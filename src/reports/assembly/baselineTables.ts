@@ -2,6 +2,7 @@ import { LuDecomposition, Matrix } from 'ml-matrix';
 import { COVARIATES } from '../../analysis/covariates.ts';
 import { estimandData } from '../../analysis/estimandData.ts';
 import { iptwWeights } from '../../analysis/iptwModel.ts';
+import { LogisticSingularError } from '../../stats/logistic.ts';
 import type { AnalysisPlan } from '../../analysis/plan.ts';
 import { balanceTable } from '../../stats/propensity/index.ts';
 import type { AnalysisRow } from '../../timeline/index.ts';
@@ -82,7 +83,15 @@ function populationWeights(plan: AnalysisPlan, population: Population, rows: rea
   const spec = plan.populations.find((p) => p.id === population);
   if (spec === undefined) return null;
   const data = estimandData(rows, spec, plan.endpoints[0], spec.monitoringCovariates);
-  const w = iptwWeights(data);
+  let w: Float64Array | null;
+  try {
+    w = iptwWeights(data);
+  } catch (error) {
+    // A propensity model the data cannot identify (small population, collinear covariates): the
+    // weighted SMDs are not computed, as in the plan's IPTW analysis; anything else is a bug.
+    if (error instanceof LogisticSingularError) return null;
+    throw error;
+  }
   if (w === null) return null;
   const complete = rows.filter((r) => spec.includes(r) && spec.monitoringCovariates.every((c) => COVARIATES[c].value(r) !== null));
   return new Map(complete.map((r, i) => [r, w[i]]));
