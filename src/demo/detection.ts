@@ -27,13 +27,14 @@ export async function loadDetections(db: Kysely<Database>): Promise<Detection[]>
     .innerJoin('analysis_runs', 'analysis_runs.id', 'alerts.run_id')
     .innerJoin('monitoring_looks', (join) => join.onRef('monitoring_looks.run_id', '=', 'alerts.run_id')
       .onRef('monitoring_looks.population', '=', 'alerts.population').onRef('monitoring_looks.endpoint', '=', 'alerts.endpoint'))
-    .select(['alerts.id', 'alerts.population', 'alerts.endpoint', 'analysis_runs.look', 'analysis_runs.cutoff', 'monitoring_looks.side',
+    .select(['alerts.id', 'alerts.run_id', 'alerts.population', 'alerts.endpoint', 'analysis_runs.look', 'analysis_runs.cutoff', 'monitoring_looks.side',
       'monitoring_looks.hr', 'monitoring_looks.z', 'monitoring_looks.boundary_z', 'monitoring_looks.information_fraction', 'monitoring_looks.events'])
     .where('alerts.rule', '=', 'boundary').where('alerts.status', '=', 'fired')
     .orderBy('analysis_runs.look').orderBy('alerts.population').orderBy('alerts.endpoint').execute();
   const out: Detection[] = [];
   for (const r of rows) {
-    const mails = await db.selectFrom('mail_outbox').select(['recipient', 'status', 'subject', 'message_id']).where('alert_id', '=', r.id).orderBy('recipient').execute();
+    const mails = await db.selectFrom('mail_outbox').select(['recipient', 'status', 'subject', 'message_id'])// One digest per investigator per look carries the look's crossings.
+      .where('run_id', '=', r.run_id).orderBy('recipient').execute();
     out.push({
       population: r.population, endpoint: r.endpoint, look: r.look, cutoff: r.cutoff, side: r.side, hr: r.hr, z: r.z, boundaryZ: r.boundary_z,
       informationFraction: r.information_fraction, events: r.events,
