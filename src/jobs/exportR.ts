@@ -41,27 +41,15 @@ export interface ExportROptions {
 }
 
 /** One primary estimand's numbers at the exported look, as CohortWatch stored them and as the R script prints them. */
-export interface ExportedEstimand {
+export interface ExportedEstimand extends Pick<EstimandLook,
+  'events' | 'coef' | 'se' | 'z' | 'hr' | 'maxEvents' | 'informationFraction' | 'alpha' | 'alphaSpent'
+  | 'boundaryZ' | 'boundaryHrLower' | 'boundaryHrUpper' | 'repeatedLower' | 'repeatedUpper'> {
   readonly population: string;
   readonly endpoint: string;
   readonly n: number | null;
-  readonly events: number;
   readonly nPort: number | null;
-  readonly coef: number | null;
-  readonly se: number | null;
-  readonly z: number | null;
-  readonly hr: number | null;
   /** The monitoring estimate is Firth-penalised (coxphf is not in Debian: the R script does not refit it). */
   readonly firth: boolean;
-  readonly maxEvents: number | null;
-  readonly informationFraction: number | null;
-  readonly alpha: number;
-  readonly alphaSpent: number;
-  readonly boundaryZ: number | null;
-  readonly boundaryHrLower: number | null;
-  readonly boundaryHrUpper: number | null;
-  readonly repeatedLower: number | null;
-  readonly repeatedUpper: number | null;
   readonly looks: readonly { cutoff: string; events: number; informationFraction: number | null; alphaSpent: number; boundaryZ: number | null }[];
 }
 
