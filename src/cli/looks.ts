@@ -18,7 +18,8 @@ const cutoffArg = (value: string) => {
 /**
  * `cohortwatch looks list [--json]`: every look (completed, failed, voided) with its alerts;
  * `cohortwatch looks void CUTOFF --reason TEXT --by NAME`: takes a look out of the monitoring. The run
- * stays on record, its alerts are marked void and their undelivered mails cancelled, and the next look
+ * stays on record, its alerts are marked void and their undelivered mails cancelled, what it did to the
+ * signals is withdrawn (opened: withdrawn; reopened: back to the state before), and the next look
  * spends alpha as if it had never been taken (docs/analysis.md, "Voiding a look").
  */
 export const registerLooks: RegisterCommand = (program) => {
@@ -51,7 +52,8 @@ export const registerLooks: RegisterCommand = (program) => {
           const live = await lookHistoryRuns(db).select('analysis_runs.plan_version').where('analysis_runs.cutoff', '=', cutoff).executeTakeFirst();
           return voidLook(db, { cutoff, planVersion: live?.plan_version ?? CURRENT_PLAN.version, reason: options.reason, by: options.by });
         });
-        console.log(`voided the look at ${outcome.cutoff} (run ${outcome.runId}): ${outcome.alertsVoided} alert(s) void, ${outcome.mailsCancelled} undelivered mail(s) cancelled`);
+        const signals = outcome.signalsWithdrawn.map((s) => `#${s.id} ${s.from} -> ${s.to}`).join(', ');
+        console.log(`voided the look at ${outcome.cutoff} (run ${outcome.runId}): ${outcome.alertsVoided} alert(s) void, ${outcome.mailsCancelled} undelivered mail(s) cancelled, ${outcome.signalsWithdrawn.length} signal(s) withdrawn${signals === '' ? '' : ` (${signals})`}`);
         if (outcome.laterLooks.length > 0) {
           console.error(`cohortwatch: note: later looks (${outcome.laterLooks.join(', ')}) were computed with this look counted; only looks from now on leave it out (see docs/analysis.md)`);
         }

@@ -1,4 +1,4 @@
-// Tables of the signal lifecycle (migrations/2026_11_30_070_signals.ts). DATE columns are 'YYYY-MM-DD' text.
+// Tables of the signal lifecycle (migrations/2026_11_30_070_signals.ts, 090_signal_withdrawal.ts). DATE columns are 'YYYY-MM-DD' text.
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -8,7 +8,7 @@ export interface SignalsTable {
   population: string;
   endpoint: string;
   rule: 'boundary' | 'departure' | 'drift' | 'state';
-  state: 'open' | 'acknowledged' | 'closed';
+  state: 'open' | 'acknowledged' | 'closed' | 'withdrawn';
   opened_at_cutoff: string;
   last_cutoff: string;
   evidence: ColumnType<Record<string, unknown>, string, string>;
@@ -22,10 +22,14 @@ export interface SignalEventsTable {
   signal_id: number;
   at: Timestamp;
   by: string;
-  action: 'opened' | 'updated' | 'acknowledged' | 'closed' | 'reopened' | 'reminded';
+  action: 'opened' | 'updated' | 'acknowledged' | 'closed' | 'reopened' | 'reminded' | 'withdrawn';
   comment: string;
   run_id: number | null;
   cutoff: string | null;
+  /** The signal's state after this action (migrations/2026_11_30_090_signal_withdrawal.ts); null on earlier rows. */
+  state: 'open' | 'acknowledged' | 'closed' | 'withdrawn' | null;
+  /** A look's rows: the evidence it brought (what a withdrawal restores); null otherwise and on earlier rows. */
+  evidence: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface SignalTables {

@@ -1,9 +1,12 @@
 // The look history as an operator sees it, and voiding a look: the run stays in the audit trail, its
-// alerts are marked void (their undelivered mails cancelled), and the next look's spending and rule
+// alerts are marked void (their undelivered mails cancelled), what it did to the signals is withdrawn
+// (src/analysis/signals/withdrawal.ts), and the next look's spending and rule
 // state are computed as if it had never been taken (previousLooks.ts reads live looks only).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { lockLookHistory } from './reanalysis.ts';
+import { withdrawLookSignals } from './signalStore.ts';
+import type { WithdrawnSignal } from './signalStore.ts';
 
 export class LookInputError extends Error {
   override name = 'LookInputError';
@@ -51,6 +54,8 @@ export interface VoidOutcome {
   readonly look: number;
   readonly alertsVoided: number;
   readonly mailsCancelled: number;
+  /** Signals the look opened (now withdrawn) or reopened/updated (back to their state before it). */
+  readonly signalsWithdrawn: readonly WithdrawnSignal[];
   /** Live looks after the voided one: their stored boundaries already counted it (see docs/analysis.md). */
   readonly laterLooks: string[];
 }
@@ -75,7 +80,7 @@ export async function voidLook(db: Kysely<Database>, input: { cutoff: string; pl
       const failed = await trx.updateTable('analysis_runs').set({ voided_at: now, void_reason: reason, voided_by: by })
         .where('cutoff', '=', input.cutoff).where('plan_version', '=', input.planVersion).where('status', '=', 'failed')
         .where('voided_at', 'is', null).returning('id').execute();
-      if (failed.length > 0) return { runId: failed[0].id, cutoff: input.cutoff, look: 0, alertsVoided: 0, mailsCancelled: 0, laterLooks: [] };
+      if (failed.length > 0) return { runId: failed[0].id, cutoff: input.cutoff, look: 0, alertsVoided: 0, mailsCancelled: 0, signalsWithdrawn: [], laterLooks: [] };
       const voided = await trx.selectFrom('analysis_runs').select('id').where('cutoff', '=', input.cutoff)
         .where('plan_version', '=', input.planVersion).where('voided_at', 'is not', null).executeTakeFirst();
       throw new LookInputError(voided
@@ -89,9 +94,10 @@ export async function voidLook(db: Kysely<Database>, input: { cutoff: string; pl
       .where((eb) => eb.or([eb('run_id', '=', run.id), ...(alerts.length > 0 ? [eb('alert_id', 'in', alerts.map((a) => a.id))] : [])]))
       .where('status', 'in', ['pending', 'failed'])
       .returning('id').execute();
+    const signalsWithdrawn = await withdrawLookSignals(trx, { runId: run.id, cutoff: input.cutoff, by, reason });
     const later = await trx.selectFrom('analysis_runs').select('cutoff').where('plan_version', '=', input.planVersion)
       .where('status', '=', 'completed').where('voided_at', 'is', null).where('cutoff', '>', input.cutoff).orderBy('cutoff').execute();
-    return { runId: run.id, cutoff: input.cutoff, look: run.look, alertsVoided: alerts.length, mailsCancelled: mails.length, laterLooks: later.map((l) => l.cutoff) };
+    return { runId: run.id, cutoff: input.cutoff, look: run.look, alertsVoided: alerts.length, mailsCancelled: mails.length, signalsWithdrawn, laterLooks: later.map((l) => l.cutoff) };
   });
 }
 

@@ -4,8 +4,8 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { SignalsTable } from '../db/signalTables.ts';
 import type { EndpointId, PopulationId } from '../analysis/plan.ts';
-import { personTransition, reminderDue, signalChanges, SignalTransitionError } from '../analysis/signals/index.ts';
-import type { AppliedChange, LookAlert, LookSignals, PersonAction, SignalEvidence, SignalRecord, SignalState, SignalView } from '../analysis/signals/index.ts';
+import { personTransition, reminderDue, signalChanges, SignalTransitionError, withdrawal } from '../analysis/signals/index.ts';
+import type { AppliedChange, LookAlert, LookSignals, PersonAction, SignalEvidence, SignalRecord, SignalState, SignalView, StoredSignalEvent } from '../analysis/signals/index.ts';
 import type { EstimateRecord } from '../analysis/runResult.ts';
 import type { EstimandLook } from '../analysis/monitoring/index.ts';
 
@@ -68,7 +68,7 @@ export async function signalAction(db: Kysely<Database>, id: number, action: Per
     if (!row) throw new SignalInputError(`no signal with id ${id}`);
     const next = personTransition(id, row.state, action);
     await trx.updateTable('signals').set({ state: next.state, updated_at: new Date() }).where('id', '=', id).execute();
-    await trx.insertInto('signal_events').values({ signal_id: id, by: who, action: next.audit, comment: words }).execute();
+    await trx.insertInto('signal_events').values({ signal_id: id, by: who, action: next.audit, comment: words, state: next.state }).execute();
   });
   const view = await getSignal(db, id);
   if (!view) throw new SignalInputError(`no signal with id ${id}`);
@@ -107,7 +107,7 @@ export async function applyLookToSignals(trx: Transaction<Database>, input: Look
       id = change.signalId;
       await trx.updateTable('signals').set({ state: change.to, last_cutoff: input.cutoff, evidence, updated_at: new Date() }).where('id', '=', id).execute();
     }
-    await trx.insertInto('signal_events').values({ signal_id: id, by: SYSTEM_ACTOR, action: change.audit, comment: change.comment, run_id: input.runId, cutoff: input.cutoff }).execute();
+    await trx.insertInto('signal_events').values({ signal_id: id, by: SYSTEM_ACTOR, action: change.audit, comment: change.comment, run_id: input.runId, cutoff: input.cutoff, state: change.to, evidence }).execute();
     applied.push({ ...change, id });
   }
   const changed = new Set(applied.map((c) => c.id));
@@ -125,7 +125,7 @@ export async function applyLookToSignals(trx: Transaction<Database>, input: Look
       });
       if (reminder) {
         await trx.insertInto('signal_events').values({
-          signal_id: signal.id, by: SYSTEM_ACTOR, action: 'reminded', run_id: input.runId, cutoff: input.cutoff,
+          signal_id: signal.id, by: SYSTEM_ACTOR, action: 'reminded', run_id: input.runId, cutoff: input.cutoff, state: signal.state,
           comment: `look ${input.look}: open and unacknowledged for more than ${input.reminderDays} days; re-sent to the estimand's subscribers`,
         }).execute();
       }
@@ -133,4 +133,42 @@ export async function applyLookToSignals(trx: Transaction<Database>, input: Look
     }
   }
   return { changes: applied, awaiting };
+}
+
+export interface WithdrawnSignal {
+  readonly id: number;
+  readonly from: SignalState;
+  readonly to: SignalState;
+}
+
+/**
+ * Voiding a look (in the void's transaction, after the run is marked void): every signal the look
+ * opened is withdrawn, every one it reopened or updated goes back to its state and evidence before
+ * it (src/analysis/signals/withdrawal.ts); each gets a `withdrawn` audit row by the voiding user with
+ * the void's reason. Signals a later live look has acted on since are left as they are.
+ */
+export async function withdrawLookSignals(trx: Transaction<Database>, voided: { runId: number; cutoff: string; by: string; reason: string }): Promise<WithdrawnSignal[]> {
+  const touched = await trx.selectFrom('signal_events').select('signal_id').distinct().where('run_id', '=', voided.runId).execute();
+  if (touched.length === 0) return [];
+  const ids = touched.map((t) => t.signal_id);
+  const signals = await trx.selectFrom('signals').select(['id', 'state']).where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  const events = await trx.selectFrom('signal_events').select(['signal_id', 'action', 'run_id', 'cutoff', 'state', 'evidence'])
+    .where('signal_id', 'in', ids).orderBy('id').execute();
+  const voidedRuns = new Set((await trx.selectFrom('analysis_runs').select('id').where('voided_at', 'is not', null).execute()).map((r) => r.id));
+  voidedRuns.add(voided.runId);
+  const withdrawn: WithdrawnSignal[] = [];
+  for (const signal of signals) {
+    const trail: StoredSignalEvent[] = events.filter((e) => e.signal_id === signal.id).map((e) => ({
+      action: e.action, runId: e.run_id, cutoff: e.cutoff, state: e.state, evidence: e.evidence as unknown as SignalEvidence | null,
+    }));
+    const w = withdrawal(trail, { ...voided, voidedRuns });
+    if (w === null) continue;
+    await trx.updateTable('signals').set({
+      state: w.state, updated_at: new Date(),
+      ...(w.restore === null ? {} : { evidence: JSON.stringify(w.restore.evidence), last_cutoff: w.restore.cutoff }),
+    }).where('id', '=', signal.id).execute();
+    await trx.insertInto('signal_events').values({ signal_id: signal.id, by: voided.by, action: 'withdrawn', comment: w.comment, run_id: voided.runId, cutoff: voided.cutoff, state: w.state }).execute();
+    withdrawn.push({ id: signal.id, from: signal.state, to: w.state });
+  }
+  return withdrawn;
 }

@@ -4,8 +4,8 @@ import type { EstimateRecord } from '../../src/analysis/runResult.ts';
 import { validityIssues } from '../../src/analysis/alerts/index.ts';
 import { asNotEstimable, NotEstimableError } from '../../src/analysis/notEstimable.ts';
 import { CoxFitError } from '../../src/stats/cox/index.ts';
-import { findingSentence, personTransition, reminderDue, signalChanges, SignalTransitionError } from '../../src/analysis/signals/index.ts';
-import type { LookAlert, SignalEvidence, SignalRecord } from '../../src/analysis/signals/index.ts';
+import { findingSentence, personTransition, reminderDue, signalChanges, SignalTransitionError, withdrawal } from '../../src/analysis/signals/index.ts';
+import type { LookAlert, SignalEvidence, SignalRecord, StoredSignalEvent } from '../../src/analysis/signals/index.ts';
 
 const estimate = (over: Partial<EstimateRecord> = {}): EstimateRecord => ({
   population: 'group1', endpoint: 'pfs', model: 'monitoring', term: 'port', primary: true, n: 300, events: 150, eventsPort: 60, eventsNoPort: 90,
@@ -73,6 +73,40 @@ describe('signal lifecycle', () => {
     expect(reminderDue({ state: 'open', openSince, now: new Date('2026-01-10T00:00:00Z'), days: 14, remindedAtThisLook: false })).toBe(false);
     expect(reminderDue({ state: 'open', openSince, now: new Date('2026-01-16T00:00:00Z'), days: 14, remindedAtThisLook: true })).toBe(false);
     expect(reminderDue({ state: 'acknowledged', openSince, now: new Date('2026-02-16T00:00:00Z'), days: 14, remindedAtThisLook: false })).toBe(false);
+  });
+});
+
+describe('voiding a look withdraws what it did to the signals', () => {
+  const ev = (cutoff: string) => ({ cutoff } as SignalEvidence);
+  const row = (action: StoredSignalEvent['action'], runId: number | null, state: StoredSignalEvent['state'], cutoff: string | null = null): StoredSignalEvent =>
+    ({ action, runId, cutoff, state, evidence: runId !== null && action !== 'withdrawn' && action !== 'reminded' && cutoff !== null ? ev(cutoff) : null });
+  const voided = (runId: number, voidedRuns: number[] = []) => ({ runId, cutoff: '2020-06-30', by: 'ops', reason: 'bad export', voidedRuns: new Set(voidedRuns) });
+
+  it('opened: withdrawn; reopened: back to the state before, with the earlier evidence; updated: open, earlier evidence', () => {
+    expect(withdrawal([row('opened', 1, 'open', '2019-12-31'), row('acknowledged', null, 'acknowledged')], voided(1))).toMatchObject({ state: 'withdrawn', restore: null });
+    const reopened = [row('opened', 1, 'open', '2019-12-31'), row('acknowledged', null, 'acknowledged'), row('reopened', 2, 'open', '2020-06-30'), row('closed', null, 'closed')];
+    const w = withdrawal(reopened, voided(2));
+    expect(w).toMatchObject({ state: 'acknowledged', restore: { cutoff: '2019-12-31', evidence: { cutoff: '2019-12-31' } } });
+    expect(w?.comment).toBe('look at 2020-06-30 voided by ops: bad export; its reopening is withdrawn, back to acknowledged; the evidence of the look at 2019-12-31 is restored');
+    const updated = [row('opened', 1, 'open', '2019-12-31'), row('reminded', 2, 'open', '2020-03-31'), row('updated', 3, 'open', '2020-06-30'), row('acknowledged', null, 'acknowledged')];
+    expect(withdrawal(updated, voided(3))).toMatchObject({ state: 'open', restore: { cutoff: '2019-12-31' } });
+  });
+
+  it('rows without a recorded state are replayed; evidence of voided looks is never restored; a later live look keeps the signal as it is', () => {
+    const legacy = [{ ...row('opened', 1, null, '2019-12-31'), evidence: null }, row('closed', null, null), row('reopened', 2, 'open', '2020-06-30')];
+    expect(withdrawal(legacy, voided(2))).toMatchObject({ state: 'closed', restore: null });
+    expect(withdrawal(legacy, voided(2))?.comment).toMatch(/no earlier live look's evidence is on record/);
+    const afterVoid = [row('opened', 1, 'open', '2019-12-31'), row('withdrawn', 1, 'withdrawn'), row('reopened', 2, 'open', '2020-03-31')];
+    expect(withdrawal(afterVoid, voided(2, [1]))).toMatchObject({ state: 'withdrawn', restore: null });
+    const later = [row('opened', 1, 'open', '2019-12-31'), row('updated', 2, 'open', '2020-03-31')];
+    expect(withdrawal(later, voided(1))).toBeNull();
+    expect(withdrawal(later, voided(1, [2]))).toMatchObject({ state: 'withdrawn' });
+    expect(withdrawal(later, voided(9))).toBeNull();
+  });
+
+  it('a withdrawn signal is reopened by new evidence, and people cannot act on it', () => {
+    expect(look([alert()], [signal({ state: 'withdrawn' })])[0]).toMatchObject({ from: 'withdrawn', to: 'open', audit: 'reopened' });
+    for (const action of ['ack', 'close', 'reopen'] as const) expect(() => personTransition(7, 'withdrawn', action)).toThrow(SignalTransitionError);
   });
 });
 

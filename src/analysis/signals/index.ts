@@ -5,5 +5,7 @@ export { estimandHolds } from './holds.ts';
 export { signalWords, findingSentence, estimandTitle } from './sentence.ts';
 export type { SignalWords } from './sentence.ts';
 export { reminderDue } from './reminders.ts';
-export { SIGNAL_RULES, SIGNAL_STATES } from './types.ts';
+export { AUDIT_ACTIONS, SIGNAL_RULES, SIGNAL_STATES } from './types.ts';
 export type { AuditAction, PersonAction, SignalEvidence, SignalHistoryEntry, SignalRecord, SignalRule, SignalState, SignalView } from './types.ts';
+export { withdrawal, stateAfter } from './withdrawal.ts';
+export type { StoredSignalEvent, VoidedLook, Withdrawal } from './withdrawal.ts';

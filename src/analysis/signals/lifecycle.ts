@@ -25,7 +25,8 @@ export function personTransition(id: number, state: SignalState, action: PersonA
 
 /**
  * New evidence at a later look: an open signal is updated in place (still awaiting acknowledgement);
- * an acknowledged or closed one is reopened, because the decision taken was about other evidence.
+ * an acknowledged or closed one is reopened, because the decision taken was about other evidence; a
+ * withdrawn one (its look was voided) is reopened on the new evidence.
  */
 export function evidenceTransition(state: SignalState): { state: SignalState; audit: AuditAction } {
   return state === 'open' ? { state: 'open', audit: 'updated' } : { state: 'open', audit: 'reopened' };

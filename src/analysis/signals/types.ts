@@ -1,7 +1,11 @@
 import type { EndpointId, PopulationId } from '../plan.ts';
 
-export type SignalState = 'open' | 'acknowledged' | 'closed';
-export const SIGNAL_STATES: readonly SignalState[] = ['open', 'acknowledged', 'closed'];
+/**
+ * `withdrawn`: the look that opened the signal was voided (`cohortwatch looks void`), so the evidence
+ * it stood on is no longer part of the monitoring; a later look with new evidence opens it again.
+ */
+export type SignalState = 'open' | 'acknowledged' | 'closed' | 'withdrawn';
+export const SIGNAL_STATES: readonly SignalState[] = ['open', 'acknowledged', 'closed', 'withdrawn'];
 
 /** The alerts that open a signal: effect alerts of a primary estimand and its monitoring state changes. */
 export type SignalRule = 'boundary' | 'departure' | 'drift' | 'state';
@@ -9,8 +13,12 @@ export const SIGNAL_RULES: readonly SignalRule[] = ['boundary', 'departure', 'dr
 
 /** What a person does to a signal (`cohortwatch signals ack|close|reopen`). */
 export type PersonAction = 'ack' | 'close' | 'reopen';
-/** Every action of the audit trail: a person's, or the look's (opened, updated, reopened by evidence, reminded). */
-export type AuditAction = 'opened' | 'updated' | 'acknowledged' | 'closed' | 'reopened' | 'reminded';
+/**
+ * Every action of the audit trail: a person's, the look's (opened, updated, reopened by evidence,
+ * reminded), or a void's (withdrawn: what a voided look did to the signal is undone, by whoever voided it).
+ */
+export type AuditAction = 'opened' | 'updated' | 'acknowledged' | 'closed' | 'reopened' | 'reminded' | 'withdrawn';
+export const AUDIT_ACTIONS: readonly AuditAction[] = ['opened', 'updated', 'acknowledged', 'closed', 'reopened', 'reminded', 'withdrawn'];
 
 /**
  * What a look found for a signal, in the words of the mail and the dashboard. Numbers are the
