@@ -13,7 +13,7 @@ import {
   formatZ,
 } from '../../src/reports/format.ts';
 import { escapeHtml } from '../../src/reports/escape.ts';
-import { suppressCounts, SuppressionError } from '../../src/reports/suppression.ts';
+import { pinnedCells, suppressCounts, SuppressionError } from '../../src/reports/suppression.ts';
 import { REDACTED, checkHash, checkIdentifier, checkIsoDate, scrubFreeText } from '../../src/reports/freeText.ts';
 import { ReportInputError } from '../../src/reports/reportInputError.ts';
 
@@ -78,8 +78,21 @@ describe('small-cell suppression', () => {
     // Two relations sharing a cell: the complement of one must not expose the other.
     const two = suppressCounts({ cells: [30, 7, 23, 40, 17], relations: [[0, 1, 2], [3, 2, 4]] }, 11);
     expect(two).toEqual(['shown', 'small', 'complement', 'shown', 'complement']);
-    // Nothing to hide beside a public total: refused, not printed recoverable.
-    expect(() => suppressCounts({ cells: [20, 5, 0], relations: [[0, 1, 2]], fixed: [0] }, 11)).toThrow(SuppressionError);
+    // Beside a public total and zeros, a small count is public by subtraction: printed as it is, not "<11".
+    expect(suppressCounts({ cells: [20, 5, 0], relations: [[0, 1, 2]], fixed: [0] }, 11)).toEqual(['shown', 'shown', 'shown']);
+  });
+
+  it('hides another cell where the bounds of "<k" and "≥k" would pin a small count (total 12 = 1 + 11)', () => {
+    // 12 = a + b, a "<11" (1..10), b "≥11": a = 1. Signed relations let the bounds be checked; with
+    // nothing else to hide beside the public total, it is refused rather than printed recoverable.
+    expect(pinnedCells({ cells: [12, 1, 11], relations: [{ plus: [1, 2], minus: [0] }] }, ['shown', 'small', 'complement'], new Set([1, 2]), 11)).toEqual([1]);
+    expect(() => suppressCounts({ cells: [12, 1, 11], relations: [{ plus: [1, 2], minus: [0] }], fixed: [0] }, 11)).toThrow(SuppressionError);
+    expect(suppressCounts({ cells: [13, 2, 11], relations: [{ plus: [1, 2], minus: [0] }], fixed: [0] }, 11)).toEqual(['shown', 'small', 'complement']);
+    // With a third cell to hide, it is hidden too and nothing is pinned.
+    const three = suppressCounts({ cells: [40, 1, 11, 28], relations: [{ plus: [1, 2, 3], minus: [0] }], fixed: [0] }, 11);
+    expect(three).toEqual(['shown', 'small', 'complement', 'complement']);
+    // Two small cells that add up to 2 are both 1: a complement is needed though two cells are hidden.
+    expect(suppressCounts({ cells: [32, 1, 1, 30], relations: [{ plus: [1, 2, 3], minus: [0] }], fixed: [0] }, 11)).toEqual(['shown', 'small', 'small', 'complement']);
   });
 
   it('rejects a count that is not a non-negative integer', () => {

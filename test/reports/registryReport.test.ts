@@ -18,6 +18,11 @@ import { simulateEvents } from '../../src/sim/index.ts';
 import { applyEvent } from '../../src/workers/applyEvent.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
+import { addInvestigator, parseSubscriptions } from '../../src/notify/investigators.ts';
+import { loadLookRows, lookRowsCsv } from '../../src/demo/lookSummary.ts';
+import { recoverableCounts } from '../support/disclosureAudit.ts';
+import type { Printed } from '../support/disclosureAudit.ts';
+import { changeRelations, countRelations, demoCsvPrintings, digestPrintings, reportPrintings } from './printedCounts.ts';
 
 const FIRST = '2016-12-31';
 const SECOND = '2017-06-30';
@@ -106,6 +111,8 @@ describe('the report of a simulated registry, through the real job and report pa
     }
     for (let i = 0; i < rows.length; i += 1000) await t.db.insertInto('follow_up_events').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.doNothing()).execute();
     for (const raw of hostileEvents(events)) await applyEvent(t.db, raw, new Date('2017-07-01T00:00:00Z'));
+    // One investigator subscribed to everything: each look's digest prints every estimand's events.
+    await addInvestigator(t.db, 'pi@example.org', 'PI', parseSubscriptions(undefined));
     const deps: ReanalysisDeps = {
       db: t.db, plan: DEFAULT_PLAN, smallCellMin: 11, alertFrom: 'CohortWatch <alerts@cohortwatch.test>', loadDataset: pipelineDataset,
       runPlan: (planRows, plan) => Promise.resolve(runPlan(plan, planRows)),
@@ -176,6 +183,43 @@ describe('the report of a simulated registry, through the real job and report pa
       const report = await renderReport({ ...input, privacy: { smallCellMin } });
       expect(recoverableCells(report), `smallCellMin ${smallCellMin}`).toEqual([]);
       if (smallCellMin === 40) expect(JSON.stringify(report.tables)).toContain('>=40');
+    }
+  });
+
+  it('leaves no suppressed count recoverable from everything the looks print together: report tables, digests, demo summary', async () => {
+    // The unsuppressed values (smallCellMin 1 hides nothing) check the relations: each holds exactly.
+    const truthReport = await renderReport({ ...input, privacy: { smallCellMin: 1 } });
+    const lookRows = await loadLookRows(t.db, DEFAULT_PLAN.version);
+    const truth = [...reportPrintings(truthReport, 1), ...demoCsvPrintings(lookRowsCsv(lookRows, 1), 1, SECOND, FIRST)];
+    const relations = [...countRelations(truth), ...changeRelations(truth, truthReport)];
+    const values = new Map<string, Printed>(truth.map((p) => [p.name, p.value]));
+    let checked = 0;
+    for (const r of relations) {
+      const names = Object.keys(r.terms);
+      if (!names.every((n) => typeof values.get(n) === 'number')) continue;
+      expect(names.reduce((a, n) => a + r.terms[n] * (values.get(n) as number), 0), r.what).toBe(0);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(recoverableCounts({ smallCellMin: 1, printed: truth, relations })).toEqual([]);
+    // The digests were composed at the looks' smallCellMin (11); the report and the demo summary at 11 and 40.
+    const runs = await t.db.selectFrom('analysis_runs').select(['id', 'cutoff']).execute();
+    const mails = await t.db.selectFrom('mail_outbox').select(['run_id', 'text_body']).where('run_id', 'is not', null).execute();
+    expect(mails.length).toBeGreaterThan(0);
+    const digests = mails.flatMap((m) => {
+      const cutoff = runs.find((r) => r.id === m.run_id)?.cutoff;
+      return digestPrintings(m.text_body, 11, `digest of ${String(cutoff)}`).map((p) => (cutoff === SECOND ? p : { ...p, name: p.name.replace(/^events\./, cutoff === FIRST ? 'events.prev.' : `events@${String(cutoff)}.`) }));
+    });
+    expect(digests.length).toBeGreaterThan(0);
+    for (const smallCellMin of [11, 40]) {
+      const report = await renderReport({ ...input, privacy: { smallCellMin } });
+      const printed = [
+        ...reportPrintings(report, smallCellMin),
+        ...(smallCellMin === 11 ? digests : []),
+        ...demoCsvPrintings(lookRowsCsv(lookRows, smallCellMin), smallCellMin, SECOND, FIRST),
+      ];
+      expect(printed.some((p) => p.value === '<')).toBe(true);
+      expect(recoverableCounts({ smallCellMin, printed, relations }).map((f) => `${f.name} = ${f.value} (${f.how}; ${f.where})`), `smallCellMin ${smallCellMin}`).toEqual([]);
     }
   });
 

@@ -2,7 +2,8 @@
 // completeness by reporting centre.
 import type { ReportInput } from '../reportInput.ts';
 import { checkCount, countCell, formatCount, formatCountPercent, formatPercent, isSmallCell } from '../format.ts';
-import { exportedCount, printedCount, suppressCounts } from '../suppression.ts';
+import { complementCell, complementText, exportedCount, printedCount, suppressCounts } from '../suppression.ts';
+import { baselineCounts } from '../baselineCounts.ts';
 import { scrubFreeText } from '../freeText.ts';
 import { htmlTable, num } from '../htmlTable.ts';
 import { makeTable } from '../tableData.ts';
@@ -20,10 +21,12 @@ export function dataQualitySection(input: ReportInput): Section {
     `Overdue follow-up: ${formatCount(o.patients, min, 'overdue patients')} of ${formatCount(o.ofPatients, min, 'patients')} patients${isSmallCell(o.patients, min) || o.ofPatients === 0 ? '' : ` (${formatPercent(o.patients / o.ofPatients)}%)`} are alive and have not been seen in the ${o.overdueAfterMonths} months before the cutoff.`,
     'lead',
   );
+  const decided = baselineCounts(input);
   const missing = htmlTable({
     caption: 'Missing baseline covariates',
     head: [['Covariate', num('Missing, n (%)')]],
-    body: dq.missingCovariates.map((m) => [covariateLabel(m.covariate), num(formatCountPercent(m.missing, m.ofPatients, min, 'missing'))]),
+    // Table 1's missing counts of both arms add up to these: one decision over all of them.
+    body: dq.missingCovariates.map((m) => [covariateLabel(m.covariate), num(decided.missing(m.covariate) === 'complement' ? complementText(min) : formatCountPercent(m.missing, m.ofPatients, min, 'missing'))]),
   });
   const rejected = htmlTable({
     caption: 'Rejected events (failed validation, never applied)',
@@ -71,7 +74,7 @@ export function dataQualitySection(input: ReportInput): Section {
           { name: 'missing', type: 'count' },
           { name: 'ofPatients', type: 'count' },
         ],
-        dq.missingCovariates.map((m) => [m.covariate, countCell(m.missing, min), countCell(m.ofPatients, min)]),
+        dq.missingCovariates.map((m) => [m.covariate, decided.missing(m.covariate) === 'complement' ? complementCell(min) : countCell(m.missing, min), countCell(m.ofPatients, min)]),
       ),
       'dq-rejected-events': makeTable(
         'Rejected events by reason',

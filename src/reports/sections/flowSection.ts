@@ -23,9 +23,9 @@ function deltaCell(delta: number, smallCellMin: number, status: CellStatus): num
 }
 
 /** Statuses of counts bound by relations (index sets); every count is checked first. */
-function suppressed(cells: readonly number[], relations: readonly (readonly number[])[], min: number, where: string): CellStatus[] {
+function suppressed(cells: readonly number[], relations: readonly (readonly number[])[], min: number, where: string, fixed: readonly number[] = []): CellStatus[] {
   cells.forEach((n) => checkCount(n, where));
-  return suppressCounts({ cells, relations }, min);
+  return suppressCounts({ cells, relations, fixed }, min);
 }
 
 export function flowSection(input: ReportInput): Section {
@@ -33,14 +33,18 @@ export function flowSection(input: ReportInput): Section {
   const f = input.flow;
   // current = previous + new − removed; current = the sum of the subgroups.
   const patientCells = [f.patientsPrevious, f.newRegistrations, f.removedPatients, f.patientsCurrent, f.patientsByGroup.group1, f.patientsByGroup.group2, f.patientsByGroup.group3, f.patientsByGroup.unclassified];
-  const patientStatus = suppressed(patientCells, [[0, 1, 2, 3], [3, 4, 5, 6, 7]], min, 'patients');
+  // The patients at this cutoff and per group are printed in full elsewhere (follow-up, data quality):
+  // fixed, so a complement is never one of them (a hidden copy would be undone by the other tables).
+  const patientStatus = suppressed(patientCells, [[0, 1, 2, 3], [3, 4, 5, 6, 7]], min, 'patients', [3, 4, 5, 6]);
   // received = applied + rejected + conflicting + retracted, per event type.
   const eventStatus = f.eventsByType.map((e) => suppressed([e.received, e.applied, e.rejected, e.conflicting, e.retracted], [[0, 1, 2, 3, 4]], min, 'events'));
   const eventCell = (k: number, j: number, n: number) => printedCount(n, eventStatus[k][j], min);
   // current = previous + change.
   const endpointStatus = f.endpointEvents.map((e) => (e.previous === null
     ? suppressed([e.current], [], min, 'endpoint events')
-    : suppressed([e.previous, e.current, Math.abs(e.current - e.previous)], [[0, 1, 2]], min, 'endpoint events')));
+    // Both looks' event counts are printed in full elsewhere (the digests, the models, the monitoring
+    // tables): fixed, and the change between them is then public by subtraction (printed as it is).
+    : suppressed([e.previous, e.current, Math.abs(e.current - e.previous)], [[0, 1, 2]], min, 'endpoint events', [0, 1])));
   const previousLabel = input.meta.previousCutoff === null ? 'At the previous cutoff (first look)' : `At the previous cutoff (${input.meta.previousCutoff})`;
   const patientRows: [string, number][] = [
     [previousLabel, f.patientsPrevious],
