@@ -14,7 +14,7 @@ export interface EstimandData {
   readonly covariates: { name: CovariateName; values: Float64Array }[];
   readonly nPort: number;
   readonly eventsPort: number;
-  readonly eventsNoPort: number;
+  readonly eventsPtr: number;
 }
 
 /** Rows of the population with a non-missing value for every covariate (complete-case, as the paper). */
@@ -35,15 +35,15 @@ export function estimandData(rows: readonly PlanRow[], population: Population, e
   const port = new Float64Array(n);
   let nPort = 0;
   let eventsPort = 0;
-  let eventsNoPort = 0;
+  let eventsPtr = 0;
   kept.forEach((row, i) => {
     time[i] = endpoint.time(row);
     event[i] = endpoint.status(row) === 1 ? 1 : 0;
     port[i] = row.port ? 1 : 0;
-    if (row.port) { nPort += 1; eventsPort += event[i]; } else eventsNoPort += event[i];
+    if (row.port) { nPort += 1; eventsPort += event[i]; } else eventsPtr += event[i];
   });
   const columns = defs.map((d, k) => ({ name: d.name, values: Float64Array.from(values[k]) }));
-  return { n, time, event, port, covariates: estimable(port, columns), nPort, eventsPort, eventsNoPort };
+  return { n, time, event, port, covariates: estimable(port, columns), nPort, eventsPort, eventsPtr };
 }
 
 /**

@@ -34,12 +34,12 @@ export function monitoringInput(data: EstimandData, weights?: Float64Array): Cox
 }
 
 export function fitPortModel(data: EstimandData, weights?: Float64Array): PortFit | null {
-  if (data.nPort === 0 || data.nPort === data.n || data.eventsPort + data.eventsNoPort === 0) return null;
+  if (data.nPort === 0 || data.nPort === data.n || data.eventsPort + data.eventsPtr === 0) return null;
   const input = monitoringInput(data, weights);
   const fit = fitCox(input);
   const term = fit.terms[0];
   const monotone = !fit.converged || fit.warnings.some((w) => /infinite/i.test(w));
-  const needsFirth = monotone || data.eventsPort === 0 || data.eventsNoPort === 0;
+  const needsFirth = monotone || data.eventsPort === 0 || data.eventsPtr === 0;
   let phP: number | null = null;
   let phGlobalP: number | null = null;
   let phNotComputed: string | null = null;

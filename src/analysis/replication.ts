@@ -68,7 +68,7 @@ export function replicationEstimates(plan: AnalysisPlan, population: Population,
     rethrowResourceErrors(error);
     // E.g. two factors that coincide in this population (aliased columns): recorded, not fatal to the run.
     return [{
-      ...base, model: 'multivariate', term: '(selection)', n, events: event.reduce((a, b) => a + b, 0), eventsPort: 0, eventsNoPort: 0,
+      ...base, model: 'multivariate', term: '(selection)', n, events: event.reduce((a, b) => a + b, 0), eventsPort: 0, eventsPtr: 0,
       coef: null, se: null, hr: null, lower: null, upper: null, z: null, p: null,
       details: { status: 'failed', error: error instanceof Error ? error.message : String(error) },
     }];
@@ -77,7 +77,7 @@ export function replicationEstimates(plan: AnalysisPlan, population: Population,
   for (const u of selection.univariate) {
     const term = u.coefficients[0] ?? null;
     out.push({
-      ...base, model: 'univariate', term: u.term, n: u.n, events: u.nevent, eventsPort: 0, eventsNoPort: 0,
+      ...base, model: 'univariate', term: u.term, n: u.n, events: u.nevent, eventsPort: 0, eventsPtr: 0,
       coef: term?.coef ?? null, se: term?.se ?? null, hr: term?.hr ?? null, lower: term?.lower ?? null, upper: term?.upper ?? null,
       z: term?.z ?? null, p: u.p, details: { entered: u.entered, test: selection.criterionDescription },
     });
@@ -86,7 +86,7 @@ export function replicationEstimates(plan: AnalysisPlan, population: Population,
   for (const name of selection.entered) {
     const t = final?.terms.find((term) => term.term === name) ?? null;
     out.push({
-      ...base, model: 'multivariate', term: name, n: selection.nComplete, events: final?.nevent ?? 0, eventsPort: 0, eventsNoPort: 0,
+      ...base, model: 'multivariate', term: name, n: selection.nComplete, events: final?.nevent ?? 0, eventsPort: 0, eventsPtr: 0,
       coef: t?.coef ?? null, se: t?.se ?? null, hr: t?.hr ?? null, lower: t?.lower ?? null, upper: t?.upper ?? null, z: t?.z ?? null, p: t?.p ?? null,
       details: { status: t ? 'estimated' : 'eliminated', rule: selection.rule },
     });

@@ -20,7 +20,7 @@ import type { NotEstimableReason } from './notEstimable.ts';
 const RARE_OUTCOME = 0.15;
 
 function counts(data: EstimandData) {
-  return { n: data.n, events: data.eventsPort + data.eventsNoPort, eventsPort: data.eventsPort, eventsNoPort: data.eventsNoPort };
+  return { n: data.n, events: data.eventsPort + data.eventsPtr, eventsPort: data.eventsPort, eventsPtr: data.eventsPtr };
 }
 
 function emptyEstimate(population: Population, endpoint: Endpoint, data: EstimandData, primary: boolean, reason: string, notEstimable: NotEstimableReason): EstimateRecord {
@@ -28,13 +28,13 @@ function emptyEstimate(population: Population, endpoint: Endpoint, data: Estiman
     population: population.id, endpoint: endpoint.id, model: 'monitoring', term: 'port', primary, ...counts(data),
     coef: null, se: null, hr: null, lower: null, upper: null, z: null, p: null,
     informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
-    details: { reason, notEstimable, nPort: data.nPort, nNoPort: data.n - data.nPort },
+    details: { reason, notEstimable, nPort: data.nPort, nPtr: data.n - data.nPort },
   };
 }
 
 function eValue(fit: PortFit, data: EstimandData) {
   if (!(fit.hr > 0) || !Number.isFinite(fit.hr) || !(fit.lower > 0) || !Number.isFinite(fit.upper)) return null;
-  const outcome = (data.eventsPort + data.eventsNoPort) / data.n < RARE_OUTCOME ? 'rare' : 'common';
+  const outcome = (data.eventsPort + data.eventsPtr) / data.n < RARE_OUTCOME ? 'rare' : 'common';
   const e = eValueForHazardRatio(fit.hr, { lower: fit.lower, upper: fit.upper }, outcome);
   return { point: e.estimate, ci: e.limit, outcome };
 }
@@ -84,7 +84,7 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
     // The sequential fields are set by the monitoring look (src/analysis/monitoring), which knows the history.
     informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
     details: {
-      nPort: data.nPort, nNoPort: data.n - data.nPort, covariates: data.covariates.map((c) => c.name),
+      nPort: data.nPort, nPtr: data.n - data.nPort, covariates: data.covariates.map((c) => c.name),
       phP: fit.phP, phGlobalP: fit.phGlobalP, eValue: fit.needsFirth ? null : eValue(fit, data), validity,
       firth: fit.needsFirth, firthAvailable: firth !== null,
       warnings: fit.fit.warnings,

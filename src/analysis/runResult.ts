@@ -13,7 +13,7 @@ export interface EstimateRecord {
   readonly n: number;
   readonly events: number;
   readonly eventsPort: number;
-  readonly eventsNoPort: number;
+  readonly eventsPtr: number;
   readonly coef: number | null;
   readonly se: number | null;
   readonly hr: number | null;

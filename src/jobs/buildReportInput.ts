@@ -40,7 +40,7 @@ async function storedEstimates(db: Kysely<Database>, runIds: readonly number[]):
     }
     return {
       population: r.population as PopulationId, endpoint: r.endpoint as EndpointId, model: r.model as ModelKind, term: r.term,
-      primary: r.is_primary, n: r.n, events: r.events, eventsPort: r.events_port ?? Number.NaN, eventsNoPort: r.events_no_port ?? Number.NaN,
+      primary: r.is_primary, n: r.n, events: r.events, eventsPort: r.events_port ?? Number.NaN, eventsPtr: r.events_no_port ?? Number.NaN,
       coef: r.coef, se: r.se, hr: r.hr, lower: r.lower, upper: r.upper, z: r.z, p: r.p, informationFraction: r.information_fraction,
       boundaryZ: r.boundary_z, repeatedLower: r.repeated_lower, repeatedUpper: r.repeated_upper, details: r.details, look: r.look, cutoff: r.cutoff,
     } satisfies EstimateRecord & { look: number; cutoff: string };

@@ -79,7 +79,7 @@ export async function loadPreviousLooks(db: Kysely<Database>): Promise<PreviousL
     if (row.coef === null || row.se === null || row.z === null || row.lower === null || row.upper === null) continue;
     h.previous = {
       population: row.population as PopulationId, endpoint: row.endpoint as EndpointId, look: row.look, cutoff: row.cutoff,
-      coef: row.coef, se: row.se, z: row.z, events: row.events, eventsPort: row.events_port ?? 0, eventsNoPort: row.events_no_port ?? 0,
+      coef: row.coef, se: row.se, z: row.z, events: row.events, eventsPort: row.events_port ?? 0, eventsPtr: row.events_no_port ?? 0,
       informationFraction: row.information_fraction, boundaryZ: row.boundary_z,
       repeatedLower: row.repeated_lower, repeatedUpper: row.repeated_upper, naiveLower: row.lower, naiveUpper: row.upper,
       validity: details.validity ?? NO_VALIDITY,

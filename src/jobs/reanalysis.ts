@@ -208,7 +208,7 @@ async function insertMonitoringLooks(trx: Transaction<Database>, runId: number, 
 async function insertEstimates(trx: Transaction<Database>, runId: number, estimates: readonly EstimateRecord[]): Promise<void> {
   const values = estimates.map((e) => ({
     run_id: runId, population: e.population, endpoint: e.endpoint, model: e.model, term: e.term, is_primary: e.primary,
-    n: e.n, events: e.events, events_port: e.eventsPort, events_no_port: e.eventsNoPort,
+    n: e.n, events: e.events, events_port: e.eventsPort, events_no_port: e.eventsPtr,
     coef: finite(e.coef), se: finite(e.se), hr: finite(e.hr), lower: finite(e.lower), upper: finite(e.upper), z: finite(e.z), p: finite(e.p),
     information_fraction: e.informationFraction, boundary_z: finite(e.boundaryZ),
     repeated_lower: finite(e.repeatedLower), repeated_upper: finite(e.repeatedUpper), details: JSON.stringify(e.details),

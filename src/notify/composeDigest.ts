@@ -3,6 +3,7 @@ import { estimandTitle, signalWords } from '../analysis/signals/index.ts';
 import type { AuditAction, SignalEvidence, SignalRule } from '../analysis/signals/index.ts';
 import type { EndpointId, PopulationId } from '../analysis/plan.ts';
 import { printedCount, suppressRow } from './suppress.ts';
+import { ARM_LABEL, ENDPOINT_SHORT, POPULATION_SHORT } from '../reports/vocabulary.ts';
 
 export interface DigestSignal {
   readonly id: number;
@@ -38,7 +39,7 @@ export interface DigestEstimate {
   readonly repeatedUpper: number | null;
   readonly events: number;
   readonly eventsPort: number;
-  readonly eventsNoPort: number;
+  readonly eventsPtr: number;
   /** Why there is no HR (not estimable), when there is none. */
   readonly note: string | null;
 }
@@ -70,7 +71,7 @@ const RULE_LABEL: Readonly<Record<SignalRule, string>> = {
   boundary: 'sequential boundary crossed', departure: 'departure from the published HR', drift: 'drift since the previous look', state: 'monitoring state changed',
 };
 const ACTION_LABEL: Partial<Record<AuditAction, string>> = { opened: 'new', reopened: 'reopened', updated: 'new evidence' };
-const POPULATION_SHORT: Readonly<Record<PopulationId, string>> = { all: 'All', group1: 'Group 1', group2: 'Group 2', group3: 'Group 3' };
+
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const f2 = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(2));
@@ -89,7 +90,7 @@ function technical(e: SignalEvidence, min: number): string {
   const counts = e.events === null || e.eventsPort === null || e.eventsNoPort === null ? null : suppressRow(e.events, [e.eventsPort, e.eventsNoPort], min);
   const events = counts === null || e.events === null || e.eventsPort === null || e.eventsNoPort === null
     ? 'events not computed'
-    : `events ${printedCount(e.events, counts.total, min)} (PTR + PORT ${printedCount(e.eventsPort, counts.parts[0], min)}, PTR alone ${printedCount(e.eventsNoPort, counts.parts[1], min)})`;
+    : `events ${printedCount(e.events, counts.total, min)} (${ARM_LABEL.port} ${printedCount(e.eventsPort, counts.parts[0], min)}, ${ARM_LABEL.ptr} ${printedCount(e.eventsNoPort, counts.parts[1], min)})`;
   return [
     `z ${f2(e.z)}`, `boundary |z| ${f2(e.boundaryZ)}`, `information ${f2(e.informationFraction)}`,
     `naive 95% CI ${ci(e.lower, e.upper)}`, events, `rule: ${e.summary.replace(/\.+$/, '')}`,
@@ -110,15 +111,15 @@ function awaitingLine(a: DigestAwaiting): string {
   return `Signal #${a.id}: ${estimandTitle(a.population, a.endpoint)}, ${RULE_LABEL[a.rule]}; opened at the look of cutoff ${a.openedAtCutoff}, unacknowledged for ${plural(a.daysOpen, 'day')}${a.reminder ? ' - REMINDER: please acknowledge it or close it with a decision' : ''}.`;
 }
 
-const TABLE_HEADER = ['Estimand', 'PORT HR', 'Repeated CI', '95% CI (naive)', 'Events', 'PTR + PORT', 'PTR alone'];
+const TABLE_HEADER = ['Estimand', 'PORT HR', 'Repeated CI', '95% CI (naive)', 'Events', ARM_LABEL.port, ARM_LABEL.ptr];
 
 function tableRows(estimates: readonly DigestEstimate[], min: number): string[][] {
   return estimates.map((e) => {
-    const s = suppressRow(e.events, [e.eventsPort, e.eventsNoPort], min);
+    const s = suppressRow(e.events, [e.eventsPort, e.eventsPtr], min);
     return [
-      `${POPULATION_SHORT[e.population]} ${e.endpoint.toUpperCase()}${e.primary ? ' (primary)' : ''}`,
+      `${POPULATION_SHORT[e.population]} ${ENDPOINT_SHORT[e.endpoint]}${e.primary ? ' (primary)' : ''}`,
       e.hr === null ? `not computed${e.note ? `: ${e.note}` : ''}` : f2(e.hr), ci(e.repeatedLower, e.repeatedUpper), ci(e.lower, e.upper),
-      printedCount(e.events, s.total, min), printedCount(e.eventsPort, s.parts[0], min), printedCount(e.eventsNoPort, s.parts[1], min),
+      printedCount(e.events, s.total, min), printedCount(e.eventsPort, s.parts[0], min), printedCount(e.eventsPtr, s.parts[1], min),
     ];
   });
 }

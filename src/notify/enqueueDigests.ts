@@ -37,7 +37,7 @@ function digestEstimate(e: EstimateRecord): DigestEstimate {
   const reason = typeof e.details.reason === 'string' ? e.details.reason : null;
   return {
     population: e.population, endpoint: e.endpoint, primary: e.primary, hr: e.hr, lower: e.lower, upper: e.upper,
-    repeatedLower: e.repeatedLower, repeatedUpper: e.repeatedUpper, events: e.events, eventsPort: e.eventsPort, eventsNoPort: e.eventsNoPort,
+    repeatedLower: e.repeatedLower, repeatedUpper: e.repeatedUpper, events: e.events, eventsPort: e.eventsPort, eventsPtr: e.eventsPtr,
     note: e.hr === null ? reason : null,
   };
 }

@@ -38,7 +38,21 @@ export const ENDPOINT_LABEL: Readonly<Record<Endpoint, string>> = {
 
 export const ENDPOINT_SHORT: Readonly<Record<Endpoint, string>> = { os: 'OS', pfs: 'PFS', lrr: 'LRR', dp: 'DP' };
 
+/** The arms, one name each everywhere (code: `ptr` / `port`; words: these). */
 export const ARM_LABEL: Readonly<Record<Arm, string>> = { ptr: 'PTR alone', port: 'PTR + PORT' };
+
+/** A population inside a sentence ("In group 1 (T1/2, non-TNBC), ..."), derived from POPULATION_LABEL. */
+export const POPULATION_IN_SENTENCE: Readonly<Record<Population, string>> = {
+  all: POPULATION_LABEL.all.toLowerCase(),
+  group1: POPULATION_LABEL.group1.replace(/^Group (\d): (.*)$/, 'group $1 ($2)'),
+  group2: POPULATION_LABEL.group2.replace(/^Group (\d): (.*)$/, 'group $1 ($2)'),
+  group3: POPULATION_LABEL.group3.replace(/^Group (\d): (.*)$/, 'group $1 ($2)'),
+};
+
+/** An endpoint inside a sentence ("PORT and overall survival"), derived from ENDPOINT_LABEL. */
+export const ENDPOINT_IN_SENTENCE: Readonly<Record<Endpoint, string>> = {
+  os: ENDPOINT_LABEL.os.toLowerCase(), pfs: ENDPOINT_LABEL.pfs.toLowerCase(), lrr: ENDPOINT_LABEL.lrr.toLowerCase(), dp: ENDPOINT_LABEL.dp.toLowerCase(),
+};
 
 export const COVARIATE_LABEL: Readonly<Record<Covariate | 'ageAtPtr', string>> = {
   ageAtPtr: 'Age at PTR, years',
@@ -74,7 +88,7 @@ export const LEVEL_LABEL: LevelLabels = {
   hormonalTherapy: { yes: 'Yes', no: 'No' },
   antiHer2: { yes: 'Yes', no: 'No' },
   allMetastasesTreated: { yes: 'Yes', no: 'No' },
-  port: { port: 'PORT', ptr: 'No PORT' },
+  port: { port: 'PORT', ptr: 'PTR alone' },
 };
 
 export const EVENT_TYPE_LABEL: Readonly<Record<EventType, string>> = {

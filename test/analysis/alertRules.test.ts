@@ -11,7 +11,7 @@ function look(over: Partial<LookEstimate> = {}): LookEstimate {
   const boundaryZ = over.boundaryZ === undefined ? 3 : over.boundaryZ;
   return {
     population: 'group1', endpoint: 'os', look: 2, cutoff: '2026-06-30',
-    coef, se, z: coef / se, events: 80, eventsPort: 40, eventsNoPort: 40,
+    coef, se, z: coef / se, events: 80, eventsPort: 40, eventsPtr: 40,
     informationFraction: 0.5, boundaryZ,
     repeatedLower: boundaryZ === null ? null : Math.exp(coef - boundaryZ * se),
     repeatedUpper: boundaryZ === null ? null : Math.exp(coef + boundaryZ * se),
@@ -110,11 +110,11 @@ describe('validity', () => {
 describe('gating', () => {
   it('needs 20 events in the subgroup and 5 per arm', () => {
     expect(gatingReason(look({ events: 19 }), T)).toMatch(/19 events/);
-    expect(gatingReason(look({ events: 40, eventsPort: 4, eventsNoPort: 36 }), T)).toMatch(/4 events/);
-    expect(gatingReason(look({ events: 20, eventsPort: 5, eventsNoPort: 15 }), T)).toBeNull();
+    expect(gatingReason(look({ events: 40, eventsPort: 4, eventsPtr: 36 }), T)).toMatch(/4 events/);
+    expect(gatingReason(look({ events: 20, eventsPort: 5, eventsPtr: 15 }), T)).toBeNull();
   });
   it('no effect alert while gated, and the crossing is not consumed', () => {
-    const gated = run(look({ coef: Math.log(0.3), se: 0.3, events: 19, eventsPort: 5, eventsNoPort: 14 }));
+    const gated = run(look({ coef: Math.log(0.3), se: 0.3, events: 19, eventsPort: 5, eventsPtr: 14 }));
     expect(gated.decisions).toEqual([]);
     expect(gated.gatedBecause).not.toBeNull();
     expect(gated.state.boundaryAlerted).toBe(false);

@@ -8,7 +8,7 @@ import { findingSentence, personTransition, reminderDue, signalChanges, SignalTr
 import type { LookAlert, SignalEvidence, SignalRecord, StoredSignalEvent } from '../../src/analysis/signals/index.ts';
 
 const estimate = (over: Partial<EstimateRecord> = {}): EstimateRecord => ({
-  population: 'group1', endpoint: 'pfs', model: 'monitoring', term: 'port', primary: true, n: 300, events: 150, eventsPort: 60, eventsNoPort: 90,
+  population: 'group1', endpoint: 'pfs', model: 'monitoring', term: 'port', primary: true, n: 300, events: 150, eventsPort: 60, eventsPtr: 90,
   coef: Math.log(0.55), se: 0.16, hr: 0.55, lower: 0.4, upper: 0.75, z: -3.7, p: 0.0002,
   informationFraction: 0.8, boundaryZ: 2.9, repeatedLower: 0.35, repeatedUpper: 0.86,
   details: { ruleState: { boundaryAlerted: true, excludedPaper: false, validityIssues: [] } }, ...over,

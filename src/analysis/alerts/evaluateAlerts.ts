@@ -29,7 +29,7 @@ const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 function effectEvidence(e: LookEstimate): Record<string, number | null> {
   return {
-    hr: r4(Math.exp(e.coef)), z: r4(e.z), events: e.events, eventsPort: e.eventsPort, eventsNoPort: e.eventsNoPort,
+    hr: r4(Math.exp(e.coef)), z: r4(e.z), events: e.events, eventsPort: e.eventsPort, eventsPtr: e.eventsPtr,
     informationFraction: e.informationFraction === null ? null : r4(e.informationFraction),
     boundaryZ: e.boundaryZ === null ? null : r4(e.boundaryZ),
     repeatedLower: e.repeatedLower === null ? null : r4(e.repeatedLower),

@@ -8,7 +8,7 @@ import type { LookEstimate } from './types.ts';
  */
 export function gatingReason(estimate: LookEstimate, t: AlertThresholds): string | null {
   if (estimate.events < t.minEventsPopulation) return `${estimate.events} events < ${t.minEventsPopulation}`;
-  const fewest = Math.min(estimate.eventsPort, estimate.eventsNoPort);
+  const fewest = Math.min(estimate.eventsPort, estimate.eventsPtr);
   if (fewest < t.minEventsPerArm) return `an arm has ${fewest} events < ${t.minEventsPerArm}`;
   return null;
 }

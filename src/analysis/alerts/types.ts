@@ -11,7 +11,7 @@ export interface LookEstimate {
   readonly z: number;
   readonly events: number;
   readonly eventsPort: number;
-  readonly eventsNoPort: number;
+  readonly eventsPtr: number;
   /** Primary estimands only: events / planned events, capped at 1. */
   readonly informationFraction: number | null;
   /** Primary estimands only: two-sided critical |z| of this look under the spending function. */

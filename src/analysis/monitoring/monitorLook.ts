@@ -156,7 +156,7 @@ function primaryLook(
     conditionalPower: cp, statement, note: step.note,
   };
   const base: EstimateRecord = record ?? {
-    population, endpoint, model: 'monitoring', term: 'port', primary: true, n: 0, events: 0, eventsPort: 0, eventsNoPort: 0,
+    population, endpoint, model: 'monitoring', term: 'port', primary: true, n: 0, events: 0, eventsPort: 0, eventsPtr: 0,
     coef: null, se: null, hr: null, lower: null, upper: null, z: null, p: null,
     informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null, details: { reason: 'no estimate record' },
   };

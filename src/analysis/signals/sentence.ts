@@ -1,15 +1,14 @@
 import type { EndpointId, PopulationId } from '../plan.ts';
 import type { SignalEvidence, SignalRule } from './types.ts';
+import { ARM_LABEL, ENDPOINT_IN_SENTENCE, POPULATION_IN_SENTENCE } from '../../reports/vocabulary.ts';
 
-const POPULATION: Readonly<Record<PopulationId, string>> = {
-  all: 'all patients', group1: 'group 1 (T1/2, non-TNBC)', group2: 'group 2 (T3/4, non-TNBC)', group3: 'group 3 (TNBC)',
-};
+// One vocabulary: the report's labels (src/reports/vocabulary.ts), in their sentence forms.
+const POPULATION: Readonly<Record<PopulationId, string>> = POPULATION_IN_SENTENCE;
+const ENDPOINT: Readonly<Record<EndpointId, string>> = ENDPOINT_IN_SENTENCE;
+const CONTROL = `patients with ${ARM_LABEL.ptr}`;
 /** What an event of the endpoint is, for "a lower hazard of ...". */
 const HAZARD_OF: Readonly<Record<EndpointId, string>> = {
   os: 'death', pfs: 'progression or death', lrr: 'locoregional recurrence', dp: 'distant progression',
-};
-const ENDPOINT: Readonly<Record<EndpointId, string>> = {
-  os: 'overall survival', pfs: 'progression-free survival', lrr: 'locoregional recurrence', dp: 'distant progression',
 };
 
 const f2 = (x: number) => x.toFixed(2);
@@ -39,8 +38,8 @@ export function findingSentence(population: PopulationId, endpoint: EndpointId, 
     : repeated ? `repeated ${level(e.alpha)}CI ${f2(lo)}-${f2(hi)}` : `95% CI ${f2(lo)}-${f2(hi)} (not adjusted for repeated looks: no alpha spent yet)`;
   // A direction is stated only when the interval excludes 1; otherwise the data do not tell the arms apart.
   const clear = lo !== null && hi !== null && (hi < 1 || lo > 1);
-  if (!clear) return `${where}, the hazard of ${HAZARD_OF[endpoint]} did not differ clearly between PORT patients and patients with PTR alone: HR ${f2(e.hr)}, ${ci}.`;
-  return `${where}, PORT patients had ${e.hr < 1 ? 'a lower' : 'a higher'} hazard of ${HAZARD_OF[endpoint]} than patients with PTR alone: HR ${f2(e.hr)}, ${ci}.`;
+  if (!clear) return `${where}, the hazard of ${HAZARD_OF[endpoint]} did not differ clearly between PORT patients and ${CONTROL}: HR ${f2(e.hr)}, ${ci}.`;
+  return `${where}, PORT patients had ${e.hr < 1 ? 'a lower' : 'a higher'} hazard of ${HAZARD_OF[endpoint]} than ${CONTROL}: HR ${f2(e.hr)}, ${ci}.`;
 }
 
 function meaningOf(rule: SignalRule, e: SignalEvidence): string {

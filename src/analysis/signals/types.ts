@@ -44,6 +44,10 @@ export interface SignalEvidence {
   readonly alpha: number | null;
   readonly events: number | null;
   readonly eventsPort: number | null;
+  /**
+   * Events in the PTR alone arm (`ptr` everywhere else in the code). The key keeps its first name
+   * because it is part of the public signal JSON (CLI, HTTP API) and of stored evidence.
+   */
   readonly eventsNoPort: number | null;
   /** The monitoring state after the look (primary estimands). */
   readonly monitoringState: string | null;

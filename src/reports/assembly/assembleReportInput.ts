@@ -228,7 +228,7 @@ function reportAlert(a: StoredAlert, estimates: readonly StoredEstimate[], plan:
       repeated: est && est.repeatedLower !== null && est.repeatedUpper !== null ? { lower: est.repeatedLower, upper: est.repeatedUpper } : null,
       z: estimated ? est.z : null,
       boundary: est?.boundaryZ ?? null, informationFraction: est?.informationFraction ?? null,
-      events: est ? { ptr: est.eventsNoPort, port: est.eventsPort } : null,
+      events: est ? { ptr: est.eventsPtr, port: est.eventsPort } : null,
       notComputed: estimated ? null : notEstimableReason(est) ?? 'no monitoring estimate at this look',
       driftZ: num('driftZ'), driftThreshold: kind === 'drift' ? plan.thresholds.driftZ : null,
       publishedHr: num('paperHr'),

@@ -3,7 +3,7 @@ import { publishedPortHr } from '../../analysis/published.ts';
 import type { ForestRow } from '../reportInput.ts';
 
 /** Patients per arm are stored with every monitoring estimate; a missing one is a bug, not a zero. */
-function storedCount(e: EstimateRecord, key: 'nPort' | 'nNoPort'): number {
+function storedCount(e: EstimateRecord, key: 'nPort' | 'nPtr'): number {
   const value = e.details[key];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new Error(`estimate ${e.population}/${e.endpoint}: details.${key} is not a count`);
   return value;
@@ -16,12 +16,12 @@ export function forestRows(estimates: readonly EstimateRecord[], previousNaiveEx
     if (e.model !== 'monitoring' || e.term !== 'port' || e.hr === null || e.lower === null || e.upper === null) continue;
     if (!Number.isFinite(e.hr) || !Number.isFinite(e.lower) || !Number.isFinite(e.upper)) continue;
     const nPort = storedCount(e, 'nPort');
-    const nNoPort = storedCount(e, 'nNoPort');
+    const nPtr = storedCount(e, 'nPtr');
     const naiveExcludes = e.lower > 1 || e.upper < 1;
     const published = publishedPortHr(e.population, e.endpoint);
     rows.push({
       population: e.population, endpoint: e.endpoint, primary: e.primary,
-      n: { ptr: nNoPort, port: nPort }, events: { ptr: e.eventsNoPort, port: e.eventsPort },
+      n: { ptr: nPtr, port: nPort }, events: { ptr: e.eventsPtr, port: e.eventsPort },
       hr: e.hr, naive: { lower: e.lower, upper: e.upper },
       repeated: e.repeatedLower !== null && e.repeatedUpper !== null && Number.isFinite(e.repeatedUpper) ? { lower: e.repeatedLower, upper: e.repeatedUpper } : null,
       published, informationFraction: e.informationFraction,
