@@ -209,3 +209,97 @@ export function changeRelations(printings: readonly Printing[], report: Rendered
   }
   return rel;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The HTML tables themselves: the counts of Table 1, the flow tables, the forest table and the
+// missing-covariates table as the page prints them, read back from the markup.
+
+interface HtmlTableText {
+  readonly caption: string;
+  readonly head: string[][];
+  readonly body: string[][];
+}
+
+const unescape = (s: string) => s.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&amp;/g, '&').trim();
+
+/** Every table of the page: caption, header rows and body rows as cell texts. */
+export function htmlTables(html: string): HtmlTableText[] {
+  const cells = (row: string) => [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => unescape(m[1]));
+  return [...html.matchAll(/<table[^>]*>([\s\S]*?)<\/table>/g)].map((m) => {
+    const caption = unescape(/<caption>([\s\S]*?)<\/caption>/.exec(m[1])?.[1] ?? '');
+    const head = [...(/<thead>([\s\S]*?)<\/thead>/.exec(m[1])?.[1] ?? '').matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => cells(r[1]));
+    const body = [...(/<tbody>([\s\S]*?)<\/tbody>/.exec(m[1])?.[1] ?? '').matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => cells(r[1]));
+    return { caption, head, body };
+  });
+}
+
+const invert = (table: Readonly<Record<string, string>>): Map<string, string> => new Map(Object.entries(table).map(([k, v]) => [v, k]));
+/** The count of a cell "45 (25.6)", "<11", "≥11", "1,234". */
+const countText = (text: string) => text.split(' (')[0];
+
+export interface Vocabulary {
+  readonly population: Readonly<Record<string, string>>;
+  readonly covariate: Readonly<Record<string, string>>;
+  readonly level: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly endpointShort: Readonly<Record<string, string>>;
+  readonly populationShort: Readonly<Record<string, string>>;
+}
+
+export function htmlPrintings(html: string, k: number, words: Vocabulary): Printing[] {
+  const out: Printing[] = [];
+  const put = (name: string, text: string, where: string) => {
+    if (text !== '' && text !== 'NA') out.push({ name, value: parsePrinted(countText(text), k), where: `HTML ${where}` });
+  };
+  const populations = invert(words.population);
+  const covariates = invert(words.covariate);
+  const estimands = new Map<string, string>();
+  for (const [p, ps] of Object.entries(words.populationShort)) for (const [e, es] of Object.entries(words.endpointShort)) estimands.set(`${ps} · ${es}`, `${p}.${e}`);
+  for (const t of htmlTables(html)) {
+    const table1 = /^Table 1\. Baseline characteristics by PORT: (.*)$/.exec(t.caption);
+    if (table1) {
+      const p = populations.get(table1[1]);
+      if (p === undefined) throw new Error(`Table 1 of an unknown population: ${table1[1]}`);
+      t.head[0].slice(1, 3).forEach((h, j) => put(`arm.${p}.${ARMS[j]}`, /\(n = ([^)]*)\)/.exec(h)?.[1] ?? '', `Table 1 ${p} header`));
+      let covariate = '';
+      for (const row of t.body) {
+        const label = row[0];
+        const c = covariates.get(label) ?? (label.endsWith(', median (IQR)') ? covariates.get(label.replace(', median (IQR)', '')) : undefined);
+        if (c !== undefined) {
+          covariate = c;
+          continue;
+        }
+        const level = label === 'Missing' ? 'missing' : invert(words.level[covariate] ?? {}).get(label);
+        if (level === undefined) throw new Error(`Table 1 ${p}: unknown row ${label} under ${covariate}`);
+        ARMS.forEach((a, j) => put(`t1.${p}.${covariate}.${level}.${a}`, row[1 + j], `Table 1 ${p} ${covariate} ${level} ${a}`));
+      }
+    } else if (t.caption === 'Patients in the analysis dataset') {
+      const names = ['patients.prev', 'patients.new', 'patients.removed', 'patients.cur', 'patients.group1', 'patients.group2', 'patients.group3', 'patients.unclassified'];
+      t.body.forEach((row, i) => put(names[i], row[1], `flow patients row ${i + 1}`));
+    } else if (t.caption.startsWith('Endpoint events at this cutoff')) {
+      const endpoints = t.head[0].slice(1).map((h) => invert(words.endpointShort).get(h));
+      for (const row of t.body) {
+        const p = populations.get(row[0]);
+        endpoints.forEach((e, j) => {
+          const m = /^(\S+)(?: \(([^)]*)\))?$/.exec(row[1 + j]);
+          if (m === null || e === undefined || p === undefined) return;
+          put(`events.${p}.${e}`, m[1], `flow endpoint events ${p} ${e}`);
+          if (m[2] !== undefined && m[2] !== '0') put(`events.change.${p}.${e}`, m[2], `flow endpoint events ${p} ${e} change`);
+        });
+      }
+    } else if (t.caption === 'PORT hazard ratios by population and endpoint') {
+      for (const row of t.body) {
+        const e = estimands.get(row[0].replace(/ \*$/, ''));
+        if (e === undefined) throw new Error(`forest table: unknown estimand ${row[0]}`);
+        const [nPtr, nPort] = row[1].split(' / ');
+        const [ePtr, ePort] = row[2].split(' / ');
+        put(`model.n.${e}.ptr`, nPtr, `forest ${e} patients PTR alone`);
+        put(`model.n.${e}.port`, nPort, `forest ${e} patients PORT`);
+        put(`events.${e}.ptr`, ePtr, `forest ${e} events PTR alone`);
+        put(`events.${e}.port`, ePort, `forest ${e} events PORT`);
+      }
+    } else if (t.caption === 'Missing baseline covariates') {
+      for (const row of t.body) put(`dq.missing.${covariates.get(row[0]) ?? row[0]}`, row[1], `missing covariates ${row[0]}`);
+    }
+  }
+  return out;
+}

@@ -22,7 +22,10 @@ import { addInvestigator, parseSubscriptions } from '../../src/notify/investigat
 import { loadLookRows, lookRowsCsv } from '../../src/demo/lookSummary.ts';
 import { recoverableCounts } from '../support/disclosureAudit.ts';
 import type { Printed } from '../support/disclosureAudit.ts';
-import { changeRelations, countRelations, demoCsvPrintings, digestPrintings, reportPrintings } from './printedCounts.ts';
+import { changeRelations, countRelations, demoCsvPrintings, digestPrintings, htmlPrintings, reportPrintings } from './printedCounts.ts';
+import { COVARIATE_LABEL, ENDPOINT_SHORT, LEVEL_LABEL, POPULATION_LABEL, POPULATION_SHORT } from '../../src/reports/vocabulary.ts';
+
+const WORDS = { population: POPULATION_LABEL, covariate: COVARIATE_LABEL, level: LEVEL_LABEL, endpointShort: ENDPOINT_SHORT, populationShort: POPULATION_SHORT };
 
 const FIRST = '2016-12-31';
 const SECOND = '2017-06-30';
@@ -190,7 +193,9 @@ describe('the report of a simulated registry, through the real job and report pa
     // The unsuppressed values (smallCellMin 1 hides nothing) check the relations: each holds exactly.
     const truthReport = await renderReport({ ...input, privacy: { smallCellMin: 1 } });
     const lookRows = await loadLookRows(t.db, DEFAULT_PLAN.version);
-    const truth = [...reportPrintings(truthReport, 1), ...demoCsvPrintings(lookRowsCsv(lookRows, 1), 1, SECOND, FIRST)];
+    const truth = [...reportPrintings(truthReport, 1), ...htmlPrintings(truthReport.html, 1, WORDS), ...demoCsvPrintings(lookRowsCsv(lookRows, 1), 1, SECOND, FIRST)];
+    // The HTML tables are read too (Table 1, flow, forest, missing covariates): hundreds of counts.
+    expect(htmlPrintings(truthReport.html, 1, WORDS).length).toBeGreaterThan(300);
     const relations = [...countRelations(truth), ...changeRelations(truth, truthReport)];
     const values = new Map<string, Printed>(truth.map((p) => [p.name, p.value]));
     let checked = 0;
@@ -215,6 +220,7 @@ describe('the report of a simulated registry, through the real job and report pa
       const report = await renderReport({ ...input, privacy: { smallCellMin } });
       const printed = [
         ...reportPrintings(report, smallCellMin),
+        ...htmlPrintings(report.html, smallCellMin, WORDS),
         ...(smallCellMin === 11 ? digests : []),
         ...demoCsvPrintings(lookRowsCsv(lookRows, smallCellMin), smallCellMin, SECOND, FIRST),
       ];

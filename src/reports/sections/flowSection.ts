@@ -93,6 +93,7 @@ export function flowSection(input: ReportInput): Section {
       labelOf(POPULATION_LABEL, p, 'population'),
       ...ENDPOINTS.map((e) => num(endpointCell(p, e))),
     ]),
+    notes: ['The change is printed as it is: both cutoffs\' counts are published in full (monitoring tables, mail).'],
   });
   return {
     id: 'flow',
