@@ -82,7 +82,19 @@ export function pinnedCells(table: CountTable, status: readonly CellStatus[], hi
 
 /** The status of every cell of a table under primary and complementary suppression. */
 export function suppressCounts(table: CountTable, smallCellMin: number): CellStatus[] {
-  const derived = new Set(table.derived ?? []);
+  // A small count found public by bounds (below) is known to every reader: start again with it
+  // printed as it is, so that no complement hidden only for its sake is left behind.
+  const publicByBounds = new Set<number>();
+  for (;;) {
+    const outcome = suppressOnce(table, smallCellMin, publicByBounds);
+    if (typeof outcome !== 'number') return outcome;
+    publicByBounds.add(outcome);
+  }
+}
+
+/** One pass: the statuses, or the index of a small count that bounds make public (nothing left to hide). */
+function suppressOnce(table: CountTable, smallCellMin: number, publicByBounds: ReadonlySet<number>): CellStatus[] | number {
+  const derived = new Set([...(table.derived ?? []), ...publicByBounds]);
   const fixed = new Set([...(table.fixed ?? []), ...derived]);
   const unpublished = new Set(table.unpublished ?? []);
   // A public cell that is itself small is printed "<k" wherever it appears, so it counts as hidden.
@@ -134,7 +146,7 @@ export function suppressCounts(table: CountTable, smallCellMin: number): CellSta
     }
     // Bounds: a hidden cell pinned by the signed relations gets another complement in one of its relations.
     const hidden = new Set(table.cells.map((_, i) => i).filter(isHidden));
-    const pinned = round < table.cells.length ? pinnedCells(table, status, hidden, smallCellMin) : [];
+    const pinned = round <= table.cells.length ? pinnedCells(table, status, hidden, smallCellMin) : [];
     let added = false;
     for (const i of pinned) {
       // The nearest relation with a cell left to hide: the pinned cell's own, then those of the hidden
@@ -159,8 +171,12 @@ export function suppressCounts(table: CountTable, smallCellMin: number): CellSta
       if (added) break;
     }
     if (!added) {
-      if (pinned.length > 0) throw new SuppressionError(`a suppressed count is pinned by the bounds of ${pinned.length} cell(s) and no complementary cell is left to hide`);
-      return status;
+      if (pinned.length === 0) return status;
+      // Pinned, and every cell that could widen its bounds is printed in full or zero: a reader knows
+      // it exactly from what is published (e.g. Table 1's missing T category of all patients, when the
+      // groups are defined by T category and only the unclassified can lack it). Public by bounds, like
+      // a count public by subtraction: printed as it is rather than as a protection that is not there.
+      return pinned[0];
     }
   }
 }

@@ -13,7 +13,7 @@ import {
   formatZ,
 } from '../../src/reports/format.ts';
 import { escapeHtml } from '../../src/reports/escape.ts';
-import { pinnedCells, suppressCounts, SuppressionError } from '../../src/reports/suppression.ts';
+import { pinnedCells, suppressCounts } from '../../src/reports/suppression.ts';
 import { REDACTED, checkHash, checkIdentifier, checkIsoDate, scrubFreeText } from '../../src/reports/freeText.ts';
 import { ReportInputError } from '../../src/reports/reportInputError.ts';
 
@@ -84,9 +84,9 @@ describe('small-cell suppression', () => {
 
   it('hides another cell where the bounds of "<k" and "≥k" would pin a small count (total 12 = 1 + 11)', () => {
     // 12 = a + b, a "<11" (1..10), b "≥11": a = 1. Signed relations let the bounds be checked; with
-    // nothing else to hide beside the public total, it is refused rather than printed recoverable.
+    // nothing else to hide beside the public total, the count is public by bounds: printed as it is.
     expect(pinnedCells({ cells: [12, 1, 11], relations: [{ plus: [1, 2], minus: [0] }] }, ['shown', 'small', 'complement'], new Set([1, 2]), 11)).toEqual([1]);
-    expect(() => suppressCounts({ cells: [12, 1, 11], relations: [{ plus: [1, 2], minus: [0] }], fixed: [0] }, 11)).toThrow(SuppressionError);
+    expect(suppressCounts({ cells: [12, 1, 11], relations: [{ plus: [1, 2], minus: [0] }], fixed: [0] }, 11)).toEqual(['shown', 'shown', 'shown']);
     expect(suppressCounts({ cells: [13, 2, 11], relations: [{ plus: [1, 2], minus: [0] }], fixed: [0] }, 11)).toEqual(['shown', 'small', 'complement']);
     // With a third cell to hide, it is hidden too and nothing is pinned.
     const three = suppressCounts({ cells: [40, 1, 11, 28], relations: [{ plus: [1, 2, 3], minus: [0] }], fixed: [0] }, 11);
