@@ -19,7 +19,7 @@ const A = '2017-03-31';
 const B = '2017-06-30';
 const C = '2017-09-30';
 // A strong group 1 effect: the first live look crosses its boundary and opens signals.
-const cohort = syntheticCohort({ patients: 1200, seed: 5, portLogHr: { group1: Math.log(0.35) } });
+const cohort = syntheticCohort({ patients: 600, seed: 5, portLogHr: { group1: Math.log(0.35) } });
 
 interface SignalJson {
   id: number;
