@@ -3,6 +3,7 @@
 // logged-in user's address; a data manager reads but cannot act; hostile comments and decisions are
 // shown as text; GET /api/v1/signals answers the JSON of `cohortwatch signals list --json`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signalAction, SignalInputError } from '../../src/jobs/signalStore.ts';
 import { csrfToken, FORM, formBody, HTTPS, startHarness } from './support/serverHarness.ts';
 import type { Harness } from './support/serverHarness.ts';
 
@@ -127,5 +128,18 @@ describe('GET /api/v1/signals', () => {
     expect((await get('/api/v1/signals?state=closed', reader.key)).json()).toEqual([]);
     expect((await get('/api/v1/signals?state=bogus', reader.key)).statusCode).toBe(400);
     expect((await get('/api/v1/signals', writer.key)).statusCode).toBe(403);
+  });
+});
+
+describe('one address rule for accounts and signal actions', () => {
+  it('an account at a single-label domain (user@localhost) acts through the page, and the store takes the same address from the CLI path', async () => {
+    await h.addUser('ops@localhost', 'investigator');
+    const ops = await h.login('ops@localhost');
+    const ack = await post(`/signals/${signalId}/acknowledge`, ops, { comment: 'on call this week' });
+    expect(ack.statusCode).toBe(303);
+    expect((await trail()).at(-1)).toEqual({ by: 'ops@localhost', action: 'acknowledged', comment: 'on call this week' });
+    const view = await signalAction(h.db, signalId, 'close', ' Ops@LocalHost ', 'no action needed');
+    expect(view.history.at(-1)).toMatchObject({ by: 'ops@localhost', action: 'closed' });
+    await expect(signalAction(h.db, signalId, 'reopen', 'ops@localhost,evil@example.org', 'x')).rejects.toThrow(SignalInputError);
   });
 });
