@@ -98,6 +98,23 @@ describe('signals on the dashboard', () => {
     expect(page.body).toContain('signal-closed');
   });
 
+  it('an admin reads each signal action on /audit with the address of who did it, comments and decisions as text', async () => {
+    await h.addUser('admin@example.org', 'admin');
+    const admin = await h.login('admin@example.org');
+    const page = await h.get('/audit', admin);
+    expect(page.statusCode).toBe(200);
+    const table = /<table class="signal-audit">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
+    const rows = table.match(/<tbody>[\s\S]*<\/tbody>/)?.[0].match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+    const cells = rows.map((r) => [...r.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]).slice(1));
+    expect(cells).toEqual([
+      [`<a href="/signals/${signalId}">#${signalId}</a>`, 'Group 1 · PFS', 'closed', 'inv@example.org', 'DSMB informed; no change to the protocol &quot;&gt;&lt;img src=x onerror=alert(1)&gt;'],
+      [`<a href="/signals/${signalId}">#${signalId}</a>`, 'Group 1 · PFS', 'acknowledged', 'inv@example.org', 'reviewing with the statistician &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'],
+      [`<a href="/signals/${signalId}">#${signalId}</a>`, 'Group 1 · PFS', 'opened', 'cohortwatch', 'look 2: boundary crossed'],
+    ]);
+    expect(page.body).not.toContain(SCRIPT);
+    expect(page.body).not.toContain('<img src=x');
+  });
+
   it('an impossible transition or an empty decision is refused with the reason, changing nothing', async () => {
     const before = await trail();
     const again = await post(`/signals/${signalId}/close`, investigator, { decision: 'twice' });

@@ -17,7 +17,7 @@ import type { Endpoint, Population, ZPath } from '../../reports/index.ts';
 import { formatCount } from '../../reports/format.ts';
 import { ENDPOINT_LABEL, POPULATION_LABEL, estimandLabel } from '../../reports/vocabulary.ts';
 import type { AlertView, EstimandModel, EstimateView, LookRef, OverviewModel, PlanLooks } from '../views/estimandViews.ts';
-import type { AuditRow, ConflictRow, LookRow, PlanModel, RejectedRow } from '../views/adminViews.ts';
+import type { AuditRow, ConflictRow, LookRow, PlanModel, RejectedRow, SignalAuditRow } from '../views/adminViews.ts';
 
 export const POPULATION_IDS: readonly Population[] = ['all', 'group1', 'group2', 'group3'];
 export const ENDPOINT_IDS: readonly Endpoint[] = ['os', 'pfs', 'lrr', 'dp'];
@@ -245,6 +245,17 @@ export async function dataQualityRows(ctx: DashboardContext): Promise<{ rejected
 }
 
 export const AUDIT_LIMIT = 500;
+
+/** Everything done to signals (signal_events, append-only), newest first: people's actions and the looks'. */
+export async function signalAuditRows(ctx: DashboardContext): Promise<SignalAuditRow[]> {
+  const rows = await ctx.db.selectFrom('signal_events as e').innerJoin('signals as s', 's.id', 'e.signal_id')
+    .select(['e.at', 'e.signal_id', 's.population', 's.endpoint', 'e.action', 'e.by', 'e.comment'])
+    .orderBy('e.id', 'desc').limit(AUDIT_LIMIT).execute();
+  return rows.map((r) => ({
+    at: r.at.toISOString(), signalId: r.signal_id, estimand: estimandLabel(r.population as Population, r.endpoint as Endpoint),
+    action: r.action, by: r.by, comment: r.comment,
+  }));
+}
 
 export async function auditRows(ctx: DashboardContext): Promise<AuditRow[]> {
   const rows = await ctx.db.selectFrom('access_audit as a').leftJoin('users as u', 'u.id', 'a.user_id').leftJoin('api_keys as k', 'k.id', 'a.api_key_id')
