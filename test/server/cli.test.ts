@@ -79,11 +79,12 @@ describe('cohortwatch api-keys and users', () => {
 });
 
 describe('cohortwatch serve', () => {
-  it('serves the API until SIGTERM', async () => {
+  it('serves the API until SIGTERM; says once that a reports folder does not exist (yet)', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['bin/cohortwatch.js', 'serve', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const reportsDir = `/tmp/cw-no-reports-${port}`;
+    const child = spawn(process.execPath, ['bin/cohortwatch.js', 'serve', '--port', String(port), '--reports-dir', reportsDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
     try {
-      let stderr = '';
       await new Promise<void>((resolve, reject) => {
         child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (stderr.includes('listening on')) resolve(); });
         child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
@@ -92,6 +93,7 @@ describe('cohortwatch serve', () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok', database: 'up', queue: 'up' });
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/looks`)).status).toBe(401);
+      expect(stderr).toContain(`cohortwatch serve: the reports folder ${reportsDir} does not exist (yet): /looks offers downloads once the scheduler writes reports there\n`);
     } finally {
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
