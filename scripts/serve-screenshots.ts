@@ -1,8 +1,9 @@
 // npm run screenshots:serve: the dashboard's main pages as PNGs in docs/screenshots/, from a real
 // run: a fresh scratch database on the PostgreSQL of DATABASE_URL's server, Redis at REDIS_URL, a
 // simulated registry (426 patients, scenario "emerging") posted through the API and applied by the
-// worker, four yearly looks, then headless Chromium logged in as each role. The database is dropped
-// at the end.
+// worker, four looks, then headless Chromium logged in as each role: the overview (states and z
+// paths), an estimand, the signals list and one signal after an investigator acknowledged it through
+// its form, the looks, the plan, and the data-quality page. The database is dropped at the end.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadEnv } from '../src/config/env.ts';
 import { connect } from '../src/db/connect.ts';
 import { ensureDatabase, migrateToLatest } from '../src/db/migrate.ts';
@@ -80,7 +81,9 @@ try {
   await upsertUser(db, 'data-manager@example.org', 'data-manager', PASSWORD);
   await mkdir(OUT, { recursive: true });
   browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
-  const shoot = async (email: string | null, shots: readonly [string, string][]) => {
+  /** Pages to shoot: path, file, and what to do on the page before the picture (a form to submit). */
+  type Shot = readonly [string, string, ((page: Page) => Promise<void>)?];
+  const shoot = async (email: string | null, shots: readonly Shot[]) => {
     const context = await (browser as Browser).newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/login`);
@@ -90,16 +93,29 @@ try {
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.waitForURL(`${base}/`);
     }
-    for (const [path, file] of shots) {
-      await page.goto(`${base}${path}`);
+    for (const [path, file, before] of shots) {
+      const response = await page.goto(`${base}${path}`);
+      if (response?.status() !== 200) throw new Error(`${path} answered ${response?.status() ?? 'nothing'}`);
+      if (before !== undefined) await before(page);
       await page.screenshot({ path: join(OUT, file), fullPage: true });
       step(`${file}`);
     }
     await context.close();
   };
   await shoot(null, [['/login', 'login.png']]);
+  // The signal shown: a boundary crossing if the looks made one, else the first signal they opened.
+  const signals = await db.selectFrom('signals').select(['id', 'rule']).orderBy('id').execute();
+  const signal = signals.find((s) => s.rule === 'boundary') ?? signals[0];
+  if (signal === undefined) throw new Error('the looks opened no signal: nothing to show on /signals');
+  step(`${signals.length} signals; showing #${signal.id} (${signal.rule})`);
   await shoot('investigator@example.org', [
-    ['/', 'overview.png'], ['/estimands/group1/pfs', 'estimand-group1-pfs.png'], ['/looks', 'looks.png'], ['/plan', 'plan.png'],
+    ['/', 'overview.png'], ['/estimands/group1/pfs', 'estimand-group1-pfs.png'], ['/signals', 'signals.png'],
+    [`/signals/${signal.id}`, 'signal.png', async (page) => {
+      await page.getByLabel('Comment (what you are assessing)').fill('Reviewing with the trial statistician before the DSMB meeting.');
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.waitForURL(`${base}/signals/${signal.id}`);
+    }],
+    ['/looks', 'looks.png'], ['/plan', 'plan.png'],
   ]);
   await shoot('data-manager@example.org', [['/data-quality', 'data-quality.png']]);
   await app.close();

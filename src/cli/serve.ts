@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
@@ -35,6 +36,10 @@ export const registerServe: RegisterCommand = (program) => {
         throw error;
       }
       logger.info({ url: server.url }, 'serving');
+      // A mistyped folder would otherwise show every look without its reports, silently.
+      if (config.reportsDir !== undefined && !existsSync(config.reportsDir)) {
+        console.error(`cohortwatch serve: the reports folder ${config.reportsDir} does not exist (yet): /looks offers downloads once the scheduler writes reports there`);
+      }
       console.error(`cohortwatch serve: listening on ${server.url} (API ${server.url}/api/v1, dashboard ${server.url}/)`);
       await new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals) => {

@@ -12,6 +12,7 @@ export { parseOffsetDateTime } from './offsetDateTime.ts';
 export type { OffsetDateTime } from './offsetDateTime.ts';
 export { DATE_PATTERN, dayNumber, daysBetween, isCalendarDate } from './calendarDate.ts';
 export { FIELD_RULES } from './fieldRules.ts';
+export { canonicalEmailAddress } from './emailAddress.ts';
 export {
   baselineSchema, followUpEventSchema, registrationSchema, lrrSchema, dpSchema, progressionSchema, deathSchema,
   lastContactSchema, retractionSchema,

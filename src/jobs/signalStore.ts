@@ -2,6 +2,7 @@
 // actions of people (signalAction). Every change appends to signal_events; nothing is updated there.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { canonicalEmailAddress } from '../contract/emailAddress.ts';
 import type { SignalsTable } from '../db/signalTables.ts';
 import type { EndpointId, PopulationId } from '../analysis/plan.ts';
 import { personTransition, reminderDue, signalChanges, SignalTransitionError, withdrawal } from '../analysis/signals/index.ts';
@@ -19,7 +20,6 @@ export class SignalInputError extends Error {
 
 /** Who acts for a look (opened, updated, reopened by evidence, reminded). */
 export const SYSTEM_ACTOR = 'cohortwatch';
-const EMAIL = /^[^\s@<>"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 const toRecord = (row: Selectable<SignalsTable>): SignalRecord => ({
   id: row.id, population: row.population as PopulationId, endpoint: row.endpoint as EndpointId, rule: row.rule, state: row.state,
@@ -58,9 +58,10 @@ export async function getSignal(db: Kysely<Database>, id: number): Promise<Signa
  * The row is locked, so two people acting at once are serialised and the second sees the first's state.
  */
 export async function signalAction(db: Kysely<Database>, id: number, action: PersonAction, by: string, text: string): Promise<SignalView> {
-  const who = by.trim().toLowerCase();
+  // The rule of the users table: every account that can log in can act (src/contract/emailAddress.ts).
+  const who = canonicalEmailAddress(by);
   const words = text.trim();
-  if (!EMAIL.test(who)) throw new SignalInputError(`--by must be an e-mail address, got "${by}"`);
+  if (who === null) throw new SignalInputError(`--by must be an e-mail address, got "${by}"`);
   if (words === '') throw new SignalInputError(action === 'close' ? '--decision must not be empty' : '--comment must not be empty');
   if (words.length > 4000) throw new SignalInputError('the comment is longer than 4000 characters');
   await db.transaction().execute(async (trx) => {

@@ -21,6 +21,7 @@ import { MAX_BODY_DEPTH, nestsDeeper } from './api/jsonDepth.ts';
 import { registerDashboardRoutes } from './dashboard/dashboardRoutes.ts';
 import './requestContext.ts';
 import { PostgresSessionStore } from './security/sessionStore.ts';
+import { outageMessage, serviceOutage } from './serviceOutage.ts';
 import type { ServerConfig } from './serverConfig.ts';
 import { errorPage } from './views/layout.ts';
 
@@ -137,9 +138,16 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message = publicMessage(error, status);
+    const outage = serviceOutage(error, deps.redis);
+    const status = outage !== null ? 503 : error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (outage !== null) {
+      request.log.warn({ service: outage, reason: error.message.split('\n')[0] }, `${outage} unavailable`);
+      // The session lives in PostgreSQL: saving it again while this page is sent would fail again and
+      // leave Fastify's default error body (with the socket's address). No session, no save.
+      (request as { session?: unknown }).session = undefined;
+    }
+    else if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const message = outage !== null ? outageMessage(outage) : publicMessage(error, status);
     if (request.url.startsWith(`${API_PREFIX}/`)) {
       return reply.code(status).send({ error: STATUS_CODES[status] ?? 'Error', message });
     }

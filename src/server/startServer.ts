@@ -1,10 +1,13 @@
-// Wiring of `cohortwatch serve`: opens PostgreSQL, the follow-up queue and the rate limiter's Redis
-// connection, checks they answer (a one-line error otherwise), builds the server and listens.
+// Wiring of `cohortwatch serve`: checks PostgreSQL and Redis answer (the CLI's own check, one line
+// naming every service that does not, and what is wrong: refused, unknown database, authentication),
+// then opens the database, the follow-up queue and the rate limiter's Redis connection, builds the
+// server and listens.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Env } from '../config/env.ts';
+import { checkDependencies, DependencyError } from '../metrics/dependencies.ts';
 import { connect } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -40,6 +43,9 @@ export function healthCheck(db: Kysely<Database>, queue: FollowUpQueue, timeoutM
   };
 }
 
+/** How long stopping waits for the queue and the pool to close before dropping their connections. */
+const CLOSE_TIMEOUT_MS = 5000;
+
 export interface StartOptions {
   env: Env;
   config: ServerConfig;
@@ -48,15 +54,35 @@ export interface StartOptions {
   host: string;
 }
 
+/** Why listening failed, in one line, for the errors a person can fix (else null). */
+function listenProblem(error: unknown, host: string, port: number): string | null {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  switch (code) {
+    case 'EADDRINUSE': return `port ${port} is already in use (--port or HTTP_PORT)`;
+    case 'EACCES': return `not allowed to listen on port ${port}`;
+    case 'ENOTFOUND': case 'EAI_AGAIN': return `cannot listen on ${host}: no such host (--host or HTTP_HOST)`;
+    case 'EADDRNOTAVAIL': return `cannot listen on ${host}: not an address of this machine (--host or HTTP_HOST)`;
+    default: return null;
+  }
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, config, logger } = options;
+  try {
+    await checkDependencies({ postgres: env.DATABASE_URL, redis: env.REDIS_URL }, env.CONNECT_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof DependencyError) throw new ServeStartError(error.message);
+    throw error;
+  }
   const db = connect(env.DATABASE_URL, { poolSize: 10, applicationName: 'cohortwatch-serve' });
   const queue = createFollowUpQueue(queueConfig(env));
   // Fails fast instead of queueing commands while Redis is away: a rate-limited route then answers 503.
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   redis.on('error', () => undefined);
+  // Bounded: with Redis away BullMQ's close() waits for a reconnection that may never come; the CLI
+  // exits once stop() returns (src/cli/main.ts), so SIGTERM always ends the process.
   const closeAll = async () => {
-    await Promise.allSettled([queue.close(), db.destroy()]);
+    await within(Promise.allSettled([queue.close(), db.destroy()]), CLOSE_TIMEOUT_MS);
     redis.disconnect();
   };
   try {
@@ -71,9 +97,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await app.listen({ port: options.port, host: options.host });
     } catch (error) {
       await app.close();
-      const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-      if (code === 'EADDRINUSE') throw new ServeStartError(`port ${options.port} is already in use (--port or HTTP_PORT)`);
-      if (code === 'EACCES') throw new ServeStartError(`not allowed to listen on port ${options.port}`);
+      const problem = listenProblem(error, options.host, options.port);
+      if (problem !== null) throw new ServeStartError(problem);
       throw error;
     }
     const address = app.server.address();

@@ -1,9 +1,14 @@
 // `cohortwatch api-keys`, `users` and `serve` as a newcomer runs them: keys printed once and stored
 // hashed, passwords from stdin, a served API answering, and one-line errors with an exit code when
-// the secret is missing, PostgreSQL is away or the port is taken.
+// the secret is missing, PostgreSQL or Redis is away, the database does not exist, the host is not
+// this machine's or the port is taken.
 import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { loadEnv } from '../../src/config/env.ts';
+import { serverConfig } from '../../src/server/serverConfig.ts';
+import { ServeStartError, startServer } from '../../src/server/startServer.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { testQueuePrefix } from '../helpers/redis.ts';
@@ -74,11 +79,12 @@ describe('cohortwatch api-keys and users', () => {
 });
 
 describe('cohortwatch serve', () => {
-  it('serves the API until SIGTERM', async () => {
+  it('serves the API until SIGTERM; says once that a reports folder does not exist (yet)', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['bin/cohortwatch.js', 'serve', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const reportsDir = `/tmp/cw-no-reports-${port}`;
+    const child = spawn(process.execPath, ['bin/cohortwatch.js', 'serve', '--port', String(port), '--reports-dir', reportsDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
     try {
-      let stderr = '';
       await new Promise<void>((resolve, reject) => {
         child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (stderr.includes('listening on')) resolve(); });
         child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
@@ -87,6 +93,7 @@ describe('cohortwatch serve', () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok', database: 'up', queue: 'up' });
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/looks`)).status).toBe(401);
+      expect(stderr).toContain(`cohortwatch serve: the reports folder ${reportsDir} does not exist (yet): /looks offers downloads once the scheduler writes reports there\n`);
     } finally {
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -94,13 +101,23 @@ describe('cohortwatch serve', () => {
     }
   });
 
-  it('one line and an exit code without SESSION_SECRET, without PostgreSQL, on a taken port', async () => {
+  it('one line and an exit code without SESSION_SECRET, without PostgreSQL or Redis, without the database, on a bad host or a taken port', async () => {
     const noSecret = await cli(['serve', '--port', '0'], { env: { ...env, SESSION_SECRET: undefined } });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr.trim().split('\n')).toHaveLength(1);
     expect(noSecret.stderr).toContain('SESSION_SECRET is not set');
-    const noDb = await cli(['serve', '--port', '0'], { env: { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' } });
-    expect(noDb).toMatchObject({ code: 1, stderr: 'cohortwatch: PostgreSQL is not reachable at 127.0.0.1:1 (DATABASE_URL)\n' });
+    // Both services down: one line names each, the password masked.
+    const noServices = await cli(['serve', '--port', '0'], { env: { ...env, DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/none', REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(noServices.code).toBe(1);
+    expect(noServices.stderr).toMatch(/^cohortwatch: PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/none is unreachable \([^\n]*ECONNREFUSED[^\n]*\); Redis at redis:\/\/127\.0\.0\.1:1 is unreachable \([^\n]*\)\n$/);
+    // The server answers but the database was never created: say what to do, not "unreachable".
+    const noDatabase = await cli(['serve', '--port', '0'], { env: { ...env, DATABASE_URL: t.url.replace(/\/[^/]*$/, '/cw_never_created') } });
+    expect(noDatabase.code).toBe(1);
+    expect(noDatabase.stderr).toMatch(/^cohortwatch: PostgreSQL at \S+: database "cw_never_created" does not exist; run `cohortwatch migrate` first\n$/);
+    // A host that is no address of this machine (in process: a spawn costs seconds).
+    const serveEnv = loadEnv(env);
+    const start = (host: string) => startServer({ env: serveEnv, config: serverConfig(serveEnv), logger: pino({ level: 'silent' }), port: 0, host });
+    await expect(start('no-such-host.invalid')).rejects.toThrow(new ServeStartError('cannot listen on no-such-host.invalid: no such host (--host or HTTP_HOST)'));
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const address = blocker.address();

@@ -1,7 +1,8 @@
 // End to end: a simulated registry posted through the API, applied by a real worker, two looks run
-// (the inline reanalysis path), then an investigator walks every page in headless Chromium, and a
-// data manager reads the data-quality page. No JavaScript runs on any page and the CSP is never
-// violated (Chromium reports violations on the console).
+// (the inline reanalysis path), then an investigator walks every page in headless Chromium and
+// acknowledges and closes a signal the looks opened, the audit trail is read in PostgreSQL and by an
+// admin on /audit, and a data manager reads the data-quality page. No JavaScript runs on any page and
+// the CSP is never violated (Chromium reports violations on the console).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,14 @@ import type { PostSummary } from './support/registryThroughApi.ts';
 
 const PASSWORD = 'end-to-end password 1';
 const CUTOFFS = ['2014-12-31', '2018-12-31'];
+/**
+ * A small registry keeps the test lean (the worker applying the events is most of its time). With this
+ * seed and size the looks open two monitoring-state signals (group 2 PFS at the first look, group 1 PFS
+ * at the second); the first test checks that one is open before the pages are walked.
+ */
+const REGISTRY = { seed: 5, patients: 80, scenario: 'emerging', adminEnd: CUTOFFS[1] } as const;
+const COMMENT = 'Reviewing with the trial statistician <b>before</b> the DSMB';
+const DECISION = 'DSMB informed; monitoring continues unchanged';
 /** The simulator's pseudonymous patient ids. */
 const PATIENT_ID = /P\d{7}/;
 
@@ -46,6 +55,7 @@ let base: string;
 let browser: Browser;
 let reportsDir: string;
 let posted: PostSummary;
+let closedSignal: number | undefined;
 const consoleMessages: string[] = [];
 
 beforeAll(async () => {
@@ -70,7 +80,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 
   const key = await createApiKey(t.db, 'registry producer', ['events:write']);
-  posted = await postRegistry(base, key.key, { seed: 5, patients: 150, scenario: 'emerging', adminEnd: CUTOFFS[1] });
+  posted = await postRegistry(base, key.key, REGISTRY);
   // A hostile event from the producer, for the data-quality page.
   await fetch(`${base}/api/v1/events`, {
     method: 'POST', headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
@@ -82,6 +92,7 @@ beforeAll(async () => {
   await writeQuarterlyReport(t.db, CUTOFFS[1], join(reportsDir, CUTOFFS[1]), { smallCellMin: 11, pdf: false });
   await upsertUser(t.db, 'investigator@example.org', 'investigator', PASSWORD);
   await upsertUser(t.db, 'data@example.org', 'data-manager', PASSWORD);
+  await upsertUser(t.db, 'admin@example.org', 'admin', PASSWORD);
   browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
 }, 600_000);
 
@@ -107,13 +118,18 @@ async function logIn(page: Page, email: string): Promise<void> {
 
 describe('cohortwatch serve end to end', () => {
   it('took the simulated registry through the API and the worker', async () => {
-    expect(posted.posted).toBeGreaterThan(1500);
-    expect(posted.queued).toBeGreaterThan(1500);
+    expect(posted.posted).toBeGreaterThan(1000);
+    expect(posted.queued).toBeGreaterThan(1000);
+    // The simulator resends some events, as registries do: answered "duplicate", never stored twice.
+    expect(posted.queued + posted.duplicate).toBe(posted.posted);
     expect(posted.rejected).toBe(0);
     const stored = await t.db.selectFrom('follow_up_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(stored.n).toBe(posted.queued);
     const runs = await t.db.selectFrom('analysis_runs').select(['cutoff', 'status']).orderBy('cutoff').execute();
     expect(runs).toEqual(CUTOFFS.map((cutoff) => ({ cutoff, status: 'completed' })));
+    // The looks opened a signal for the investigator to act on.
+    const open = await t.db.selectFrom('signals').select(['id', 'state']).where('state', '=', 'open').orderBy('id').execute();
+    expect(open.length).toBeGreaterThanOrEqual(1);
   });
 
   it('an investigator walks every page without JavaScript, sees no patient id, and is kept out of the rest', async () => {
@@ -152,8 +168,31 @@ describe('cohortwatch serve end to end', () => {
       await page.goto(`${base}${path}`);
       pages.push(await page.content());
     }
-    for (const text of pages) expect(text).not.toMatch(PATIENT_ID);
+    // The signals list, one signal, then acknowledge and close it through the forms.
+    const signal = await t.db.selectFrom('signals').select(['id', 'population', 'endpoint']).where('state', '=', 'open').orderBy('id').executeTakeFirstOrThrow();
+    await page.getByRole('link', { name: 'Signals' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Signals');
+    pages.push(await page.content());
+    await page.getByRole('link', { name: `#${signal.id}`, exact: true }).click();
+    expect(new URL(page.url()).pathname).toBe(`/signals/${signal.id}`);
+    expect(await page.locator('.validity .tag').first().textContent()).toBe('open');
+    pages.push(await page.content());
+    await page.getByLabel('Comment (what you are assessing)').fill(COMMENT);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.waitForURL(`${base}/signals/${signal.id}`);
+    expect(await page.locator('.validity .tag').first().textContent()).toBe('acknowledged');
+    expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    await page.getByLabel('Decision taken').fill(DECISION);
+    await page.getByRole('button', { name: 'Close with this decision' }).click();
+    await page.waitForURL(`${base}/signals/${signal.id}`);
+    expect(await page.locator('.validity .tag').first().textContent()).toBe('closed');
+    const trail = await page.locator('table.history tbody tr').allTextContents();
+    expect(trail.at(-2)).toContain(`acknowledgedinvestigator@example.org${COMMENT}`);
+    expect(trail.at(-1)).toContain(`closedinvestigator@example.org${DECISION}`);
+    pages.push(await page.content());
+    closedSignal = signal.id;
 
+    for (const text of pages) expect(text).not.toMatch(PATIENT_ID);
     expect(await page.getByRole('link', { name: 'Data quality' }).count()).toBe(0);
     expect((await page.goto(`${base}/data-quality`))?.status()).toBe(403);
     expect((await page.goto(`${base}/audit`))?.status()).toBe(403);
@@ -162,6 +201,31 @@ describe('cohortwatch serve end to end', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     expect(new URL(page.url()).pathname).toBe('/login');
     expect((await page.goto(`${base}/plan`))?.url()).toBe(`${base}/login`);
+    await context.close();
+  });
+
+  it('the signal\'s audit trail names the investigator in PostgreSQL and on /audit for an admin', async () => {
+    expect(closedSignal).toBeDefined();
+    const rows = await t.db.selectFrom('signal_events').select(['by', 'action', 'comment', 'run_id'])
+      .where('signal_id', '=', closedSignal ?? 0).where('by', '<>', 'cohortwatch').orderBy('id').execute();
+    expect(rows).toEqual([
+      { by: 'investigator@example.org', action: 'acknowledged', comment: COMMENT, run_id: null },
+      { by: 'investigator@example.org', action: 'closed', comment: DECISION, run_id: null },
+    ]);
+    const state = await t.db.selectFrom('signals').select('state').where('id', '=', closedSignal ?? 0).executeTakeFirstOrThrow();
+    expect(state.state).toBe('closed');
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    page.on('console', (m) => consoleMessages.push(`${m.type()}: ${m.text()}`));
+    await logIn(page, 'admin@example.org');
+    await page.getByRole('link', { name: 'Audit' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Audit');
+    const audit = page.locator('table.signal-audit tbody tr');
+    // Newest first: the close, then the acknowledgement, both by the investigator who was logged in.
+    expect(await audit.nth(0).locator('td').allTextContents()).toEqual([expect.any(String), `#${closedSignal}`, expect.any(String), 'closed', 'investigator@example.org', DECISION]);
+    expect(await audit.nth(1).locator('td').allTextContents()).toEqual([expect.any(String), `#${closedSignal}`, expect.any(String), 'acknowledged', 'investigator@example.org', COMMENT]);
+    expect(await page.locator('table.access-audit').textContent()).toContain('investigator@example.org');
     await context.close();
   });
 

@@ -8,6 +8,7 @@ import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { parsePlanDocument } from '../../src/analysis/planDocument.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import type { MonitoringJson } from '../../src/analysis/monitoringJson.ts';
+import { voidLook } from '../../src/jobs/looks.ts';
 import { amendPlan } from '../../src/jobs/planAmendments.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
@@ -17,12 +18,16 @@ import type { Harness } from './support/serverHarness.ts';
 const run = promisify(execFile);
 const BIN = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
 const CUTOFFS = ['2012-12-31', '2014-12-31'];
+const AMENDED_CUTOFF = '2016-12-31';
 const HOSTILE = '<script>alert("amend")</script><img src=x onerror=alert(1)>';
 
 let h: Harness;
 let reader: string;
 let writer: string;
 let investigator: string;
+
+/** One tile of the overview grid, by the estimand its heading links to. */
+const tileOf = (body: string, estimand: string) => body.split('<li class="tile').find((t) => t.includes(`<h3><a href="/estimands/${estimand}">`)) ?? '';
 
 const api = (url: string, key = reader) => h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
 
@@ -38,6 +43,8 @@ beforeAll(async () => {
   const parsed = parsePlanDocument({ ...structuredClone(DEFAULT_PLAN.document), version: 'cw-plan-serve-2' });
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
   await amendPlan(h.db, DEFAULT_PLAN, { document: parsed.document, effectiveFrom: '2015-01-01', reason: `DSMB request ${HOSTILE}`, by: 'J. Doe' });
+  // A look under the amended plan: the same sequence of looks goes on (look 3).
+  await reanalyze(deps, AMENDED_CUTOFF);
   reader = (await h.addKey(['monitoring:read'], 'reader')).key;
   writer = (await h.addKey(['events:write'], 'writer')).key;
   await h.addUser('inv@example.org', 'investigator');
@@ -118,6 +125,35 @@ describe('monitoring on the dashboard', () => {
     expect(table).toContain(primary.looks[1].alphaSpent.toExponential(2));
     const descriptive = await h.get('/estimands/all/lrr', investigator);
     expect(descriptive.body).toContain('has no boundary');
+  });
+
+  it('the overview draws every live look in the z paths, under the shipped and the amended plan, each marked with its plan; the estimand page too', async () => {
+    const page = await h.get('/', investigator);
+    const tile = tileOf(page.body, 'group1/pfs');
+    expect(tile).toContain('<figure class="zpath">');
+    expect(tile).toContain('Last look</dt><dd>3 (2016-12-31)');
+    const caption = /<figcaption>([\s\S]*?)<\/figcaption>/.exec(tile)?.[1] ?? '';
+    expect(caption).toContain(`looks 1 and 2 under plan <code>${DEFAULT_PLAN.version}</code>`);
+    expect(caption).toContain('look 3 under plan <code>cw-plan-serve-2</code> (amended)');
+    // The chart itself has a point per look: its description names both plans.
+    expect(tile).toContain(`plans ${DEFAULT_PLAN.version}, then cw-plan-serve-2`);
+
+    const estimand = await h.get('/estimands/group1/pfs', investigator);
+    const path = /<caption>Hazard ratio path[\s\S]*?<\/table>/.exec(estimand.body)?.[0] ?? '';
+    const rows = path.match(/<tr[ >][\s\S]*?<\/tr>/g)?.slice(1) ?? [];
+    expect(rows.map((r) => /<td>(\d+)<\/td><td>([\d-]+)<\/td>/.exec(r)?.slice(1, 3).join(' '))).toEqual(['1 2012-12-31', '2 2014-12-31', `3 ${AMENDED_CUTOFF}`]);
+    expect(rows.map((r) => /<td>([^<]*)<\/td><\/tr>$/.exec(r)?.[1])).toEqual([DEFAULT_PLAN.version, DEFAULT_PLAN.version, 'cw-plan-serve-2']);
+  });
+
+  it('a voided look leaves the overview and the paths', async () => {
+    await voidLook(h.db, { cutoff: AMENDED_CUTOFF, planVersion: 'cw-plan-serve-2', reason: 'test: data reload', by: 'J. Doe' });
+    const page = await h.get('/', investigator);
+    expect(page.body).toContain(`cutoff ${CUTOFFS[1]}`);
+    const tile = tileOf(page.body, 'group1/pfs');
+    expect(tile).toContain(`looks 1 and 2 under plan <code>${DEFAULT_PLAN.version}</code>`);
+    expect(tile).not.toContain('cw-plan-serve-2');
+    const estimand = await h.get('/estimands/group1/pfs', investigator);
+    expect(estimand.body).not.toContain(`<td>${AMENDED_CUTOFF}</td>`);
   });
 
   it('/plan shows the amendment history, the hostile reason as text', async () => {

@@ -3,6 +3,7 @@
 // logged-in user's address; a data manager reads but cannot act; hostile comments and decisions are
 // shown as text; GET /api/v1/signals answers the JSON of `cohortwatch signals list --json`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signalAction, SignalInputError } from '../../src/jobs/signalStore.ts';
 import { csrfToken, FORM, formBody, HTTPS, startHarness } from './support/serverHarness.ts';
 import type { Harness } from './support/serverHarness.ts';
 
@@ -97,6 +98,23 @@ describe('signals on the dashboard', () => {
     expect(page.body).toContain('signal-closed');
   });
 
+  it('an admin reads each signal action on /audit with the address of who did it, comments and decisions as text', async () => {
+    await h.addUser('admin@example.org', 'admin');
+    const admin = await h.login('admin@example.org');
+    const page = await h.get('/audit', admin);
+    expect(page.statusCode).toBe(200);
+    const table = /<table class="signal-audit">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
+    const rows = table.match(/<tbody>[\s\S]*<\/tbody>/)?.[0].match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+    const cells = rows.map((r) => [...r.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]).slice(1));
+    expect(cells).toEqual([
+      [`<a href="/signals/${signalId}">#${signalId}</a>`, 'Group 1 · PFS', 'closed', 'inv@example.org', 'DSMB informed; no change to the protocol &quot;&gt;&lt;img src=x onerror=alert(1)&gt;'],
+      [`<a href="/signals/${signalId}">#${signalId}</a>`, 'Group 1 · PFS', 'acknowledged', 'inv@example.org', 'reviewing with the statistician &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'],
+      [`<a href="/signals/${signalId}">#${signalId}</a>`, 'Group 1 · PFS', 'opened', 'cohortwatch', 'look 2: boundary crossed'],
+    ]);
+    expect(page.body).not.toContain(SCRIPT);
+    expect(page.body).not.toContain('<img src=x');
+  });
+
   it('an impossible transition or an empty decision is refused with the reason, changing nothing', async () => {
     const before = await trail();
     const again = await post(`/signals/${signalId}/close`, investigator, { decision: 'twice' });
@@ -127,5 +145,18 @@ describe('GET /api/v1/signals', () => {
     expect((await get('/api/v1/signals?state=closed', reader.key)).json()).toEqual([]);
     expect((await get('/api/v1/signals?state=bogus', reader.key)).statusCode).toBe(400);
     expect((await get('/api/v1/signals', writer.key)).statusCode).toBe(403);
+  });
+});
+
+describe('one address rule for accounts and signal actions', () => {
+  it('an account at a single-label domain (user@localhost) acts through the page, and the store takes the same address from the CLI path', async () => {
+    await h.addUser('ops@localhost', 'investigator');
+    const ops = await h.login('ops@localhost');
+    const ack = await post(`/signals/${signalId}/acknowledge`, ops, { comment: 'on call this week' });
+    expect(ack.statusCode).toBe(303);
+    expect((await trail()).at(-1)).toEqual({ by: 'ops@localhost', action: 'acknowledged', comment: 'on call this week' });
+    const view = await signalAction(h.db, signalId, 'close', ' Ops@LocalHost ', 'no action needed');
+    expect(view.history.at(-1)).toMatchObject({ by: 'ops@localhost', action: 'closed' });
+    await expect(signalAction(h.db, signalId, 'reopen', 'ops@localhost,evil@example.org', 'x')).rejects.toThrow(SignalInputError);
   });
 });

@@ -16,8 +16,8 @@ import { cifPlotSvg, kmPlotSvg, zPathSvg } from '../../reports/index.ts';
 import type { Endpoint, Population, ZPath } from '../../reports/index.ts';
 import { formatCount } from '../../reports/format.ts';
 import { ENDPOINT_LABEL, POPULATION_LABEL, estimandLabel } from '../../reports/vocabulary.ts';
-import type { AlertView, EstimandModel, EstimateView, LookRef, OverviewModel } from '../views/estimandViews.ts';
-import type { AuditRow, ConflictRow, LookRow, PlanModel, RejectedRow } from '../views/adminViews.ts';
+import type { AlertView, EstimandModel, EstimateView, LookRef, OverviewModel, PlanLooks } from '../views/estimandViews.ts';
+import type { AuditRow, ConflictRow, LookRow, PlanModel, RejectedRow, SignalAuditRow } from '../views/adminViews.ts';
 
 export const POPULATION_IDS: readonly Population[] = ['all', 'group1', 'group2', 'group3'];
 export const ENDPOINT_IDS: readonly Endpoint[] = ['os', 'pfs', 'lrr', 'dp'];
@@ -46,18 +46,22 @@ function toView(r: EstimateRow): EstimateView {
   };
 }
 
-/** Monitoring-model PORT estimates of completed runs (of one plan version), oldest look first. */
+/**
+ * Monitoring-model PORT estimates of the live looks (completed, not voided: the look history of
+ * src/jobs/previousLooks.ts), whatever plan version judged them; an amendment continues the same
+ * sequence of looks, so the z path and the HR path run across it, each look marked with its plan.
+ */
 function monitoringEstimates(db: Kysely<Database>) {
   return db.selectFrom('analysis_estimates as e')
     .innerJoin('analysis_runs as r', 'r.id', 'e.run_id')
     .select(['e.run_id', 'r.cutoff', 'r.look', 'r.plan_version', 'e.population', 'e.endpoint', 'e.is_primary', 'e.n', 'e.events', 'e.events_port',
       'e.events_no_port', 'e.hr', 'e.lower', 'e.upper', 'e.repeated_lower', 'e.repeated_upper', 'e.z', 'e.p', 'e.boundary_z', 'e.information_fraction', 'e.details'])
-    .where('r.status', '=', 'completed').where('e.model', '=', 'monitoring').where('e.term', '=', 'port');
+    .where('r.status', '=', 'completed').where('r.voided_at', 'is', null).where('e.model', '=', 'monitoring').where('e.term', '=', 'port');
 }
 
 export async function latestRun(db: Kysely<Database>): Promise<LookRef | null> {
   const run = await db.selectFrom('analysis_runs').select(['id', 'cutoff', 'look', 'plan_version'])
-    .where('status', '=', 'completed').orderBy('cutoff', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    .where('status', '=', 'completed').where('voided_at', 'is', null).orderBy('cutoff', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return run === undefined ? null : { runId: run.id, cutoff: run.cutoff, look: run.look, planVersion: run.plan_version };
 }
 
@@ -96,10 +100,25 @@ class SvgCache {
 
 const svgCache = new SvgCache();
 
-function zPathChart(path: ZPath | null, latestRunId: number, size: 'small' | 'large'): Promise<string | null> {
+/** The plan versions of an estimand's looks, in look order: consecutive looks under one version together. */
+export function planVersionsOf(rows: readonly EstimateView[]): PlanLooks[] {
+  const spans: PlanLooks[] = [];
+  for (const row of rows) {
+    const last = spans.at(-1);
+    if (last !== undefined && last.version === row.look.planVersion) last.looks.push(row.look.look);
+    else spans.push({ version: row.look.planVersion, looks: [row.look.look] });
+  }
+  return spans;
+}
+
+/** The chart of a z path; cached by the runs it shows (a voided look changes the key, a new look too). */
+function zPathChart(path: ZPath | null, rows: readonly EstimateView[], size: 'small' | 'large'): Promise<string | null> {
   if (path === null) return Promise.resolve(null);
-  const description = `z statistic of the PORT hazard ratio, ${estimandLabel(path.population, path.endpoint)}, at each look against the O'Brien-Fleming boundary`;
-  return svgCache.get(`z:${size}:${path.population}/${path.endpoint}:${latestRunId}`, () => zPathSvg([path], { columns: 1, description }));
+  const versions = planVersionsOf(rows).map((p) => p.version);
+  const plans = versions.length === 1 ? `plan ${versions[0]}` : `plans ${versions.join(', then ')}`;
+  const description = `z statistic of the PORT hazard ratio, ${estimandLabel(path.population, path.endpoint)}, at each look against the O'Brien-Fleming boundary (${plans})`;
+  const key = `z:${size}:${path.population}/${path.endpoint}:${rows.map((r) => r.look.runId).join(',')}`;
+  return svgCache.get(key, () => zPathSvg([path], { columns: 1, description }));
 }
 
 async function alertsOf(db: Kysely<Database>, where: { runId?: number; population?: string; endpoint?: string }): Promise<(AlertView & { population: string; endpoint: string })[]> {
@@ -124,14 +143,16 @@ export async function overviewModel(ctx: DashboardContext): Promise<OverviewMode
   const latest = await latestRun(ctx.db);
   const monitoring = await monitoringNow(ctx, latest);
   if (latest === null) return { latest, tiles: [], monitoring, smallCellMin: ctx.smallCellMin };
-  const rows = (await monitoringEstimates(ctx.db).where('r.plan_version', '=', latest.planVersion)
-    .orderBy('r.cutoff').orderBy('e.id').execute()).map(toView);
+  const rows = (await monitoringEstimates(ctx.db).orderBy('r.cutoff').orderBy('e.id').execute()).map(toView);
   const alerts = await alertsOf(ctx.db, { runId: latest.runId });
   const tiles = await Promise.all(rows.filter((e) => e.look.runId === latest.runId).map(async (estimate) => {
-    const path = estimate.primary ? zPathOf(rows.filter((r) => r.population === estimate.population && r.endpoint === estimate.endpoint)) : null;
+    const own = rows.filter((r) => r.population === estimate.population && r.endpoint === estimate.endpoint);
+    const path = estimate.primary ? zPathOf(own) : null;
+    const drawn = path === null ? [] : own.filter((r) => path.looks.some((l) => l.look === r.look.look));
     return {
       estimate,
-      zPathSvg: await zPathChart(path, latest.runId, 'small'),
+      zPathSvg: await zPathChart(path, drawn, 'small'),
+      zPathPlans: planVersionsOf(drawn),
       alerts: alerts.filter((a) => a.population === estimate.population && a.endpoint === estimate.endpoint),
     };
   }));
@@ -142,7 +163,7 @@ export async function overviewModel(ctx: DashboardContext): Promise<OverviewMode
 
 export async function estimandModel(ctx: DashboardContext, population: Population, endpoint: Endpoint): Promise<EstimandModel> {
   const latest = await latestRun(ctx.db);
-  const looks = latest === null ? [] : (await monitoringEstimates(ctx.db).where('r.plan_version', '=', latest.planVersion)
+  const looks = latest === null ? [] : (await monitoringEstimates(ctx.db)
     .where('e.population', '=', population).where('e.endpoint', '=', endpoint).orderBy('r.cutoff').execute()).map(toView);
   const curves: EstimandModel['curves'] = [];
   if (latest !== null) {
@@ -165,7 +186,7 @@ export async function estimandModel(ctx: DashboardContext, population: Populatio
     .find((m) => m.population === population && m.endpoint === endpoint) ?? null;
   return {
     population, endpoint, looks, curves, monitoring, smallCellMin: ctx.smallCellMin,
-    zPathSvg: latest === null ? null : await zPathChart(path, latest.runId, 'large'),
+    zPathSvg: path === null ? null : await zPathChart(path, looks.filter((r) => path.looks.some((l) => l.look === r.look.look)), 'large'),
     alerts: await alertsOf(ctx.db, { population, endpoint }),
   };
 }
@@ -224,6 +245,17 @@ export async function dataQualityRows(ctx: DashboardContext): Promise<{ rejected
 }
 
 export const AUDIT_LIMIT = 500;
+
+/** Everything done to signals (signal_events, append-only), newest first: people's actions and the looks'. */
+export async function signalAuditRows(ctx: DashboardContext): Promise<SignalAuditRow[]> {
+  const rows = await ctx.db.selectFrom('signal_events as e').innerJoin('signals as s', 's.id', 'e.signal_id')
+    .select(['e.at', 'e.signal_id', 's.population', 's.endpoint', 'e.action', 'e.by', 'e.comment'])
+    .orderBy('e.id', 'desc').limit(AUDIT_LIMIT).execute();
+  return rows.map((r) => ({
+    at: r.at.toISOString(), signalId: r.signal_id, estimand: estimandLabel(r.population as Population, r.endpoint as Endpoint),
+    action: r.action, by: r.by, comment: r.comment,
+  }));
+}
 
 export async function auditRows(ctx: DashboardContext): Promise<AuditRow[]> {
   const rows = await ctx.db.selectFrom('access_audit as a').leftJoin('users as u', 'u.id', 'a.user_id').leftJoin('api_keys as k', 'k.id', 'a.api_key_id')

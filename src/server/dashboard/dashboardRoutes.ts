@@ -21,7 +21,7 @@ import { getSignal, listSignals, signalAction, SignalInputError, SignalTransitio
 import { isSignalState } from '../api/signals.ts';
 import { DASHBOARD_CSS } from '../views/stylesheet.ts';
 import {
-  AUDIT_LIMIT, auditRows, DATA_QUALITY_LIMIT, dataQualityRows, ENDPOINT_IDS, estimandModel, looksRows, overviewModel, planModel, POPULATION_IDS, reportFile,
+  AUDIT_LIMIT, auditRows, DATA_QUALITY_LIMIT, dataQualityRows, ENDPOINT_IDS, estimandModel, looksRows, overviewModel, planModel, POPULATION_IDS, reportFile, signalAuditRows,
 } from './dashboardData.ts';
 import type { DashboardContext } from './dashboardData.ts';
 
@@ -183,5 +183,5 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   });
 
   app.get('/audit', { schema: HIDDEN, preHandler: requireRole(ADMINS) }, async (request, reply) =>
-    sendHtml(reply, 200, auditPage(chrome(request, reply, 'Audit', '/audit'), await auditRows(ctx), AUDIT_LIMIT)));
+    sendHtml(reply, 200, auditPage(chrome(request, reply, 'Audit', '/audit'), await auditRows(ctx), await signalAuditRows(ctx), AUDIT_LIMIT)));
 }

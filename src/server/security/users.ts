@@ -4,6 +4,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { canonicalEmailAddress } from '../../contract/emailAddress.ts';
 import { USER_ROLES } from '../../db/serveTables.ts';
 import type { UserRole } from '../../db/serveTables.ts';
 
@@ -14,16 +15,16 @@ export type { UserRole };
 const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 1024;
-const EMAIL = /^[^\s@<>"'`]{1,64}@[^\s@<>"'`]{1,255}$/;
 
 export class UserInputError extends Error {
   override name = 'UserInputError';
 }
 
+/** The account's address in canonical form; the same rule as a signal action's author (src/contract/emailAddress.ts). */
 export function normaliseEmail(email: string): string {
-  const trimmed = email.trim().toLowerCase();
-  if (!EMAIL.test(trimmed)) throw new UserInputError(`${JSON.stringify(email.slice(0, 40))} is not an email address`);
-  return trimmed;
+  const address = canonicalEmailAddress(email);
+  if (address === null) throw new UserInputError(`${JSON.stringify(email.slice(0, 40))} is not an email address`);
+  return address;
 }
 
 export function checkRole(role: string): UserRole {

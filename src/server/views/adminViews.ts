@@ -101,9 +101,24 @@ export interface AuditRow {
   ip: string | null;
 }
 
-export function auditPage(chrome: Chrome, rows: readonly AuditRow[], limit: number): string {
+export interface SignalAuditRow {
+  at: string;
+  signalId: number;
+  estimand: string;
+  action: string;
+  /** The logged-in user's address (people's actions) or the system (the looks'). */
+  by: string;
+  comment: string;
+}
+
+export function auditPage(chrome: Chrome, rows: readonly AuditRow[], signalRows: readonly SignalAuditRow[], limit: number): string {
   return page(chrome, html`
-${rows.length === 0 ? html`<p>No entries.</p>` : html`<table><caption>Access audit, newest first (at most ${limit})</caption>
+<h2>Signal actions</h2>
+${signalRows.length === 0 ? html`<p>No signal actions.</p>` : html`<table class="signal-audit"><caption>Signal audit trail, newest first (at most ${limit})</caption>
+<thead><tr><th scope="col">At (UTC)</th><th scope="col">Signal</th><th scope="col">Estimand</th><th scope="col">Action</th><th scope="col">By</th><th scope="col">Comment or decision</th></tr></thead>
+<tbody>${signalRows.map((r) => html`<tr><td>${r.at}</td><td><a href="/signals/${r.signalId}">#${r.signalId}</a></td><td>${r.estimand}</td><td>${r.action}</td><td>${r.by}</td><td class="reason">${r.comment}</td></tr>`)}</tbody></table>`}
+<h2>Access</h2>
+${rows.length === 0 ? html`<p>No entries.</p>` : html`<table class="access-audit"><caption>Access audit, newest first (at most ${limit})</caption>
 <thead><tr><th scope="col">At</th><th scope="col">Action</th><th scope="col">By</th><th scope="col">Subject</th><th scope="col">Client address</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><td>${r.at}</td><td>${r.action}</td><td>${r.who}</td><td>${r.subject ?? ''}</td><td>${r.ip ?? ''}</td></tr>`)}</tbody></table>`}`);
 }

@@ -47,10 +47,18 @@ export interface AlertView {
   summary: string;
 }
 
+/** Consecutive looks judged under one plan version. */
+export interface PlanLooks {
+  version: string;
+  looks: number[];
+}
+
 export interface OverviewTile {
   estimate: EstimateView;
-  /** z against the boundary over the looks (the report's z-path chart), or null without a boundary. */
+  /** z against the boundary over the live looks (the report's z-path chart), or null without a boundary. */
   zPathSvg: string | null;
+  /** The plan version of each look the chart draws, in look order (more than one after an amendment). */
+  zPathPlans: PlanLooks[];
   alerts: AlertView[];
 }
 
@@ -110,6 +118,14 @@ function monitoringTable(monitoring: MonitoringJson, smallCellMin: number): Safe
 </table>`;
 }
 
+const looksText = (looks: readonly number[]) =>
+  (looks.length === 1 ? `look ${looks[0]}` : `looks ${looks.length === 2 ? looks.join(' and ') : `${looks[0]}–${looks[looks.length - 1]}`}`);
+
+/** "looks 1–2 under plan cw-plan-1, look 3 under plan cw-plan-2 (amended)": the plan behind each point. */
+function plansText(plans: readonly PlanLooks[]): SafeHtml {
+  return html`${plans.map((p, i) => html`${i === 0 ? null : ', '}<span class="plan-looks">${looksText(p.looks)} under plan <code>${p.version}</code>${i === 0 ? null : ' (amended)'}</span>`)}`;
+}
+
 function tile(t: OverviewTile, smallCellMin: number, monitoring: MonitoringJson): SafeHtml {
   const e = t.estimate;
   const m = monitoring.find((x) => x.population === e.population && x.endpoint === e.endpoint);
@@ -124,7 +140,7 @@ function tile(t: OverviewTile, smallCellMin: number, monitoring: MonitoringJson)
     <dt>Events</dt><dd>${eventsText(e, smallCellMin)}</dd>
     <dt>Last look</dt><dd>${e.look.look} (${e.look.cutoff})</dd>
   </dl>
-  ${t.zPathSvg === null ? null : html`<figure class="zpath">${rendererSvg(t.zPathSvg)}<figcaption>z over the looks against the O'Brien-Fleming boundary</figcaption></figure>`}
+  ${t.zPathSvg === null ? null : html`<figure class="zpath">${rendererSvg(t.zPathSvg)}<figcaption>z over the looks against the O'Brien-Fleming boundary; ${plansText(t.zPathPlans)}</figcaption></figure>`}
   ${t.alerts.length === 0 ? null : html`<ul class="alerts">${t.alerts.map((a) => html`<li><span class="tag ${a.status}">${a.rule} ${a.status}</span> ${a.summary}</li>`)}</ul>`}
 </li>`;
 }
@@ -194,8 +210,8 @@ export function estimandPage(chrome: Chrome, model: EstimandModel): string {
 ${last === undefined ? html`<p class="notice">No completed look has an estimate for this estimand.</p>` : html`
 <table>
   <caption>Hazard ratio path with repeated confidence intervals (alpha spent over the looks)</caption>
-  <thead><tr><th scope="col">Look</th><th scope="col">Cutoff</th><th scope="col">HR</th><th scope="col">95% CI</th><th scope="col">Repeated CI</th><th scope="col">z</th><th scope="col">Boundary</th><th scope="col">Information fraction</th><th scope="col">Events</th></tr></thead>
-  <tbody>${model.looks.map((e) => html`<tr${crossed(e) ? html` class="crossed"` : null}><td>${e.look.look}</td><td>${e.look.cutoff}</td><td>${hrText(e)}</td><td>${ciText(e.lower, e.upper)}</td><td>${ciText(e.repeatedLower, e.repeatedUpper)}</td><td>${e.z === null ? 'NA' : formatZ(e.z)}</td><td>${e.boundaryZ === null ? 'none' : `±${formatZ(e.boundaryZ)}`}</td><td>${e.informationFraction === null ? 'NA' : formatFraction(e.informationFraction)}</td><td>${eventsText(e, model.smallCellMin)}</td></tr>`)}</tbody>
+  <thead><tr><th scope="col">Look</th><th scope="col">Cutoff</th><th scope="col">HR</th><th scope="col">95% CI</th><th scope="col">Repeated CI</th><th scope="col">z</th><th scope="col">Boundary</th><th scope="col">Information fraction</th><th scope="col">Events</th><th scope="col">Plan</th></tr></thead>
+  <tbody>${model.looks.map((e) => html`<tr${crossed(e) ? html` class="crossed"` : null}><td>${e.look.look}</td><td>${e.look.cutoff}</td><td>${hrText(e)}</td><td>${ciText(e.lower, e.upper)}</td><td>${ciText(e.repeatedLower, e.repeatedUpper)}</td><td>${e.z === null ? 'NA' : formatZ(e.z)}</td><td>${e.boundaryZ === null ? 'none' : `±${formatZ(e.boundaryZ)}`}</td><td>${e.informationFraction === null ? 'NA' : formatFraction(e.informationFraction)}</td><td>${eventsText(e, model.smallCellMin)}</td><td>${e.look.planVersion}</td></tr>`)}</tbody>
 </table>
 ${model.zPathSvg === null ? null : html`<figure>${rendererSvg(model.zPathSvg)}<figcaption>z statistic at each look against the two-sided Lan-DeMets O'Brien-Fleming boundary (negative favours PORT).</figcaption></figure>`}
 <h2>Validity at the last look</h2>
