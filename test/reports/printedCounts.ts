@@ -50,6 +50,8 @@ export function reportPrintings(report: RenderedReport, k: number): Printing[] {
     for (const arm of ARMS) put(`t1.${String(r.population)}.${String(r.covariate)}.${String(r.level)}.${arm}`, r[arm], `Table 1 ${String(r.population)} ${String(r.covariate)} ${String(r.level)} ${arm}`);
   }
   for (const r of rowsOf(report, 'baseline-continuous')) put(`t1.${String(r.population)}.${String(r.covariate)}.missing.${String(r.arm)}`, r.missing, `Table 1 ${String(r.population)} ${String(r.covariate)} missing ${String(r.arm)}`);
+  // Numbers at risk at month 0 are the arm sizes of Table 1 (every patient of the population is on each curve).
+  for (const r of rowsOf(report, 'risk-tables')) if (r.month === 0) put(`arm.${String(r.population)}.${String(r.arm)}`, r.atRisk, `risk table ${String(r.population)} ${String(r.endpoint)} ${String(r.arm)} month 0`);
   for (const r of rowsOf(report, 'follow-up')) put(r.population === 'all' ? 'patients.cur' : `patients.${String(r.population)}`, r.patients, `follow-up ${String(r.population)}`);
   for (const r of rowsOf(report, 'models')) {
     if (r.analysis !== 'monitoring' || r.covariate !== 'port') continue;

@@ -196,6 +196,7 @@ describe('the report of a simulated registry, through the real job and report pa
     const truth = [...reportPrintings(truthReport, 1), ...htmlPrintings(truthReport.html, 1, WORDS), ...demoCsvPrintings(lookRowsCsv(lookRows, 1), 1, SECOND, FIRST)];
     // The HTML tables are read too (Table 1, flow, forest, missing covariates): hundreds of counts.
     expect(htmlPrintings(truthReport.html, 1, WORDS).length).toBeGreaterThan(300);
+    expect(truth.filter((p) => p.where.startsWith('risk table') && p.where.endsWith('month 0')).length).toBeGreaterThan(8);
     const relations = [...countRelations(truth), ...changeRelations(truth, truthReport)];
     const values = new Map<string, Printed>(truth.map((p) => [p.name, p.value]));
     let checked = 0;
