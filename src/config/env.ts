@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalEmailAddress } from '../contract/emailAddress.ts';
 
 // Every setting comes from the environment (secrets included), validated once at start-up, so a
 // typo stops the process with the variable's name instead of failing later in a connection.
@@ -52,7 +53,7 @@ export const envSchema = z.object({
   ALERT_RETRY_MAX_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
   // Operators' address: one mail when a look fails or an alert mail has been pending over a day.
   OPS_EMAIL: z.preprocess((v) => (v === '' ? undefined : v),
-    z.string().regex(/^[^\s@<>"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be an e-mail address').optional()),
+    z.string().refine((v) => canonicalEmailAddress(v) !== null, 'must be an e-mail address').optional()),
   // `cohortwatch serve`: the HTTP API and dashboard.
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),

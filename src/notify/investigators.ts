@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
+import { canonicalEmailAddress } from '../contract/emailAddress.ts';
 import type { Database } from '../db/database.ts';
 
 const POPULATIONS = ['all', 'group1', 'group2', 'group3', '*'] as const;
 const ENDPOINTS = ['os', 'pfs', 'lrr', 'dp', '*'] as const;
-const EMAIL = /^[^\s@<>"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 export interface Subscription {
   readonly population: string;
@@ -40,8 +40,10 @@ export function parseSubscriptions(spec: string | undefined): Subscription[] {
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 export async function addInvestigator(db: Kysely<Database>, rawEmail: string, name: string, subscriptions: Subscription[]): Promise<Investigator> {
-  const email = normaliseEmail(rawEmail);
-  if (!EMAIL.test(email)) throw new InvestigatorInputError(`invalid e-mail address "${rawEmail}"`);
+  // The same address rule as dashboard accounts and signal actions (src/contract/emailAddress.ts), so
+  // an investigator who subscribes can also log in and act on the signals mailed to them.
+  const email = canonicalEmailAddress(rawEmail);
+  if (email === null) throw new InvestigatorInputError(`invalid e-mail address "${rawEmail}"`);
   if (name.trim() === '' || name.length > 200) throw new InvestigatorInputError('name must be 1-200 characters');
   return db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('investigators').values({ email, name: name.trim() })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { addInvestigator, listInvestigators, removeInvestigator, subscribersOf } from '../../src/notify/investigators.ts';
+import { addInvestigator, InvestigatorInputError, listInvestigators, removeInvestigator, subscribersOf } from '../../src/notify/investigators.ts';
 import * as migration from '../../migrations/2026_11_30_050_rejection_codes_and_investigator_email.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
@@ -19,6 +19,14 @@ describe('investigator addresses are case-insensitive: one person, one row', () 
     expect(await subscribersOf(t.db, 'group2', 'os')).toEqual(['ana.kim@example.org']);
     expect(await removeInvestigator(t.db, 'ANA.KIM@example.org')).toBe(true);
     expect(await listInvestigators(t.db)).toEqual([]);
+  });
+
+  it('accepts what a dashboard account accepts (user@localhost) and refuses a header-splitting address, storing nothing', async () => {
+    const ops = await addInvestigator(t.db, 'Ops@LocalHost', 'Ops', [{ population: '*', endpoint: '*' }]);
+    expect(ops.email).toBe('ops@localhost');
+    await expect(addInvestigator(t.db, 'a@example.org, b@example.org', 'Two', [])).rejects.toThrow(InvestigatorInputError);
+    expect((await listInvestigators(t.db)).map((p) => p.email)).toEqual(['ops@localhost']);
+    expect(await removeInvestigator(t.db, 'ops@localhost')).toBe(true);
   });
 
   it('the database refuses a second row differing only in case', async () => {

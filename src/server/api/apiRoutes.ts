@@ -148,13 +148,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDependencies): 
         + 'close it with a decision or reopen it on the dashboard (or with `cohortwatch signals`). Newest first.',
       tags: ['monitoring'],
       security: bearer,
-      querystring: { type: 'object', properties: { state: { type: 'string', description: 'only signals in this state: open, acknowledged or closed' } } },
+      querystring: { type: 'object', properties: { state: { type: 'string', description: 'only signals in this state: open, acknowledged, closed or withdrawn' } } },
       response: { 200: signalsSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
     },
   }, async (request, reply) => {
     const { state } = request.query;
     if (state !== undefined && !isSignalState(state)) {
-      return reply.code(400).send({ error: 'Bad Request', message: 'state must be one of open, acknowledged, closed' });
+      return reply.code(400).send({ error: 'Bad Request', message: 'state must be one of open, acknowledged, closed, withdrawn' });
     }
     return apiSignals(db, state);
   });

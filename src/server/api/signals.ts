@@ -1,7 +1,7 @@
 // GET /api/v1/signals: the signals and their audit trail, the JSON of `cohortwatch signals list --json`
 // (listSignals). Aggregates and staff actions only: no patient id, no patient date.
 import type { Kysely } from 'kysely';
-import { SIGNAL_STATES } from '../../analysis/signals/index.ts';
+import { AUDIT_ACTIONS, SIGNAL_STATES } from '../../analysis/signals/index.ts';
 import type { SignalState, SignalView } from '../../analysis/signals/index.ts';
 import type { Database } from '../../db/database.ts';
 import { listSignals } from '../../jobs/signalStore.ts';
@@ -42,7 +42,7 @@ export const signalsSchema = {
           properties: {
             at: { type: 'string', format: 'date-time' },
             by: { type: 'string', description: 'the e-mail address of who acted, or "cohortwatch" for a look' },
-            action: { type: 'string', enum: ['opened', 'updated', 'acknowledged', 'closed', 'reopened', 'reminded'] },
+            action: { type: 'string', enum: [...AUDIT_ACTIONS] },
             comment: { type: 'string', description: 'the comment or decision (free text)' },
           },
         },

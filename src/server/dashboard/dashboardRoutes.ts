@@ -116,7 +116,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   app.get<{ Querystring: { state?: string } }>('/signals', { schema: HIDDEN, preHandler: requireRole(ALL) }, async (request, reply) => {
     const { state } = request.query;
     if (state !== undefined && !isSignalState(state)) {
-      return sendHtml(reply, 400, errorPage(chrome(request, reply, 'Signals', '/signals'), 'The state filter must be open, acknowledged or closed.'));
+      return sendHtml(reply, 400, errorPage(chrome(request, reply, 'Signals', '/signals'), 'The state filter must be open, acknowledged, closed or withdrawn.'));
     }
     const signals = await listSignals(db, state === undefined ? {} : { state });
     return sendHtml(reply, 200, signalsPage(chrome(request, reply, 'Signals', '/signals'), signals, state ?? null));

@@ -1,7 +1,7 @@
 // The signal pages: the list, and one signal with its evidence, its audit trail and the forms of the
 // lifecycle (acknowledge, close with a decision, reopen). Comments and decisions are free text typed by
 // people: they are interpolated through `html`, so they are always shown as text.
-import { findingSentence } from '../../analysis/signals/index.ts';
+import { findingSentence, SIGNAL_STATES } from '../../analysis/signals/index.ts';
 import type { PersonAction, SignalState, SignalView } from '../../analysis/signals/index.ts';
 import { formatFraction, formatHr, formatInterval, formatZ } from '../../reports/format.ts';
 import { printedCount, suppressRow } from '../../reports/suppression.ts';
@@ -28,7 +28,7 @@ export function signalPath(id: number): string {
 const stateTag = (state: SignalState) => html`<span class="tag signal-${state}">${state}</span>`;
 
 export function signalsPage(chrome: Chrome, signals: readonly SignalView[], filter: SignalState | null): string {
-  const filters: readonly (SignalState | null)[] = [null, 'open', 'acknowledged', 'closed'];
+  const filters: readonly (SignalState | null)[] = [null, ...SIGNAL_STATES];
   return page(chrome, html`
 <p>A signal is opened by an effect alert or a monitoring state change of a primary estimand. Investigators acknowledge it, close it with a decision, or reopen it; every action is kept in its audit trail.</p>
 <nav aria-label="Filter signals"><ul class="filters">${filters.map((f) => html`<li><a href="${f === null ? '/signals' : `/signals?state=${f}`}"${f === filter ? html` aria-current="page"` : null}>${f ?? 'all'}</a></li>`)}</ul></nav>
