@@ -6,6 +6,7 @@ import { SIGNAL_STATES, estimandTitle } from '../analysis/signals/index.ts';
 import type { PersonAction, SignalState, SignalView } from '../analysis/signals/index.ts';
 import { getSignal, listSignals, signalAction, SignalInputError, SignalTransitionError } from '../jobs/signalStore.ts';
 import { withDatabase } from './pipeline/resources.ts';
+import { signalJson } from '../reports/signalEvidenceCounts.ts';
 
 const stateArg = (value: string): SignalState => {
   if (!(SIGNAL_STATES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${SIGNAL_STATES.join(', ')}`);
@@ -16,12 +17,6 @@ const idArg = (value: string): number => {
   if (!/^\d{1,15}$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a signal id (a positive whole number)');
   return n;
 };
-
-/** The JSON shape of a signal (also the dashboard's). */
-const json = (s: SignalView) => ({
-  id: s.id, population: s.population, endpoint: s.endpoint, rule: s.rule, state: s.state,
-  openedAtCutoff: s.openedAtCutoff, lastCutoff: s.lastCutoff, evidence: s.evidence, history: s.history,
-});
 
 const line = (s: SignalView) => `#${s.id}\t${s.state}\t${s.rule}\t${estimandTitle(s.population, s.endpoint)}\topened at cutoff ${s.openedAtCutoff}, last ${s.lastCutoff}`;
 
@@ -60,9 +55,10 @@ export const registerSignals: RegisterCommand = (program) => {
     .option('--json', 'JSON output')
     .option('--state <state>', `only signals in this state (${SIGNAL_STATES.join(', ')})`, stateArg)
     .action(async (options: { json?: boolean; state?: SignalState }) => {
-      const signals = await withDatabase(loadEnv(), (db) => listSignals(db, options.state === undefined ? {} : { state: options.state }));
+      const env = loadEnv();
+      const signals = await withDatabase(env, (db) => listSignals(db, options.state === undefined ? {} : { state: options.state }));
       if (options.json) {
-        console.log(JSON.stringify(signals.map(json), null, 2));
+        console.log(JSON.stringify(signals.map((s) => signalJson(s, env.SMALL_CELL_MIN)), null, 2));
         return;
       }
       if (signals.length === 0) console.log(options.state ? `no ${options.state} signals` : 'no signals');
@@ -72,14 +68,15 @@ export const registerSignals: RegisterCommand = (program) => {
     .description('one signal with its evidence and audit trail')
     .option('--json', 'JSON output')
     .action(async (id: number, options: { json?: boolean }) => {
-      const s = await withDatabase(loadEnv(), (db) => getSignal(db, id));
+      const env = loadEnv();
+      const s = await withDatabase(env, (db) => getSignal(db, id));
       if (!s) {
         console.error(`cohortwatch: no signal with id ${id}`);
         process.exitCode = 2;
         return;
       }
       if (options.json) {
-        console.log(JSON.stringify(json(s), null, 2));
+        console.log(JSON.stringify(signalJson(s, env.SMALL_CELL_MIN), null, 2));
         return;
       }
       console.log(line(s));

@@ -160,3 +160,23 @@ describe('one address rule for accounts and signal actions', () => {
     await expect(signalAction(h.db, signalId, 'reopen', 'ops@localhost,evil@example.org', 'x')).rejects.toThrow(SignalInputError);
   });
 });
+
+describe('a signal\'s small event counts', () => {
+  it('are suppressed the same way in the API JSON and on its page: a small arm and its complement hidden, the total kept', async () => {
+    const evidence = {
+      look: 3, cutoff: '2015-12-31', planVersion: 'cw-plan-2', alertId: 'a2', summary: 'group3/os state changed',
+      hr: 0.9, lower: 0.5, upper: 1.6, repeatedLower: 0.4, repeatedUpper: 2, z: -0.3, boundaryZ: null, informationFraction: 0.4, alpha: 0.0083,
+      events: 34, eventsPort: 4, eventsNoPort: 30, monitoringState: 'monitoring', paperHr: null, excludesPaper: null, holds: [],
+    };
+    const row = await h.db.insertInto('signals').values({
+      population: 'group3', endpoint: 'os', rule: 'state', state: 'open', opened_at_cutoff: '2015-12-31', last_cutoff: '2015-12-31', evidence: JSON.stringify(evidence),
+    }).returning('id').executeTakeFirstOrThrow();
+    const reader = await h.addKey(['monitoring:read'], 'small-cells');
+    const list = await h.app.inject({ method: 'GET', url: '/api/v1/signals', headers: { authorization: `Bearer ${reader.key}` } });
+    const signal = list.json<{ id: number; evidence: Record<string, unknown> }[]>().find((s) => s.id === Number(row.id));
+    expect(signal?.evidence).toMatchObject({ events: 34, eventsPort: '<11', eventsNoPort: '>=11' });
+    expect(list.body).not.toMatch(/"eventsPort":\s*4\b|"eventsNoPort":\s*30\b/);
+    const page = await h.get(`/signals/${row.id}`, investigator);
+    expect(page.body).toContain('34 (PORT &lt;11, PTR alone ≥11)');
+  });
+});

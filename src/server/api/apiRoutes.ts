@@ -156,7 +156,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDependencies): 
     if (state !== undefined && !isSignalState(state)) {
       return reply.code(400).send({ error: 'Bad Request', message: 'state must be one of open, acknowledged, closed, withdrawn' });
     }
-    return apiSignals(db, state);
+    return apiSignals(db, state, config.smallCellMin);
   });
 
   app.get('/health', {

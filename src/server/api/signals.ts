@@ -2,11 +2,15 @@
 // (listSignals). Aggregates and staff actions only: no patient id, no patient date.
 import type { Kysely } from 'kysely';
 import { AUDIT_ACTIONS, SIGNAL_STATES } from '../../analysis/signals/index.ts';
-import type { SignalState, SignalView } from '../../analysis/signals/index.ts';
+import type { SignalState } from '../../analysis/signals/index.ts';
 import type { Database } from '../../db/database.ts';
 import { listSignals } from '../../jobs/signalStore.ts';
+import { signalJson } from '../../reports/signalEvidenceCounts.ts';
 
 const nullableNumber = { type: ['number', 'null'] } as const;
+
+/** A count as exported: the integer, or "<11" / ">=11" when small-cell suppression hides it. */
+const suppressedCount = { type: ['integer', 'string', 'null'], description: 'a count, or "<k" / ">=k" when suppressed (SMALL_CELL_MIN = k)' } as const;
 
 export const signalsSchema = {
   type: 'array',
@@ -29,7 +33,7 @@ export const signalsSchema = {
           look: { type: 'integer' }, cutoff: { type: 'string', format: 'date' }, planVersion: { type: 'string' }, alertId: { type: 'string' },
           summary: { type: 'string' }, hr: nullableNumber, lower: nullableNumber, upper: nullableNumber, repeatedLower: nullableNumber,
           repeatedUpper: nullableNumber, z: nullableNumber, boundaryZ: nullableNumber, informationFraction: nullableNumber, alpha: nullableNumber,
-          events: { type: ['integer', 'null'] }, eventsPort: { type: ['integer', 'null'] }, eventsNoPort: { type: ['integer', 'null'] },
+          events: suppressedCount, eventsPort: suppressedCount, eventsNoPort: suppressedCount,
           monitoringState: { type: ['string', 'null'] }, paperHr: nullableNumber, excludesPaper: { type: ['boolean', 'null'] },
           holds: { type: 'array', items: { type: 'string' } },
         },
@@ -55,14 +59,6 @@ export function isSignalState(value: unknown): value is SignalState {
   return typeof value === 'string' && (SIGNAL_STATES as readonly string[]).includes(value);
 }
 
-/** The JSON shape of a signal, as the CLI prints it. */
-export function signalJson(s: SignalView) {
-  return {
-    id: s.id, population: s.population, endpoint: s.endpoint, rule: s.rule, state: s.state,
-    openedAtCutoff: s.openedAtCutoff, lastCutoff: s.lastCutoff, evidence: s.evidence, history: s.history,
-  };
-}
-
-export async function apiSignals(db: Kysely<Database>, state: SignalState | undefined) {
-  return (await listSignals(db, state === undefined ? {} : { state })).map(signalJson);
+export async function apiSignals(db: Kysely<Database>, state: SignalState | undefined, smallCellMin: number) {
+  return (await listSignals(db, state === undefined ? {} : { state })).map((s) => signalJson(s, smallCellMin));
 }

@@ -4,7 +4,9 @@
 import { findingSentence, SIGNAL_STATES } from '../../analysis/signals/index.ts';
 import type { PersonAction, SignalState, SignalView } from '../../analysis/signals/index.ts';
 import { formatFraction, formatHr, formatInterval, formatZ } from '../../reports/format.ts';
-import { printedCount, suppressRow } from '../../reports/suppression.ts';
+import { evidenceCountStatuses } from '../../reports/signalEvidenceCounts.ts';
+import { printedCount } from '../../reports/suppression.ts';
+import type { CellStatus } from '../../reports/suppression.ts';
 import { estimandLabel } from '../../reports/vocabulary.ts';
 import { html } from './html.ts';
 import type { SafeHtml } from './html.ts';
@@ -42,15 +44,13 @@ ${signals.length === 0 ? html`<p>${filter === null ? 'No signals.' : `No ${filte
 function evidenceList(s: SignalView, smallCellMin: number): SafeHtml {
   const e = s.evidence;
   const interval = (lo: number | null, hi: number | null) => (lo === null || hi === null ? 'NA' : formatInterval(lo, hi));
-  let events = 'NA';
-  if (e.events !== null) {
-    if (e.eventsPort === null || e.eventsNoPort === null) events = printedCount(e.events, e.events > 0 && e.events < smallCellMin ? 'small' : 'shown', smallCellMin);
-    else {
-      // One suppression function for every count shown (src/reports/suppression.ts): total = PORT + PTR alone.
-      const status = suppressRow(e.events, [e.eventsPort, e.eventsNoPort], smallCellMin);
-      events = `${printedCount(e.events, status.total, smallCellMin)} (PORT ${printedCount(e.eventsPort, status.parts[0], smallCellMin)}, PTR alone ${printedCount(e.eventsNoPort, status.parts[1], smallCellMin)})`;
-    }
-  }
+  // One suppression decision for a signal's counts wherever it is shown (src/reports/signalEvidenceCounts.ts).
+  const status = evidenceCountStatuses(e, smallCellMin);
+  const count = (n: number | null, st: CellStatus | null) => (n === null || st === null ? null : printedCount(n, st, smallCellMin));
+  const total = count(e.events, status.events);
+  const port = count(e.eventsPort, status.eventsPort);
+  const ptr = count(e.eventsNoPort, status.eventsNoPort);
+  const events = total === null ? 'NA' : port === null || ptr === null ? total : `${total} (PORT ${port}, PTR alone ${ptr})`;
   return html`<dl class="validity">
   <dt>State</dt><dd>${stateTag(s.state)}</dd>
   <dt>Rule</dt><dd>${RULE_TEXT[s.rule] ?? s.rule}</dd>
