@@ -4,6 +4,7 @@
  */
 import { timefix, timefixSorted } from '../timefix.ts';
 import { argsortFloat64, stableByCode } from './argsort.ts';
+import { gatherCentredRows } from './gatherRows.ts';
 import type { CoxInput } from './types.ts';
 
 export class CoxInputError extends Error {
@@ -149,7 +150,7 @@ export function prepareCox(input: CoxInput): PreparedCox {
   const start = counting ? new Float64Array(n) : null;
   const event = new Uint8Array(n);
   const weight = new Float64Array(n);
-  const x = new Float64Array(n * p);
+  const x = gatherCentredRows(input.x, means, order);
   const bounds: number[] = [0];
   let nevent = 0;
   const inWeights = input.weights;
@@ -163,12 +164,6 @@ export function prepareCox(input: CoxInput): PreparedCox {
     weight[k] = w;
   }
   if (start !== null && startFixed !== undefined) for (let k = 0; k < n; k++) start[k] = startFixed[order[k]];
-  // Column by column: one gather stream per column.
-  for (let j = 0; j < p; j++) {
-    const col = input.x[j];
-    const mj = means[j];
-    for (let k = 0; k < n; k++) x[k * p + j] = col[order[k]] - mj;
-  }
   if (strataCodes !== undefined) {
     for (let k = 1; k < n; k++) if (strataCodes[order[k]] !== strataCodes[order[k - 1]]) bounds.push(k);
   }
