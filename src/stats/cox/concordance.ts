@@ -34,7 +34,17 @@ export interface ConcordanceResult {
   counts: ConcordanceCounts;
 }
 
-class Fenwick {
+/** Weights by score rank: total, weight at a rank, weight strictly below a rank. */
+interface RankTree {
+  readonly equal: Float64Array | Int32Array;
+  total: number;
+  add(rank: number, w: number): void;
+  below(rank: number): number;
+  /** Back to empty without reallocating (subtracting leaves rounding residue). */
+  clear(ranks: Int32Array, lo: number, hi: number): void;
+}
+
+class Fenwick implements RankTree {
   private readonly tree: Float64Array;
   readonly equal: Float64Array;
   total = 0;
@@ -47,18 +57,52 @@ class Fenwick {
     this.equal[rank] += w;
     for (let i = rank + 1; i < this.tree.length; i += i & -i) this.tree[i] += w;
   }
-  /** Weight strictly below rank. */
   below(rank: number): number {
     let s = 0;
     for (let i = rank; i > 0; i -= i & -i) s += this.tree[i];
     return s;
   }
-  /** Back to empty without reallocating (subtracting leaves rounding residue). */
   clear(ranks: Int32Array, lo: number, hi: number): void {
     for (let k = lo; k < hi; k++) {
       const r = ranks[k];
       this.equal[r] = 0;
       for (let i = r + 1; i < this.tree.length; i += i & -i) this.tree[i] = 0;
+    }
+    this.total = 0;
+  }
+}
+
+/**
+ * The same tree for unit weights, on 32-bit integer counts: every sum is then an integer below 2^31,
+ * exact in either representation, so the results are identical to Fenwick's; the tree takes half the
+ * memory (the random accesses of a million-rank tree are most of the concordance's time).
+ */
+class CountFenwick implements RankTree {
+  private readonly tree: Int32Array;
+  readonly equal: Int32Array;
+  total = 0;
+  constructor(size: number) {
+    this.tree = new Int32Array(size + 1);
+    this.equal = new Int32Array(size);
+  }
+  add(rank: number, w: number): void {
+    this.total += w;
+    this.equal[rank] += w;
+    const tree = this.tree;
+    for (let i = rank + 1; i < tree.length; i += i & -i) tree[i] += w;
+  }
+  below(rank: number): number {
+    const tree = this.tree;
+    let s = 0;
+    for (let i = rank; i > 0; i -= i & -i) s += tree[i];
+    return s;
+  }
+  clear(ranks: Int32Array, lo: number, hi: number): void {
+    const tree = this.tree;
+    for (let k = lo; k < hi; k++) {
+      const r = ranks[k];
+      this.equal[r] = 0;
+      for (let i = r + 1; i < tree.length; i += i & -i) tree[i] = 0;
     }
     this.total = 0;
   }
@@ -83,8 +127,8 @@ interface Work {
   conc: Float64Array;
   disc: Float64Array;
   tied: Float64Array;
-  atRisk: Fenwick;
-  deaths: Fenwick;
+  atRisk: RankTree;
+  deaths: RankTree;
   /** Per-rank scratch sums for the deaths of one time (kept all zero between uses). */
   scratchW: Float64Array;
   scratchW2: Float64Array;
@@ -184,14 +228,15 @@ function rowsAsRiskSetMembers(input: ConcordanceInput, w: Work, lo: number, hi: 
 export function concordance(input: ConcordanceInput): ConcordanceResult {
   const n = input.stop.length;
   const { rank, size } = denseRanks(input.score);
+  const unitWeights = input.weight.every((v) => v === 1);
   const w: Work = {
     rank,
     counts: { concordant: 0, discordant: 0, tiedX: 0, tiedY: 0, tiedXY: 0 },
     conc: new Float64Array(n),
     disc: new Float64Array(n),
     tied: new Float64Array(n),
-    atRisk: new Fenwick(size),
-    deaths: new Fenwick(size),
+    atRisk: unitWeights ? new CountFenwick(size) : new Fenwick(size),
+    deaths: unitWeights ? new CountFenwick(size) : new Fenwick(size),
     scratchW: new Float64Array(size),
     scratchW2: new Float64Array(size),
   };
