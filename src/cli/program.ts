@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { RegisterCommand } from './commands.ts';
-import { ConfigError } from '../config/env.ts';
+import { ConfigError } from '../config/configError.ts';
 
 // Once the command is done, nothing left open (a Redis client reconnecting to a dead server, a pool
 // still draining) may keep the process alive: exit shortly after, with the command's exit code.
