@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CsvColumn, CsvTable } from './csvTable.ts';
 
 /**
@@ -80,7 +80,9 @@ function parse(fd: number, path: string, names: readonly string[]): CsvTable | n
   const wanted = Array.from(new Set(names));
   if (wanted.some((name) => !header.includes(name))) return null;
 
-  let capacity = 1 << 16;
+  // Rows expected from the file size and the first chunk's line length: the columns rarely need to grow.
+  const firstLines = Math.max(1, countLf(buffer, end + 1, length));
+  let capacity = Math.max(1024, Math.ceil((fstatSync(fd).size / Math.max(1, length - end - 1)) * firstLines * 1.02) + 16);
   const targets: Target[] = wanted.map(() => ({ values: new Float64Array(capacity), firstValue: -1, decimalInSample: false, integerInSample: false }));
   /** Per field of a row: index into targets, or -1 for a column the method does not use. */
   const slot = Int32Array.from(header, (name) => wanted.indexOf(name));
@@ -91,13 +93,23 @@ function parse(fd: number, path: string, names: readonly string[]): CsvTable | n
   for (;;) {
     // The complete lines in the buffer; a partial last one waits for the next read.
     const lastLf = length > 0 ? buffer.lastIndexOf(LF, length - 1) : -1;
-    const limit = atEnd ? length : lastLf + 1;
+    let limit = lastLf + 1;
+    if (atEnd && pos < length && lastLf < length - 1) {
+      // The last line has no newline: give it one, so every line parsed ends in LF (parseRow relies on it).
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length + 1);
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      buffer[length] = LF;
+      limit = length + 1;
+    }
     while (pos < limit) {
       if (row === capacity) {
         capacity *= 2;
         for (const target of targets) target.values = grow(target.values, capacity);
       }
-      pos = parseRow(buffer, pos, limit, slot, nFields, targets, row);
+      pos = parseRow(buffer, pos, slot, nFields, targets, row);
       row++;
     }
     if (atEnd) break;
@@ -123,30 +135,30 @@ function parse(fd: number, path: string, names: readonly string[]): CsvTable | n
   return { path, header, nRows: row, columns };
 }
 
-/** Parses one line starting at `pos` (which ends before `limit`); returns the position after its newline. */
-function parseRow(buffer: Buffer, pos: number, limit: number, slot: Int32Array, nFields: number, targets: Target[], row: number): number {
+/** Parses one line starting at `pos` (it ends in LF); returns the position after the LF. */
+function parseRow(buffer: Buffer, pos: number, slot: Int32Array, nFields: number, targets: Target[], row: number): number {
   // A blank line: DuckDB may skip it or read a row of nulls.
   if (buffer[pos] === LF || buffer[pos] === CR) throw new Refused();
   for (let field = 0; field < nFields; field++) {
     const target = slot[field] >= 0 ? targets[slot[field]] : null;
     if (target === null) {
       // An unused column: only look for refused bytes and the end of the field.
-      let c = pos < limit ? buffer[pos] : LF;
+      let c = buffer[pos];
       while (c !== COMMA && c !== LF && c !== CR) {
         if (c === 34 || c === 39 || c === 59 || c === 9 || c === 124 || c === 92 || c === 35 || c === 0xef) throw new Refused();
         pos++;
-        c = pos < limit ? buffer[pos] : LF;
+        c = buffer[pos];
       }
     } else {
       const start = pos;
-      let c = pos < limit ? buffer[pos] : LF;
+      let c = buffer[pos];
       if (c === COMMA || c === LF || c === CR) {
         target.values[row] = Number.NaN;
       } else {
         const negative = c === MINUS;
         if (negative) {
           pos++;
-          c = pos < limit ? buffer[pos] : LF;
+          c = buffer[pos];
         }
         let mantissa = 0;
         let digits = 0;
@@ -155,18 +167,18 @@ function parseRow(buffer: Buffer, pos: number, limit: number, slot: Int32Array, 
           mantissa = mantissa * 10 + (c - ZERO);
           digits++;
           pos++;
-          c = pos < limit ? buffer[pos] : LF;
+          c = buffer[pos];
         }
         if (digits === 0) throw new Refused();
         if (c === DOT) {
           pos++;
-          c = pos < limit ? buffer[pos] : LF;
+          c = buffer[pos];
           while (c >= ZERO && c <= NINE) {
             mantissa = mantissa * 10 + (c - ZERO);
             digits++;
             decimals++;
             pos++;
-            c = pos < limit ? buffer[pos] : LF;
+            c = buffer[pos];
           }
           if (decimals === 0) throw new Refused();
           if (row < SNIFF_ROWS) target.decimalInSample = true;
@@ -188,14 +200,14 @@ function parseRow(buffer: Buffer, pos: number, limit: number, slot: Int32Array, 
         if (target.firstValue < 0) target.firstValue = row;
       }
     }
-    const c = pos < limit ? buffer[pos] : LF;
+    const c = buffer[pos];
     if (field < nFields - 1) {
       if (c !== COMMA) throw new Refused();
       pos++;
     } else {
       if (c === CR) {
         pos++;
-        if ((pos < limit ? buffer[pos] : LF) !== LF) throw new Refused();
+        if (buffer[pos] !== LF) throw new Refused();
       } else if (c !== LF) {
         throw new Refused();
       }
@@ -203,6 +215,12 @@ function parseRow(buffer: Buffer, pos: number, limit: number, slot: Int32Array, 
     }
   }
   return pos;
+}
+
+function countLf(buffer: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let at = buffer.indexOf(LF, from); at >= 0 && at < to; at = buffer.indexOf(LF, at + 1)) count++;
+  return count;
 }
 
 function grow(values: Float64Array, capacity: number): Float64Array {
