@@ -48,12 +48,20 @@ export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: 
   const { n, p, x, stop, start, event, weight, strataBounds, byStartDesc } = prep;
   const pp = p * p;
   const { eta, risk, dTime, dH, dOwn } = scratch(prep);
-  for (let k = 0; k < n; k++) {
-    const off = k * p;
-    let e = 0;
-    for (let j = 0; j < p; j++) e += beta[j] * x[off + j];
-    eta[k] = e;
-    risk[k] = Math.exp(e) * weight[k];
+  let zero = true;
+  for (let j = 0; j < p; j++) if (beta[j] !== 0) zero = false;
+  if (zero) {
+    // At beta = 0 (R's start) every e below is 0 + 0·x = +0 (x is finite) and exp(0)·w = w exactly.
+    eta.fill(0);
+    risk.set(weight);
+  } else {
+    for (let k = 0; k < n; k++) {
+      const off = k * p;
+      let e = 0;
+      for (let j = 0; j < p; j++) e += beta[j] * x[off + j];
+      eta[k] = e;
+      risk[k] = Math.exp(e) * weight[k];
+    }
   }
   const u = new Float64Array(p);
   const imat = new Float64Array(pp);
