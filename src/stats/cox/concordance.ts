@@ -73,6 +73,8 @@ class Fenwick implements RankTree {
 }
 
 const BLOCK_BITS = 4;
+/** Deaths at one time up to which ties on score are found by comparing them pairwise (unit weights). */
+const PAIRWISE_DEATHS = 32;
 const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 
 /**
@@ -136,6 +138,8 @@ interface Work {
   tied: Float64Array;
   atRisk: RankTree;
   deaths: RankTree;
+  /** Every weight is 1: all sums are integers. */
+  unitWeights: boolean;
   /** Per-rank scratch sums for the deaths of one time (kept all zero between uses). */
   scratchW: Float64Array;
   scratchW2: Float64Array;
@@ -158,8 +162,10 @@ function deathsAgainstRiskSets(input: ConcordanceInput, w: Work, lo: number, hi:
     for (let r = bottom; r <= top; r++) if (event[r] === 0) atRisk.add(rank[r], weight[r]);
     let deadWeight = 0;
     let deadSquares = 0;
+    let nDead = 0;
     for (let r = bottom; r <= top; r++) {
       if (event[r] !== 1) continue;
+      nDead++;
       const q = rank[r];
       const below = atRisk.below(q);
       const equal = atRisk.equal[q];
@@ -176,18 +182,20 @@ function deathsAgainstRiskSets(input: ConcordanceInput, w: Work, lo: number, hi:
     }
     if (deadWeight > 0) {
       counts.tiedY += (deadWeight * deadWeight - deadSquares) / 2;
-      // Deaths tied on time and score: per score rank, (W² − Σw²)/2 pairs.
-      for (let r = bottom; r <= top; r++) {
-        if (event[r] !== 1) continue;
-        w.scratchW[rank[r]] += weight[r];
-        w.scratchW2[rank[r]] += weight[r] * weight[r];
-      }
-      for (let r = bottom; r <= top; r++) {
-        const q = rank[r];
-        if (event[r] !== 1 || w.scratchW[q] === 0) continue;
-        counts.tiedXY += (w.scratchW[q] * w.scratchW[q] - w.scratchW2[q]) / 2;
-        w.scratchW[q] = 0;
-        w.scratchW2[q] = 0;
+      // Deaths tied on time and score: per score rank, (W² − Σw²)/2 pairs. A lone death adds (w² − w²)/2
+      // = +0, which changes nothing: skipped. With unit weights every term is an integer (exact in any
+      // order), so a few deaths are compared pairwise instead of through the rank-indexed scratch arrays
+      // (a cache miss per death at a million ranks).
+      if (nDead === 1) {
+        // nothing tied
+      } else if (w.unitWeights && nDead <= PAIRWISE_DEATHS) {
+        for (let a = bottom; a <= top; a++) {
+          if (event[a] !== 1) continue;
+          const q = rank[a];
+          for (let b = a + 1; b <= top; b++) if (event[b] === 1 && rank[b] === q) counts.tiedXY += 1;
+        }
+      } else {
+        tiedOnScore(w, event, weight, rank, counts, bottom, top);
       }
       for (let r = bottom; r <= top; r++) if (event[r] === 1) atRisk.add(rank[r], weight[r]);
     }
@@ -195,6 +203,22 @@ function deathsAgainstRiskSets(input: ConcordanceInput, w: Work, lo: number, hi:
   }
   // The trees are shared by the strata; the last one need not leave them empty.
   if (!last) atRisk.clear(rank, lo, hi);
+}
+
+/** Deaths of one time [bottom, top] tied on score, through the per-rank scratch sums. */
+function tiedOnScore(w: Work, event: Uint8Array, weight: Float64Array, rank: Int32Array, counts: ConcordanceCounts, bottom: number, top: number): void {
+  for (let r = bottom; r <= top; r++) {
+    if (event[r] !== 1) continue;
+    w.scratchW[rank[r]] += weight[r];
+    w.scratchW2[rank[r]] += weight[r] * weight[r];
+  }
+  for (let r = bottom; r <= top; r++) {
+    const q = rank[r];
+    if (event[r] !== 1 || w.scratchW[q] === 0) continue;
+    counts.tiedXY += (w.scratchW[q] * w.scratchW[q] - w.scratchW2[q]) / 2;
+    w.scratchW[q] = 0;
+    w.scratchW2[q] = 0;
+  }
 }
 
 /**
@@ -235,9 +259,11 @@ function rowsAsRiskSetMembers(input: ConcordanceInput, w: Work, lo: number, hi: 
 export function concordance(input: ConcordanceInput): ConcordanceResult {
   const n = input.stop.length;
   const { rank, size } = denseRanks(input.score);
-  const unitWeights = input.weight.every((v) => v === 1);
+  let unitWeights = true;
+  for (let i = 0; i < n && unitWeights; i++) if (input.weight[i] !== 1) unitWeights = false;
   const w: Work = {
     rank,
+    unitWeights,
     counts: { concordant: 0, discordant: 0, tiedX: 0, tiedY: 0, tiedXY: 0 },
     conc: new Float64Array(n),
     disc: new Float64Array(n),
