@@ -7,6 +7,14 @@ const RADIX = 1 << 16;
 
 /** Indices ordering `keys` ascending (stable: equal keys keep index order). NaN sorts last. */
 export function argsortFloat64(keys: Float64Array): Int32Array {
+  return argsortWithCodes(keys).order;
+}
+
+/**
+ * The argsort and the sorted keys' order-preserving codes (lo, hi words): two non-NaN keys are equal
+ * (±0 included) exactly when their codes are, so callers can find runs of equal keys sequentially.
+ */
+export function argsortWithCodes(keys: Float64Array): { order: Int32Array; lo: Uint32Array; hi: Uint32Array } {
   const n = keys.length;
   const f = Float64Array.from(keys);
   const words = new Uint32Array(f.buffer);
@@ -56,7 +64,7 @@ export function argsortFloat64(keys: Float64Array): Int32Array {
     [hi, hi2] = [hi2, hi];
     [idx, idx2] = [idx2, idx];
   }
-  return idx;
+  return { order: idx, lo, hi };
 }
 
 /** Stable reorder of an index permutation by a small non-negative integer code (counting sort). */

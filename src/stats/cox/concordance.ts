@@ -8,7 +8,7 @@
  * censored at t_i is at risk). Fenwick trees over the ranks of the risk score make it O(n log n).
  * Rows are in the prepared order: sorted by (stratum, stop ascending).
  */
-import { argsortFloat64 } from './argsort.ts';
+import { argsortWithCodes } from './argsort.ts';
 import type { ConcordanceCounts } from './types.ts';
 
 export interface ConcordanceInput {
@@ -119,11 +119,14 @@ class BlockCounts implements RankTree {
 
 /** Dense ranks of the scores (equal scores share a rank) and the number of distinct scores. */
 function denseRanks(score: Float64Array): { rank: Int32Array; size: number } {
-  const order = argsortFloat64(score);
+  const { order, lo, hi } = argsortWithCodes(score);
+  let nan = false;
+  for (let i = 0; i < score.length; i++) if (score[i] !== score[i]) nan = true;
   const rank = new Int32Array(score.length);
   let size = 0;
   for (let k = 0; k < order.length; k++) {
-    if (k > 0 && score[order[k]] !== score[order[k - 1]]) size++;
+    // Equal codes are equal scores (read in sorted order, not by index); NaN, unequal to itself, by value.
+    if (k > 0 && (nan ? score[order[k]] !== score[order[k - 1]] : lo[k] !== lo[k - 1] || hi[k] !== hi[k - 1])) size++;
     rank[order[k]] = size;
   }
   return { rank, size: order.length === 0 ? 0 : size + 1 };
