@@ -41,6 +41,10 @@ describe('readPlainNumericCsv', () => {
       () => '',
       () => '-0.000',
       () => (-Math.log(u()) * 100).toFixed(3),
+      () => String((u() - 0.5) * 1e-7),
+      () => `${(u() * 10).toFixed(3)}E${Math.floor(u() * 60) - 30}`,
+      () => `${Math.floor(u() * 1e9)}e+${Math.floor(u() * 30)}`,
+      () => String(u() * 1e300),
     ];
     const lines = ['x,y,label'];
     for (let i = 0; i < 5000; i++) lines.push(`${(u() * 10).toFixed(2)},${shapes[Math.floor(u() * shapes.length)]()},a${i % 3}`);
@@ -69,7 +73,8 @@ describe('readPlainNumericCsv', () => {
     ['a semicolon file', 'a;b\n1;2\n'],
     ['a blank line', 'a,b\n1,2\n\n3,4\n'],
     ['a short row', 'a,b\n1,2\n3\n'],
-    ['an exponent', 'a,b\n1e3,2\n'],
+    ['a sign +', 'a,b\n+1,2\n'],
+    ['an exponent without digits', 'a,b\n1e,2\n'],
     ['an integer -0', 'a,b\n-0,2\n'],
     ['text in a used column', 'a,b\n1,x\n'],
     ['a 19-digit integer', 'a,b\n1234567890123456789,2\n'],
