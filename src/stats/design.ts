@@ -127,6 +127,14 @@ function numericColumn(table: ColumnTable, name: string, rows: Int32Array, role:
   const values = column(table, name);
   const out = new Float64Array(rows.length);
   if (values instanceof Float64Array) {
+    if (rows.length === values.length) {
+      // Every row used (rows[i] = i): the column as it is, checked.
+      out.set(values);
+      for (let i = 0; i < out.length; i++) {
+        if (!Number.isFinite(out[i])) throw new DesignError(`${role} column "${name}" has a non-numeric value in row ${i + 1}`);
+      }
+      return out;
+    }
     for (let i = 0; i < rows.length; i++) {
       const v = values[rows[i]];
       if (!Number.isFinite(v)) throw new DesignError(`${role} column "${name}" has a non-numeric value in row ${rows[i] + 1}`);
@@ -255,7 +263,6 @@ export function buildDesign(table: ColumnTable, spec: DesignSpec): Design {
   for (let k = 0; k < cols.length; k++) {
     if (cols[k].length !== nRows) throw new DesignError(`column "${names[k]}" has ${cols[k].length} values, expected ${nRows}`);
   }
-  const used: number[] = [];
   const rowsDropped: number[] = [];
   const missing = new Uint8Array(nRows);
   for (const c of cols) {
@@ -265,11 +272,9 @@ export function buildDesign(table: ColumnTable, spec: DesignSpec): Design {
       for (let r = 0; r < nRows; r++) if (isMissing(c[r])) missing[r] = 1;
     }
   }
-  for (let r = 0; r < nRows; r++) {
-    if (missing[r] === 1) rowsDropped.push(r + 1);
-    else used.push(r);
-  }
-  const rows = Int32Array.from(used);
+  for (let r = 0; r < nRows; r++) if (missing[r] === 1) rowsDropped.push(r + 1);
+  const rows = new Int32Array(nRows - rowsDropped.length);
+  for (let r = 0, k = 0; r < nRows; r++) if (missing[r] === 0) rows[k++] = r;
   if (rows.length === 0) throw new DesignError('no rows left after dropping rows with missing values');
 
   const builder = new ColumnBuilder(table, spec, rows);
