@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalEmailAddress } from '../contract/emailAddress.ts';
+import { ConfigError } from './configError.ts';
 
 // Every setting comes from the environment (secrets included), validated once at start-up, so a
 // typo stops the process with the variable's name instead of failing later in a connection.
@@ -75,9 +76,8 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+// Its own module, so the CLI's error handling does not load zod (cli/program.ts).
+export { ConfigError };
 
 /** Parses the environment; a bad value throws a ConfigError naming the variable. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {

@@ -99,6 +99,11 @@ export function defaultLevels(values: ArrayLike<Cell>, rows: Int32Array): string
 }
 
 function isNumericColumn(values: ArrayLike<Cell>, rows: Int32Array): boolean {
+  // Typed columns (a CSV read straight into numbers) skip the per-cell type dispatch: same test.
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < rows.length; i++) if (!Number.isFinite(values[rows[i]])) return false;
+    return true;
+  }
   for (const r of rows) if (!Number.isFinite(asNumber(values[r]))) return false;
   return true;
 }
@@ -121,6 +126,22 @@ function strataColumns(spec: DesignSpec): string[] {
 function numericColumn(table: ColumnTable, name: string, rows: Int32Array, role: string): Float64Array {
   const values = column(table, name);
   const out = new Float64Array(rows.length);
+  if (values instanceof Float64Array) {
+    if (rows.length === values.length) {
+      // Every row used (rows[i] = i): the column as it is, checked.
+      out.set(values);
+      for (let i = 0; i < out.length; i++) {
+        if (!Number.isFinite(out[i])) throw new DesignError(`${role} column "${name}" has a non-numeric value in row ${i + 1}`);
+      }
+      return out;
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const v = values[rows[i]];
+      if (!Number.isFinite(v)) throw new DesignError(`${role} column "${name}" has a non-numeric value in row ${rows[i] + 1}`);
+      out[i] = v;
+    }
+    return out;
+  }
   for (let i = 0; i < rows.length; i++) {
     const v = asNumber(values[rows[i]]);
     if (!Number.isFinite(v)) throw new DesignError(`${role} column "${name}" has a non-numeric value in row ${rows[i] + 1}`);
@@ -217,6 +238,11 @@ function eventIndicator(table: ColumnTable, spec: DesignSpec, rows: Int32Array):
   const target = spec.eventValue ?? 1;
   const targetNumber = asNumber(target);
   const out = new Uint8Array(rows.length);
+  if (values instanceof Float64Array && Number.isFinite(targetNumber)) {
+    // Numbers against a numeric event value: the comparison below, without the per-cell dispatch.
+    for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]] === targetNumber ? 1 : 0;
+    return out;
+  }
   for (let i = 0; i < rows.length; i++) {
     const v = values[rows[i]];
     const n = asNumber(v);
@@ -237,7 +263,6 @@ export function buildDesign(table: ColumnTable, spec: DesignSpec): Design {
   for (let k = 0; k < cols.length; k++) {
     if (cols[k].length !== nRows) throw new DesignError(`column "${names[k]}" has ${cols[k].length} values, expected ${nRows}`);
   }
-  const used: number[] = [];
   const rowsDropped: number[] = [];
   const missing = new Uint8Array(nRows);
   for (const c of cols) {
@@ -247,11 +272,9 @@ export function buildDesign(table: ColumnTable, spec: DesignSpec): Design {
       for (let r = 0; r < nRows; r++) if (isMissing(c[r])) missing[r] = 1;
     }
   }
-  for (let r = 0; r < nRows; r++) {
-    if (missing[r] === 1) rowsDropped.push(r + 1);
-    else used.push(r);
-  }
-  const rows = Int32Array.from(used);
+  for (let r = 0; r < nRows; r++) if (missing[r] === 1) rowsDropped.push(r + 1);
+  const rows = new Int32Array(nRows - rowsDropped.length);
+  for (let r = 0, k = 0; r < nRows; r++) if (missing[r] === 0) rows[k++] = r;
   if (rows.length === 0) throw new DesignError('no rows left after dropping rows with missing values');
 
   const builder = new ColumnBuilder(table, spec, rows);

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
-import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import type * as DuckDBModule from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import { readPlainNumericCsv } from './plainNumericCsv.ts';
 import { StatsUsageError } from './statsUsageError.ts';
 
 /**
@@ -16,11 +18,17 @@ export interface CsvTable {
   columns: Readonly<Record<string, CsvColumn>>;
 }
 
-const NUMERIC_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
-  DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL,
-]);
+type DuckDB = typeof DuckDBModule;
+
+/** DuckDB's numeric column types (read into Float64Arrays). */
+function numericTypes(duckdb: DuckDB): Set<number> {
+  const id = duckdb.DuckDBTypeId;
+  return new Set<number>([
+    id.TINYINT, id.SMALLINT, id.INTEGER, id.BIGINT, id.HUGEINT,
+    id.UTINYINT, id.USMALLINT, id.UINTEGER, id.UBIGINT, id.UHUGEINT,
+    id.FLOAT, id.DOUBLE, id.DECIMAL,
+  ]);
+}
 
 /** Minimal view of a DuckDB vector: getItem reads the chunk's native buffer, no per-row objects. */
 interface ItemVector<T> {
@@ -43,15 +51,21 @@ export async function readCsvTable(path: string, names: readonly string[]): Prom
     const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
     throw new StatsUsageError(`cannot read --csv ${path}: ${reason}`);
   }
-  const instance = await DuckDBInstance.create(':memory:');
+  const wanted = Array.from(new Set(names));
+  // Plain numeric files (the million-row case) without DuckDB; anything else DuckDB reads as before.
+  const plain = readPlainNumericCsv(path, wanted);
+  if (plain !== null) return plain;
+  // Loaded only here: the native module is a noticeable part of a short command's start-up.
+  const duckdb = await import('@duckdb/node-api');
+  const numeric = numericTypes(duckdb);
+  const instance = await duckdb.DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const wanted = Array.from(new Set(names));
     try {
-      return await readColumns(connection, path, wanted, false);
+      return await readColumns(connection, path, wanted, false, numeric);
     } catch (error) {
       if (!isConversionError(error)) throw error;
-      return await readColumns(connection, path, wanted, true);
+      return await readColumns(connection, path, wanted, true, numeric);
     }
   } catch (error) {
     if (error instanceof StatsUsageError) throw error;
@@ -62,7 +76,7 @@ export async function readCsvTable(path: string, names: readonly string[]): Prom
   }
 }
 
-async function readColumns(connection: DuckDBConnection, path: string, names: readonly string[], allText: boolean): Promise<CsvTable> {
+async function readColumns(connection: DuckDBConnection, path: string, names: readonly string[], allText: boolean, numericTypeIds: Set<number>): Promise<CsvTable> {
   const source = `read_csv(${sqlString(path)}, header = true${allText ? ', all_varchar = true' : ''})`;
   const probe = await connection.run(`SELECT * FROM ${source} LIMIT 0`);
   const header = probe.columnNames();
@@ -72,7 +86,7 @@ async function readColumns(connection: DuckDBConnection, path: string, names: re
   for (const name of names) {
     if (!header.includes(name)) throw new StatsUsageError(`column "${name}" is not in ${path} (columns: ${header.join(', ')})`);
   }
-  const numeric = names.map((name) => isNumeric(types[header.indexOf(name)]));
+  const numeric = names.map((name) => isNumeric(types[header.indexOf(name)], numericTypeIds));
   // Missing becomes NaN and a non-finite value +Infinity (refused below) inside DuckDB, so a numeric
   // vector has no validity mask and getItem takes its fast path.
   const select = names
@@ -126,8 +140,8 @@ function grow(column: Float64Array, capacity: number): Float64Array {
   return next;
 }
 
-function isNumeric(type: DuckDBType | undefined): boolean {
-  return type !== undefined && NUMERIC_TYPES.has(type.typeId);
+function isNumeric(type: DuckDBType | undefined, numericTypeIds: Set<number>): boolean {
+  return type !== undefined && numericTypeIds.has(type.typeId);
 }
 
 /** DuckDB found text in a column its sniffer had typed as a number (beyond the sampled rows). */

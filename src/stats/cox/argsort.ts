@@ -7,32 +7,47 @@ const RADIX = 1 << 16;
 
 /** Indices ordering `keys` ascending (stable: equal keys keep index order). NaN sorts last. */
 export function argsortFloat64(keys: Float64Array): Int32Array {
+  return argsortWithCodes(keys).order;
+}
+
+/**
+ * The argsort and the sorted keys' order-preserving codes (lo, hi words): two non-NaN keys are equal
+ * (±0 included) exactly when their codes are, so callers can find runs of equal keys sequentially.
+ */
+export function argsortWithCodes(keys: Float64Array): { order: Int32Array; lo: Uint32Array; hi: Uint32Array } {
   const n = keys.length;
   const f = Float64Array.from(keys);
   const words = new Uint32Array(f.buffer);
-  // Map each double to an unsigned 64-bit order-preserving code: flip all bits of negatives, the sign bit
-  // of positives; -0 and +0 become equal first so they tie.
+  // Each double as an unsigned 64-bit order-preserving code (lo, hi): all bits of negatives flipped, the
+  // sign bit of positives set; -0 and +0 become equal first so they tie. The codes travel with the
+  // indices through the passes, so every pass reads sequentially (reading codes by index was a random
+  // access per element and per pass: twice the time at a million rows).
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     if (f[i] === 0) f[i] = 0;
-    const hi = words[2 * i + 1];
-    if ((hi & 0x80000000) !== 0) {
-      words[2 * i + 1] = ~hi >>> 0;
-      words[2 * i] = ~words[2 * i] >>> 0;
+    const h = words[2 * i + 1];
+    if ((h & 0x80000000) !== 0) {
+      hi[i] = ~h >>> 0;
+      lo[i] = ~words[2 * i] >>> 0;
     } else {
-      words[2 * i + 1] = (hi | 0x80000000) >>> 0;
+      hi[i] = (h | 0x80000000) >>> 0;
+      lo[i] = words[2 * i];
     }
   }
   let idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  let tmp = new Int32Array(n);
+  let lo2 = new Uint32Array(n);
+  let hi2 = new Uint32Array(n);
+  let idx2 = new Int32Array(n);
   const count = new Int32Array(RADIX);
   for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? 0 : 1;
+    const word = pass < 2 ? lo : hi;
     const shift = (pass & 1) * 16;
     count.fill(0);
-    for (let i = 0; i < n; i++) count[(words[2 * i + word] >>> shift) & 0xffff]++;
+    for (let i = 0; i < n; i++) count[(word[i] >>> shift) & 0xffff]++;
     // Skip a pass where every key has the same digit.
-    if (count[(words[word] >>> shift) & 0xffff] === n) continue;
+    if (n === 0 || count[(word[0] >>> shift) & 0xffff] === n) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = count[d];
@@ -40,14 +55,16 @@ export function argsortFloat64(keys: Float64Array): Int32Array {
       sum += c;
     }
     for (let k = 0; k < n; k++) {
-      const i = idx[k];
-      tmp[count[(words[2 * i + word] >>> shift) & 0xffff]++] = i;
+      const at = count[(word[k] >>> shift) & 0xffff]++;
+      lo2[at] = lo[k];
+      hi2[at] = hi[k];
+      idx2[at] = idx[k];
     }
-    const swap = idx;
-    idx = tmp;
-    tmp = swap;
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+    [idx, idx2] = [idx2, idx];
   }
-  return idx;
+  return { order: idx, lo, hi };
 }
 
 /** Stable reorder of an index permutation by a small non-negative integer code (counting sort). */

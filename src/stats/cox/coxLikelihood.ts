@@ -8,6 +8,7 @@
  * (with the Efron fraction k/d at the row's own death time). Pass 1 runs backward over the sorted rows
  * building risk-set sums (loglik, score, x̄ x̄ᵀ part, the c increments); pass 2 adds the rows' outer products.
  */
+import { OuterProductBlock } from './outerProductBlock.ts';
 import type { PreparedCox } from './prepare.ts';
 import type { SweepResult } from './riskSetSweep.ts';
 import type { Ties } from './types.ts';
@@ -47,16 +48,27 @@ export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: 
   const { n, p, x, stop, start, event, weight, strataBounds, byStartDesc } = prep;
   const pp = p * p;
   const { eta, risk, dTime, dH, dOwn } = scratch(prep);
-  for (let k = 0; k < n; k++) {
-    const off = k * p;
-    let e = 0;
-    for (let j = 0; j < p; j++) e += beta[j] * x[off + j];
-    eta[k] = e;
-    risk[k] = Math.exp(e) * weight[k];
+  let zero = true;
+  for (let j = 0; j < p; j++) if (beta[j] !== 0) zero = false;
+  if (zero) {
+    // At beta = 0 (R's start) every e below is 0 + 0·x = +0 (x is finite) and exp(0)·w = w exactly.
+    eta.fill(0);
+    risk.set(weight);
+  } else {
+    for (let k = 0; k < n; k++) {
+      const off = k * p;
+      let e = 0;
+      for (let j = 0; j < p; j++) e += beta[j] * x[off + j];
+      eta[k] = e;
+      risk[k] = Math.exp(e) * weight[k];
+    }
   }
   const u = new Float64Array(p);
   const imat = new Float64Array(pp);
-  const mean = new Float64Array(p);
+  // Every update of the information goes through one queue, in the order the passes produce them,
+  // so each element sums exactly as if updated in place (outerProductBlock.ts).
+  const outer = new OuterProductBlock(p, imat);
+  const { left, right, capacity } = outer;
   const a = new Float64Array(p);
   const aDead = new Float64Array(p);
   // Per death time, in the order met (descending time within stratum), in dTime, dH, dOwn: time,
@@ -99,18 +111,17 @@ export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: 
           const w = weight[k];
           const d = denom + rr;
           loglik += w * eta[k] - w * Math.log(d);
+          const at = outer.count;
           for (let i = 0; i < p; i++) {
             const xi = x[off + i];
             a[i] += rr * xi;
             const m = a[i] / d;
-            mean[i] = m;
             u[i] += w * (xi - m);
+            // imat[i][j] -= (w·m_i)·m_j, queued as + (−w·m_i)·m_j: the same double (IEEE sign symmetry).
+            left[i * capacity + at] = -(w * m);
+            right[i * capacity + at] = m;
           }
-          for (let i = 0; i < p; i++) {
-            const base = i * p;
-            const mi = w * mean[i];
-            for (let j = 0; j <= i; j++) imat[base + j] -= mi * mean[j];
-          }
+          outer.commit();
           dTime[q] = t;
           dH[q] = w / d;
           dOwn[q] = w / d;
@@ -158,16 +169,14 @@ export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: 
         loglik -= sw * Math.log(d);
         h += sw / d;
         own += (frac * sw) / d;
+        const at = outer.count;
         for (let i = 0; i < p; i++) {
           const m = (a[i] + frac * aDead[i]) / d;
-          mean[i] = m;
           u[i] -= sw * m;
+          left[i * capacity + at] = -(sw * m);
+          right[i * capacity + at] = m;
         }
-        for (let i = 0; i < p; i++) {
-          const base = i * p;
-          const mi = sw * mean[i];
-          for (let j = 0; j <= i; j++) imat[base + j] -= mi * mean[j];
-        }
+        outer.commit();
       }
       dTime[q] = t;
       dH[q] = h;
@@ -199,13 +208,16 @@ export function coxLikelihood(prep: PreparedCox, beta: ArrayLike<number>, ties: 
       if (c === 0) continue;
       const rc = risk[j] * c;
       const off = j * p;
+      const at = outer.count;
       for (let i = 0; i < p; i++) {
-        const xi = rc * x[off + i];
-        const base = i * p;
-        for (let l = 0; l <= i; l++) imat[base + l] += xi * x[off + l];
+        const xi = x[off + i];
+        left[i * capacity + at] = rc * xi;
+        right[i * capacity + at] = xi;
       }
+      outer.commit();
     }
   }
+  outer.flush();
   for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) imat[j * p + i] = imat[i * p + j];
   return { loglik, u, imat };
 }

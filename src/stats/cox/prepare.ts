@@ -4,6 +4,7 @@
  */
 import { timefix, timefixSorted } from '../timefix.ts';
 import { argsortFloat64, stableByCode } from './argsort.ts';
+import { gatherRows } from './gatherRows.ts';
 import type { CoxInput } from './types.ts';
 
 export class CoxInputError extends Error {
@@ -145,30 +146,23 @@ export function prepareCox(input: CoxInput): PreparedCox {
   }
   const means = centring(input, n, counting);
 
-  const stop = new Float64Array(n);
   const start = counting ? new Float64Array(n) : null;
   const event = new Uint8Array(n);
-  const weight = new Float64Array(n);
-  const x = new Float64Array(n * p);
+  // Stop times and weights travel with the covariates through the cache-friendly gather.
+  const inWeights = input.weights;
+  const gathered = gatherRows(input.x, means, order, inWeights === undefined ? [stopFixed] : [stopFixed, inWeights]);
+  const x = gathered.x;
+  const stop = gathered.extra[0];
+  const weight = inWeights === undefined ? new Float64Array(n).fill(1) : gathered.extra[1];
   const bounds: number[] = [0];
   let nevent = 0;
-  const inWeights = input.weights;
   const inEvent = input.event;
   for (let k = 0; k < n; k++) {
-    const i = order[k];
-    stop[k] = stopFixed[i];
-    event[k] = inEvent[i];
-    nevent += event[k];
-    const w = inWeights === undefined ? 1 : inWeights[i];
-    weight[k] = w;
+    const e = inEvent[order[k]];
+    event[k] = e;
+    nevent += e;
   }
   if (start !== null && startFixed !== undefined) for (let k = 0; k < n; k++) start[k] = startFixed[order[k]];
-  // Column by column: one gather stream per column.
-  for (let j = 0; j < p; j++) {
-    const col = input.x[j];
-    const mj = means[j];
-    for (let k = 0; k < n; k++) x[k * p + j] = col[order[k]] - mj;
-  }
   if (strataCodes !== undefined) {
     for (let k = 1; k < n; k++) if (strataCodes[order[k]] !== strataCodes[order[k - 1]]) bounds.push(k);
   }
