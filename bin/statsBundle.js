@@ -4,8 +4,8 @@
 // command that was ~0.4-0.5 s of CPU before reading the first byte of the CSV, a large share of a
 // command users time on million-row files (issue 12). Why not a build step: a clone must work after
 // `npm ci` alone, and a bundle built once goes out of step with the sources the moment one is edited.
-// So the bundle is a cache: built here with the esbuild that tsx itself runs on (the same transform tsx
-// applies file by file), stored in node_modules/.cache/cohortwatch, and used only while every source
+// So the bundle is a cache: built here with esbuild (a direct dependency, the version tsx itself runs on: the same
+// transform tsx applies file by file), stored in node_modules/.cache/cohortwatch, and used only while every source
 // file it was built from has the size and modification time recorded at build; otherwise it is rebuilt
 // first (~0.1-0.2 s). Dependencies stay outside the bundle and load from node_modules as usual.
 // Anything unexpected (no write access, as in the Docker image; esbuild missing) returns null and the
@@ -46,7 +46,7 @@ function isFresh(manifestPath, bundlePath) {
 }
 
 async function build(cacheDir, bundlePath, manifestPath) {
-  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild');
+  const esbuild = createRequire(import.meta.url)('esbuild');
   mkdirSync(cacheDir, { recursive: true });
   const started = Date.now();
   const temporary = `${bundlePath}.${process.pid}.tmp`;
