@@ -73,9 +73,12 @@ function lastLook(flags: DemoFlags): string {
 
 function printResult(result: DemoResult): void {
   const fired = result.looks.flatMap((look) => look.alerts.filter((a) => a.status === 'fired').map((a) => ({ look, alert: a })));
-  // Effect alerts are the story; validity alerts (PH violated, Firth fallback, imbalance) are counted.
-  const effects = fired.filter((f) => f.alert.rule !== 'validity').map((f) => `  look ${f.look.look} (${f.look.tick.cutoff}): ${f.alert.rule} ${f.alert.population} ${f.alert.endpoint}: ${f.alert.summary}`);
-  const validity = fired.length - effects.length;
+  // Effect alerts are the story; state changes are listed after them; validity alerts (PH violated, Firth
+  // fallback, imbalance) are counted.
+  const line = (f: (typeof fired)[number]) => `  look ${f.look.look} (${f.look.tick.cutoff}): ${f.alert.rule} ${f.alert.population} ${f.alert.endpoint}: ${f.alert.summary}`;
+  const effects = fired.filter((f) => f.alert.rule !== 'validity' && f.alert.rule !== 'state').map(line);
+  const states = fired.filter((f) => f.alert.rule === 'state').map(line);
+  const validity = fired.filter((f) => f.alert.rule === 'validity').length;
   const last = result.reports.at(-1);
   const pdfs = result.reports.filter((r) => 'path' in r.pdf).length;
   const lines = [
@@ -88,6 +91,7 @@ function printResult(result: DemoResult): void {
     ...result.services.map((s) => `  ${s}`),
     '',
     effects.length > 0 ? `Effect alerts:\n${effects.join('\n')}` : 'No effect alert (boundary, departure, drift) fired.',
+    ...(states.length > 0 ? [`Monitoring state changes:\n${states.join('\n')}`] : []),
     `${validity} validity alert(s) (model assumptions in doubt; effect alerts of that estimand held meanwhile).`,
     '',
     'Where to look:',
