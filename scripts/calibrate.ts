@@ -5,7 +5,8 @@
 // production monitoring function (monitorSeries → monitorLook, the reanalysis job's fold): the family-wise
 // false-alarm rate under `null` with its Clopper-Pearson 95% CI, power and the median look of first
 // detection under `paper` and `emerging`.
-import { availableParallelism, loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { simulateEvents } from '../src/sim/index.ts';
 import { parseCutoff } from '../src/timeline/index.ts';
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     schedule: { type: 'string', default: 'quarterly' }, patients: { type: 'string', default: '426,2000' },
     scenarios: { type: 'string', default: 'null,paper,emerging' },
     threads: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+    from: { type: 'string', default: FIRST_LOOK }, until: { type: 'string', default: DEFAULT_ADMIN_END },
+    json: { type: 'string' },
   },
 });
 const seeds = Number(values.seeds);
@@ -40,6 +43,7 @@ const threads = Number(values.threads);
 const sizes = values.patients.split(',').map(Number);
 const scenarios = values.scenarios.split(',');
 const schedule = values.schedule as LookSchedule;
+const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 const problems = [
   !(Number.isInteger(seeds) && seeds >= 0) && '--seeds must be an integer >= 0',
   !(Number.isInteger(firstSeed) && firstSeed >= 0) && '--first-seed must be an integer >= 0',
@@ -49,6 +53,10 @@ const problems = [
   !LOOK_SCHEDULES.includes(schedule) && `--schedule must be one of ${LOOK_SCHEDULES.join(', ')}`,
   !sizes.every((n) => Number.isInteger(n) && n >= 20 && n <= 100_000) && '--patients must be a comma-separated list of integers from 20 to 100000',
   !scenarios.every(isScenarioName) && '--scenarios must be a comma-separated list of null, paper, emerging',
+  !isDate(values.from) && '--from must be a date YYYY-MM-DD',
+  !isDate(values.until) && '--until must be a date YYYY-MM-DD',
+  isDate(values.from) && isDate(values.until) && !(values.from <= values.until && values.until <= DEFAULT_ADMIN_END)
+    && `--from and --until must satisfy from <= until <= ${DEFAULT_ADMIN_END} (the registry's last day)`,
 ].filter((p): p is string => typeof p === 'string');
 if (problems.length > 0) {
   for (const problem of problems) console.error(`calibrate: ${problem}`);
@@ -79,14 +87,20 @@ function calibrationTable(seeds: number): void {
   process.exitCode = failing.length === 0 ? 0 : 1;
 }
 
+/** CPU seconds of this process (main and worker threads) so far. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 /**
  * Operating characteristics of the monitoring: for each scenario and registry size, `--false-alarms`
  * registries (null) or `--power-registries` (paper, emerging), seeds first-seed.., each monitored at every
- * look of the schedule from the end of 2007 to the registry's last day.
+ * look of the schedule from --from (default the end of 2007) to --until (default the registry's last day).
  */
 async function operating(): Promise<void> {
   const plan = DEFAULT_PLAN;
-  const cutoffs = scheduleCutoffs(schedule, FIRST_LOOK, DEFAULT_ADMIN_END);
+  const cutoffs = scheduleCutoffs(schedule, values.from, values.until);
   const specs: RegistrySpec[] = [];
   for (const scenario of scenarios as ScenarioName[]) {
     const n = scenario === 'null' ? nullRegistries : powerRegistries;
@@ -95,6 +109,7 @@ async function operating(): Promise<void> {
   // Largest registries first, so that the threads finish together.
   specs.sort((a, b) => b.patients - a.patients);
   const t0 = Date.now();
+  const cpu0 = cpuSeconds();
   const load0 = loadavg()[0];
   let done = 0;
   const outcomes = await monitorRegistries(specs, threads, (o) => {
@@ -103,10 +118,13 @@ async function operating(): Promise<void> {
   });
   process.stderr.write('\n');
   const seconds = (Date.now() - t0) / 1000;
+  const cpu = cpuSeconds() - cpu0;
+  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ plan: plan.version, schedule, cutoffs, outcomes }, null, 1)}\n`);
   const groups = (scenario: ScenarioName) => sizes.map((patients) => outcomes.filter((o) => o.scenario === scenario && o.patients === patients))
     .filter((g) => g.length > 0).map(operatingCharacteristics);
   console.log(`\nMonitoring operating characteristics: plan ${plan.version}, ${schedule} looks ${cutoffs[0]} .. ${cutoffs.at(-1)} (${cutoffs.length} looks), `
-    + `${specs.length} registries (seeds ${firstSeed}..), ${threads} thread(s); ${seconds.toFixed(0)} s, load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end\n`);
+    + `${specs.length} registries (seeds ${firstSeed}..), ${threads} thread(s) on ${cpus().length} cores; ${seconds.toFixed(0)} s wall, ${cpu.toFixed(0)} s CPU `
+    + `(${(cpu / specs.length).toFixed(1)} s per registry), load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end\n`);
   if (scenarios.includes('null') && nullRegistries > 0) {
     console.log(`Family-wise false alarms under \`null\` (no PORT effect anywhere; ${plan.primary.length} primary estimands, alpha ${plan.totalAlpha} two-sided in all):\n`);
     console.log(falseAlarmMarkdown(groups('null'), plan.totalAlpha));

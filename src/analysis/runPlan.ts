@@ -52,7 +52,7 @@ function propensityOrReason(data: EstimandData): { iptw: IptwResult | null; notC
   }
 }
 
-function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, data: EstimandData): EstimateRecord[] {
+function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, data: EstimandData, alertsOnly: boolean): EstimateRecord[] {
   const primary = primaryEstimand(plan, population.id, endpoint.id);
   let fit: PortFit | null;
   try {
@@ -67,7 +67,7 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
     const reason = data.nPort === 0 || data.nPort === data.n ? 'empty-arm' : 'no-events';
     return [emptyEstimate(population, endpoint, data, primary !== undefined, reason === 'empty-arm' ? 'not estimable: an arm is empty' : 'not estimable: there are no events', reason)];
   }
-  const firth = fit.needsFirth ? firthPort(fit.input) : null;
+  const firth = fit.needsFirth ? firthPort(fit.input, { profile: !alertsOnly }) : null;
   // With a monotone likelihood the ordinary estimate is infinite: the monitoring estimate is Firth's
   // (and the fallback holds effect alerts as a validity problem).
   const est = firth ?? fit;
@@ -96,7 +96,7 @@ function monitoringEstimates(plan: AnalysisPlan, population: Population, endpoin
       population: population.id, endpoint: endpoint.id, model: 'firth', term: 'port', primary: false, ...counts(data),
       coef: firth.coef, se: firth.se, hr: firth.hr, lower: firth.lower, upper: firth.upper, z: firth.z, p: firth.p,
       informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null,
-      details: { penalised: true, ciMethod: 'profile penalised likelihood', converged: firth.converged },
+      details: { penalised: true, ciMethod: firth.ciMethod, converged: firth.converged },
     });
   }
   // Adjusted covariate terms of the monitoring model, for the report's tables.
@@ -121,7 +121,9 @@ export interface RunPlanOptions {
   /**
    * 'full' (default): everything the report shows. 'alerts': only what the alert rules read, i.e. the
    * monitoring model (with Firth and IPTW/PH validity inputs) of the primary estimands; no paper
-   * replication, curves, follow-up or secondary estimands (the calibration's fast path).
+   * replication, curves, follow-up or secondary estimands, and Firth fits without their profile intervals
+   * (Wald limits; the rules read coef, se and z) (the calibration's fast path). The alert decisions are
+   * the same as under 'full' (test/analysis/alertsScope.test.ts).
    */
   readonly scope?: 'full' | 'alerts';
 }
@@ -148,7 +150,7 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], options: R
     for (const endpoint of plan.endpoints) {
       if (alertsOnly && primaryEstimand(plan, population.id, endpoint.id) === undefined) continue;
       const data = time('design', () => estimandData(rows, population, endpoint, population.monitoringCovariates));
-      estimates.push(...time('monitoring+iptw', () => monitoringEstimates(plan, population, endpoint, data)));
+      estimates.push(...time('monitoring+iptw', () => monitoringEstimates(plan, population, endpoint, data, alertsOnly)));
       if (alertsOnly) continue;
       if (isReplicated(population, endpoint)) estimates.push(...time('replication', () => replicationEstimates(plan, population, endpoint, rows)));
       // Curves and follow-up use every patient of the population, not only those with complete covariates.

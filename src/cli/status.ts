@@ -5,17 +5,21 @@ import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { QUEUE_STATES } from '../metrics/pipelineMetrics.ts';
 import { withDatabase, withQueues } from './pipeline/resources.ts';
-import { CURRENT_PLAN } from '../analysis/plan.ts';
 import { failedLooks, listLooks } from '../jobs/looks.ts';
 import type { LookRecord } from '../jobs/looks.ts';
 import { outboxSummary } from '../notify/outbox.ts';
 import type { OutboxSummary } from '../notify/outbox.ts';
 
 export interface AlertingStatus {
-  /** The latest attempt at a look of the current plan (completed, failed or voided); null before the first. */
+  /** The latest attempt at a look under any plan version (completed, failed or voided); null before the first. */
   lastLook: Pick<LookRecord, 'cutoff' | 'planVersion' | 'look' | 'state' | 'finishedAt' | 'alerts' | 'error'> | null;
-  /** Cutoffs whose looks failed and have not been taken since (retried automatically by the scheduler). */
-  failedLooks: { cutoff: string; failures: number; lastFailedAt: string; error: string | null }[];
+  /**
+   * Live looks (completed, not voided) per plan version, in order of first use: an amendment changes the
+   * version from its effective date on, and the looks under either version are all the monitoring's.
+   */
+  liveLooks: { planVersion: string; looks: number; first: string; last: string }[];
+  /** Cutoffs whose looks failed and have not been taken since, under any plan version (retried automatically by the scheduler). */
+  failedLooks: { cutoff: string; planVersion: string; failures: number; lastFailedAt: string; error: string | null }[];
   mail: OutboxSummary;
 }
 
@@ -32,13 +36,25 @@ export interface PipelineStatus {
   alerting: AlertingStatus;
 }
 
-async function alertingStatus(db: Kysely<Database>): Promise<AlertingStatus> {
-  const looks = (await listLooks(db, { planVersion: CURRENT_PLAN.version }))
-    .sort((a, b) => (a.finishedAt ?? a.startedAt).localeCompare(b.finishedAt ?? b.startedAt));
+export async function alertingStatus(db: Kysely<Database>): Promise<AlertingStatus> {
+  const all = await listLooks(db);
+  const looks = [...all].sort((a, b) => (a.finishedAt ?? a.startedAt).localeCompare(b.finishedAt ?? b.startedAt));
   const last = looks.at(-1);
+  const liveLooks: AlertingStatus['liveLooks'] = [];
+  // listLooks is in cutoff order, so each version's first and last live cutoffs come in order.
+  for (const l of all.filter((x) => x.state === 'completed')) {
+    const entry = liveLooks.find((v) => v.planVersion === l.planVersion);
+    if (entry) {
+      entry.looks++;
+      entry.last = l.cutoff;
+    } else {
+      liveLooks.push({ planVersion: l.planVersion, looks: 1, first: l.cutoff, last: l.cutoff });
+    }
+  }
   return {
     lastLook: last ? { cutoff: last.cutoff, planVersion: last.planVersion, look: last.look, state: last.state, finishedAt: last.finishedAt, alerts: last.alerts, error: last.error } : null,
-    failedLooks: (await failedLooks(db, CURRENT_PLAN.version)).map((f) => ({ ...f, lastFailedAt: f.lastFailedAt.toISOString() })),
+    liveLooks,
+    failedLooks: (await failedLooks(db)).map((f) => ({ ...f, lastFailedAt: f.lastFailedAt.toISOString() })),
     mail: await outboxSummary(db),
   };
 }
@@ -47,8 +63,9 @@ function alertingLines(a: AlertingStatus): string[] {
   const last = a.lastLook;
   const age = a.mail.oldestPendingAgeSeconds;
   return [
-    `last look: ${last ? `${last.cutoff} (look ${last.look || '-'}) ${last.state}${last.finishedAt ? ` at ${last.finishedAt}` : ''}${last.state === 'failed' ? `: ${(last.error ?? '').split('\n')[0].slice(0, 200)}` : `, ${last.alerts} alert(s)`}` : 'none yet'}`,
-    `failed looks: ${a.failedLooks.length === 0 ? 'none' : a.failedLooks.map((f) => `${f.cutoff} (${f.failures}x)`).join(', ')}`,
+    `live looks: ${a.liveLooks.length === 0 ? 'none' : a.liveLooks.map((v) => `${v.looks} under plan ${v.planVersion} (${v.first}${v.looks > 1 ? ` to ${v.last}` : ''})`).join(', ')}`,
+    `last look: ${last ? `${last.cutoff} (look ${last.look || '-'}, plan ${last.planVersion}) ${last.state}${last.finishedAt ? ` at ${last.finishedAt}` : ''}${last.state === 'failed' ? `: ${(last.error ?? '').split('\n')[0].slice(0, 200)}` : `, ${last.alerts} alert(s)`}` : 'none yet'}`,
+    `failed looks: ${a.failedLooks.length === 0 ? 'none' : a.failedLooks.map((f) => `${f.cutoff} (plan ${f.planVersion}, ${f.failures}x)`).join(', ')}`,
     `alert mail: pending ${a.mail.pending}, failed ${a.mail.failed}, sent ${a.mail.sent}, cancelled ${a.mail.cancelled}${age === null ? '' : `; oldest undelivered ${age} s old`}`,
   ];
 }

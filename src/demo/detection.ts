@@ -30,6 +30,8 @@ export async function loadDetections(db: Kysely<Database>): Promise<Detection[]>
     .select(['alerts.id', 'alerts.run_id', 'alerts.population', 'alerts.endpoint', 'analysis_runs.look', 'analysis_runs.cutoff', 'monitoring_looks.side',
       'monitoring_looks.hr', 'monitoring_looks.z', 'monitoring_looks.boundary_z', 'monitoring_looks.information_fraction', 'monitoring_looks.events'])
     .where('alerts.rule', '=', 'boundary').where('alerts.status', '=', 'fired')
+    // Live looks only, under any plan version: a voided look's crossing never happened.
+    .where('analysis_runs.status', '=', 'completed').where('analysis_runs.voided_at', 'is', null).where('alerts.voided_at', 'is', null)
     .orderBy('analysis_runs.look').orderBy('alerts.population').orderBy('alerts.endpoint').execute();
   const out: Detection[] = [];
   for (const r of rows) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { lookHistoryRuns } from '../jobs/previousLooks.ts';
 import { printedCount, suppressCounts, suppressRow } from '../reports/suppression.ts';
 import type { CellStatus } from '../reports/suppression.ts';
 import { ARM_LABEL, ENDPOINT_SHORT, POPULATION_LABEL as REPORT_POPULATION_LABEL } from '../reports/vocabulary.ts';
@@ -16,6 +17,8 @@ import type { Detection } from './detection.ts';
 export interface LookRow {
   readonly look: number;
   readonly cutoff: string;
+  /** The plan version the look ran under (an amendment changes it from its effective date on). */
+  readonly planVersion: string;
   readonly population: string;
   readonly endpoint: string;
   readonly primary: boolean;
@@ -35,24 +38,28 @@ export interface LookRow {
   readonly alerts: readonly string[];
 }
 
-/** The monitoring model's PORT estimate of every subgroup and endpoint at every look of the plan. */
-export async function loadLookRows(db: Kysely<Database>, planVersion: string): Promise<LookRow[]> {
-  const estimates = await db.selectFrom('analysis_estimates').innerJoin('analysis_runs', 'analysis_runs.id', 'analysis_estimates.run_id')
+/**
+ * The monitoring model's PORT estimate of every subgroup and endpoint at every live look (the look history:
+ * completed, not voided), under whichever plan version each look ran: an amended plan's looks are the
+ * same monitoring's.
+ */
+export async function loadLookRows(db: Kysely<Database>): Promise<LookRow[]> {
+  const estimates = await lookHistoryRuns(db).innerJoin('analysis_estimates', 'analysis_runs.id', 'analysis_estimates.run_id')
     .select([
-      'analysis_runs.id as runId', 'analysis_runs.look', 'analysis_runs.cutoff', 'population', 'endpoint', 'is_primary', 'n', 'events',
+      'analysis_runs.id as runId', 'analysis_runs.look', 'analysis_runs.cutoff', 'analysis_runs.plan_version', 'population', 'endpoint', 'is_primary', 'n', 'events',
       'events_port', 'events_no_port', 'information_fraction', 'hr', 'lower', 'upper', 'z', 'boundary_z', 'repeated_lower', 'repeated_upper',
     ])
-    .where('analysis_runs.plan_version', '=', planVersion).where('model', '=', 'monitoring').where('term', '=', 'port')
+    .where('model', '=', 'monitoring').where('term', '=', 'port')
     .where('population', 'in', ['group1', 'group2', 'group3'])
     .orderBy('population').orderBy('endpoint').orderBy('analysis_runs.look').execute();
-  const alerts = await db.selectFrom('alerts').innerJoin('analysis_runs', 'analysis_runs.id', 'alerts.run_id')
+  const alerts = await lookHistoryRuns(db).innerJoin('alerts', 'analysis_runs.id', 'alerts.run_id')
     .select(['alerts.run_id', 'alerts.population', 'alerts.endpoint', 'alerts.rule', 'alerts.status'])
-    .where('analysis_runs.plan_version', '=', planVersion).orderBy('rule').execute();
+    .orderBy('rule').execute();
   const alertsOf = (runId: number, population: string, endpoint: string) => alerts
     .filter((a) => a.run_id === runId && a.population === population && a.endpoint === endpoint)
     .map((a) => (a.status === 'held' ? `${a.rule} (held)` : a.rule));
   return estimates.map((e) => ({
-    look: e.look, cutoff: e.cutoff, population: e.population, endpoint: e.endpoint, primary: e.is_primary, n: e.n, events: e.events,
+    look: e.look, cutoff: e.cutoff, planVersion: e.plan_version, population: e.population, endpoint: e.endpoint, primary: e.is_primary, n: e.n, events: e.events,
     eventsPort: e.events_port, eventsNoPort: e.events_no_port, informationFraction: e.information_fraction,
     hr: e.hr, lower: e.lower, upper: e.upper, z: e.z, boundaryZ: e.boundary_z, repeatedLower: e.repeated_lower, repeatedUpper: e.repeated_upper,
     alerts: alertsOf(e.runId, e.population, e.endpoint),
@@ -72,7 +79,7 @@ function rowStatus(r: LookRow, min: number): { n: CellStatus; events: CellStatus
 }
 
 const CSV_COLUMNS = [
-  'look', 'cutoff', 'population', 'endpoint', 'primary', 'patients', 'events', 'events_port', 'events_no_port', 'information_fraction',
+  'look', 'cutoff', 'plan_version', 'population', 'endpoint', 'primary', 'patients', 'events', 'events_port', 'events_no_port', 'information_fraction',
   'hr', 'lower95', 'upper95', 'z', 'boundary_z', 'repeated_lower', 'repeated_upper', 'alerts',
 ] as const;
 
@@ -80,7 +87,7 @@ const CSV_COLUMNS = [
 export function lookRowsCsv(rows: readonly LookRow[], smallCellMin: number): string {
   const num = (x: number | null) => (x === null || !Number.isFinite(x) ? '' : String(x));
   return stringify(rows.map((r) => { const s = rowStatus(r, smallCellMin); return [
-    r.look, r.cutoff, r.population, r.endpoint, r.primary, count(r.n, s.n, smallCellMin), count(r.events, s.events, smallCellMin),
+    r.look, r.cutoff, r.planVersion, r.population, r.endpoint, r.primary, count(r.n, s.n, smallCellMin), count(r.events, s.events, smallCellMin),
     count(r.eventsPort, s.port, smallCellMin), count(r.eventsNoPort, s.ptr, smallCellMin), num(r.informationFraction),
     num(r.hr), num(r.lower), num(r.upper), num(r.z), num(r.boundaryZ), num(r.repeatedLower), num(r.repeatedUpper), r.alerts.join(' '),
   ]; }), { header: true, columns: [...CSV_COLUMNS] });
@@ -101,13 +108,24 @@ export interface SummaryContext {
 /** Markdown: what surveillance detected (first), what was replayed, the alerts in look order, then one table per primary estimand. */
 export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryContext, detections: readonly Detection[] = []): string {
   const looks = new Set(rows.map((r) => r.look)).size;
+  // Plan versions in look order, with the looks each covered (more than one after an amendment).
+  const versions: { version: string; from: number; to: number }[] = [];
+  for (const r of [...rows].sort((a, b) => a.look - b.look)) {
+    const last = versions.at(-1);
+    if (last?.version === r.planVersion) last.to = r.look;
+    else versions.push({ version: r.planVersion, from: r.look, to: r.look });
+  }
+  const amended = versions.length > 1;
+  const plans = amended
+    ? `plans ${versions.map((v) => `\`${v.version}\` (looks ${v.from}-${v.to})`).join(', then ')}`
+    : `plan \`${versions[0]?.version ?? context.planVersion}\``;
   const lines: string[] = [
     '# CohortWatch demo: the monitored PORT hazard ratios, look by look',
     '',
     `**${detectionHeadline(detections, looks)}**`,
     ...detections.slice(1).map((d) => `Also: ${detectionSentence(d)}`),
     '',
-    `Scenario \`${context.scenario}\`, seed ${context.seed}, ${context.patients} simulated patients, plan \`${context.planVersion}\`.`,
+    `Scenario \`${context.scenario}\`, seed ${context.seed}, ${context.patients} simulated patients, ${plans}.`,
     'Monitoring model: Cox of PORT adjusted for the plan\'s fixed covariates, per subgroup. `z` is the Wald z of the PORT',
     'coefficient; `boundary` is the Lan-DeMets O\'Brien-Fleming boundary at the look\'s information fraction `t`; the',
     'repeated CI is the CI at that boundary (it excludes 1 exactly when |z| reaches the boundary). The naive 95% CI is',
@@ -125,12 +143,12 @@ export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryConte
   for (const key of estimands) {
     const [population, endpoint] = key.split('|');
     lines.push('', `## ${POPULATION_LABEL[population] ?? population} · ${ENDPOINT_LABEL[endpoint] ?? endpoint}`, '',
-      `| look | cutoff | events (${ARM_LABEL.port} / ${ARM_LABEL.ptr}) | t | HR | 95% CI (naive) | z | boundary | repeated CI | alerts |`,
-      '|---:|---|---|---:|---:|---|---:|---:|---|---|');
+      `| look | cutoff |${amended ? ' plan |' : ''} events (${ARM_LABEL.port} / ${ARM_LABEL.ptr}) | t | HR | 95% CI (naive) | z | boundary | repeated CI | alerts |`,
+      `|---:|---|${amended ? '---|' : ''}---|---:|---:|---|---:|---:|---|---|`);
     for (const r of rows.filter((x) => x.population === population && x.endpoint === endpoint)) {
       const s = rowStatus(r, context.smallCellMin);
       const events = `${count(r.events, s.events, context.smallCellMin)} (${count(r.eventsPort, s.port, context.smallCellMin)} / ${count(r.eventsNoPort, s.ptr, context.smallCellMin)})`;
-      lines.push(`| ${r.look} | ${r.cutoff} | ${events} | ${fixed(r.informationFraction, 2)} | ${fixed(r.hr, 2)} | ${interval(r.lower, r.upper)} | ${fixed(r.z, 2)} | ${fixed(r.boundaryZ, 2)} | ${interval(r.repeatedLower, r.repeatedUpper)} | ${r.alerts.join(', ')} |`);
+      lines.push(`| ${r.look} | ${r.cutoff} |${amended ? ` ${r.planVersion} |` : ''} ${events} | ${fixed(r.informationFraction, 2)} | ${fixed(r.hr, 2)} | ${interval(r.lower, r.upper)} | ${fixed(r.z, 2)} | ${fixed(r.boundaryZ, 2)} | ${interval(r.repeatedLower, r.repeatedUpper)} | ${r.alerts.join(', ')} |`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -138,7 +156,7 @@ export function lookRowsMarkdown(rows: readonly LookRow[], context: SummaryConte
 
 /** Writes `summary.md` and `summary.csv` into `dir`; returns their paths. */
 export async function writeLookSummary(db: Kysely<Database>, dir: string, context: SummaryContext): Promise<{ markdown: string; csv: string }> {
-  const rows = await loadLookRows(db, context.planVersion);
+  const rows = await loadLookRows(db);
   const markdown = path.join(dir, 'summary.md');
   const csv = path.join(dir, 'summary.csv');
   await fs.writeFile(markdown, lookRowsMarkdown(rows, context, await loadDetections(db)));

@@ -58,13 +58,18 @@ export class ReplayError extends Error {
 // BullMQ's addBulk writes a batch in one round trip; larger batches only delay the first applied event.
 const ENQUEUE_BATCH = 1000;
 const POLL_MS = 100;
+// The wait for a quarter's events grows with their number: the first look of a 2,000-patient registry
+// applies ~9,000 events at once, which on a loaded machine outlasts a fixed phase timeout without
+// anything being stuck. 50 ms per event is a floor of 20 events/s (an idle machine applies ~400/s).
+const WAIT_MS_PER_EVENT = 50;
 
 async function deliverQuarter(deps: ReplayDeps, until: Date): Promise<number> {
   const ids: string[] = [];
   for (let batch = deps.feed.takeBefore(until, ENQUEUE_BATCH); batch.length > 0; batch = deps.feed.takeBefore(until, ENQUEUE_BATCH)) {
     ids.push(...await enqueueEvents(deps.followUp, batch.map((event) => ({ eventId: event.eventId, name: event.type, data: event }))));
   }
-  await waitForJobs(deps.followUp, ids, { pollMs: POLL_MS, timeoutMs: deps.timeoutMs, ...(deps.onEvents ? { onProgress: deps.onEvents } : {}) });
+  const timeoutMs = deps.timeoutMs + ids.length * WAIT_MS_PER_EVENT;
+  await waitForJobs(deps.followUp, ids, { pollMs: POLL_MS, timeoutMs, ...(deps.onEvents ? { onProgress: deps.onEvents } : {}) });
   return ids.length;
 }
 

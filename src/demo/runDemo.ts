@@ -70,6 +70,7 @@ export interface DemoResult {
 // Follow-up events are applied concurrently (each in its own transaction under a per-patient lock).
 const EVENT_CONCURRENCY = 8;
 const PHASE_TIMEOUT_MS = 180_000;
+const EFFECT_RULES: readonly string[] = ['boundary', 'departure', 'drift'];
 
 interface Running {
   services: DemoServices | null;
@@ -163,7 +164,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         onEvents: (done, total) => options.progress.phase(tick.cutoff, `events ${done}/${total}`),
       }, tick);
       looks.push(outcome);
-      const effectAlert = outcome.alerts.some((a) => a.status === 'fired' && a.rule !== 'validity');
+      // Effect alerts (docs/demo.md, "PDFs"): a state change such as "monitoring started" is not one.
+      const effectAlert = outcome.alerts.some((a) => a.status === 'fired' && EFFECT_RULES.includes(a.rule));
       pendingReport = settled(writeLookReport(db, {
         outDir, cutoff: tick.cutoff, smallCellMin: options.env.SMALL_CELL_MIN, pdf: wantsPdf(options.pdf, index === ticks.length - 1, effectAlert),
       }));

@@ -95,26 +95,38 @@ export async function voidLook(db: Kysely<Database>, input: { cutoff: string; pl
       .where('status', 'in', ['pending', 'failed'])
       .returning('id').execute();
     const signalsWithdrawn = await withdrawLookSignals(trx, { runId: run.id, cutoff: input.cutoff, by, reason });
-    const later = await trx.selectFrom('analysis_runs').select('cutoff').where('plan_version', '=', input.planVersion)
+    // Later live looks under any plan version (an amendment after this look changes the version).
+    const later = await trx.selectFrom('analysis_runs').select('cutoff')
       .where('status', '=', 'completed').where('voided_at', 'is', null).where('cutoff', '>', input.cutoff).orderBy('cutoff').execute();
     return { runId: run.id, cutoff: input.cutoff, look: run.look, alertsVoided: alerts.length, mailsCancelled: mails.length, signalsWithdrawn, laterLooks: later.map((l) => l.cutoff) };
   });
 }
 
-/** Cutoffs whose latest attempt failed and that have no live look since: what the automatic retry re-runs. */
-export async function failedLooks(db: Kysely<Database>, planVersion: string): Promise<{ cutoff: string; failures: number; lastFailedAt: Date; error: string | null }[]> {
-  const rows = await db.selectFrom('analysis_runs as f')
+/**
+ * Cutoffs whose latest attempt failed and that have no live look since: what the automatic retry re-runs.
+ * With `planVersion`, the failures under that plan only (the retry, which re-runs that plan); without, under
+ * any plan version, a cutoff counting as taken when it has a live look under any version (an amendment
+ * changes the version from its effective date on: `status` must not lose the looks of either plan).
+ */
+export async function failedLooks(db: Kysely<Database>, planVersion?: string): Promise<{ cutoff: string; planVersion: string; failures: number; lastFailedAt: Date; error: string | null }[]> {
+  let failures = db.selectFrom('analysis_runs as f')
     .select(['f.cutoff', (eb) => eb.fn.countAll<string>().as('failures'), (eb) => eb.fn.max('f.finished_at').as('last')])
-    .where('f.plan_version', '=', planVersion).where('f.status', '=', 'failed').where('f.voided_at', 'is', null)
+    .where('f.status', '=', 'failed').where('f.voided_at', 'is', null)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('analysis_runs as c').select('c.id')
-      .whereRef('c.cutoff', '=', 'f.cutoff').whereRef('c.plan_version', '=', 'f.plan_version')
-      .where('c.status', '=', 'completed').where('c.voided_at', 'is', null))))
-    .groupBy('f.cutoff').orderBy('f.cutoff').execute();
-  const errors = rows.length === 0 ? [] : await db.selectFrom('analysis_runs').select(['cutoff', 'error', 'finished_at'])
-    .where('plan_version', '=', planVersion).where('status', '=', 'failed').where('cutoff', 'in', rows.map((r) => r.cutoff))
-    .orderBy('finished_at', 'desc').execute();
-  return rows.map((r) => ({
-    cutoff: r.cutoff, failures: Number(r.failures), lastFailedAt: r.last ?? new Date(0),
-    error: errors.find((e) => e.cutoff === r.cutoff)?.error ?? null,
-  }));
+      .whereRef('c.cutoff', '=', 'f.cutoff')
+      .where((inner) => (planVersion === undefined ? inner.lit(true) : inner('c.plan_version', '=', planVersion)))
+      .where('c.status', '=', 'completed').where('c.voided_at', 'is', null))));
+  if (planVersion !== undefined) failures = failures.where('f.plan_version', '=', planVersion);
+  const rows = await failures.groupBy('f.cutoff').orderBy('f.cutoff').execute();
+  let latest = db.selectFrom('analysis_runs').select(['cutoff', 'plan_version', 'error', 'finished_at'])
+    .where('status', '=', 'failed').where('voided_at', 'is', null);
+  if (planVersion !== undefined) latest = latest.where('plan_version', '=', planVersion);
+  const errors = rows.length === 0 ? [] : await latest.where('cutoff', 'in', rows.map((r) => r.cutoff)).orderBy('finished_at', 'desc').orderBy('id', 'desc').execute();
+  return rows.map((r) => {
+    const last = errors.find((e) => e.cutoff === r.cutoff);
+    return {
+      cutoff: r.cutoff, planVersion: last?.plan_version ?? planVersion ?? '', failures: Number(r.failures), lastFailedAt: r.last ?? new Date(0),
+      error: last?.error ?? null,
+    };
+  });
 }

@@ -12,7 +12,7 @@ import type { DemoOptions, DemoResult } from '../../src/demo/runDemo.ts';
 import { silentProgress } from '../../src/demo/replayProgress.ts';
 import { simulateEvents } from '../../src/sim/index.ts';
 
-// The demo's defaults, with two looks: the first looks of a 426-patient registry hold ~110 patients.
+// A small registry (426 patients, scenario emerging, seed 1) over two early looks: they hold ~110 patients.
 const SIMULATION = { scenario: 'emerging', seed: 1, patients: 426 } as const;
 
 describe('cohortwatch demo (short run, embedded services)', () => {
@@ -92,4 +92,45 @@ describe('cohortwatch demo (short run, embedded services)', () => {
     expect((await readdir(path.join(again.outDir, 'mail'))).length).toBe(again.looks[0].mailsSent);
     expect(await listFiles(again.outDir)).toEqual(again.files);
   }, 120_000);
+});
+
+// A crossing's mail, end to end: a registry of 2,000 patients under the paper's effects, one look at the
+// end of 2008 (~12,000 events). Seed 3 is chosen because group 1 PFS crosses at that first look
+// (z = -4.99 against a boundary of 4.51 at information 0.38, the calibration's monitorRegistry says; the
+// test checks that the demo's real pipeline says the same and mails it).
+describe('cohortwatch demo: a look that crosses its boundary', () => {
+  let root: string;
+  let run: DemoResult;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'cw-demo-cross-'));
+    await chmod(root, 0o755);
+    run = await runDemo({
+      scenario: 'paper', seed: 3, patients: 2000, firstLook: '2008-12-31', lastLook: '2008-12-31', pdf: 'none',
+      outDir: path.join(root, 'demo-out'), workDir: path.join(root, '.demo'),
+      env: loadEnv({}), userServices: {}, progress: silentProgress,
+    });
+  }, 300_000);
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('says when and at what HR and z it crossed, first in the summary, and mails it', async () => {
+    expect(run.detections).toHaveLength(1);
+    const [crossing] = run.detections;
+    expect(crossing).toMatchObject({ population: 'group1', endpoint: 'pfs', look: 1, cutoff: '2008-12-31', side: 'benefit' });
+    expect(crossing.z).toBeCloseTo(-4.99, 2);
+    expect(crossing.boundaryZ).toBeCloseTo(4.51, 2);
+    expect(crossing.mailsSent).toBeGreaterThan(0);
+    const markdown = await readFile(run.summary.markdown, 'utf8');
+    expect(markdown.split('\n')[2]).toMatch(/^\*\*Surveillance detected a benefit of PORT: group 1 \(T1\/2, non-TNBC\) PFS crossed .* at look 1 \(cutoff 2008-12-31\): HR 0\.\d\d, z = -4\.99 against a boundary of ±4\.51/);
+    // The look's digests, as the SMTP server received them: the PI's and the group 1 lead's carry the
+    // crossing (the TNBC lead's has only group 3's news).
+    expect(run.detectionMails).toHaveLength(crossing.mailsSent);
+    const crossingMails: string[] = [];
+    for (const file of run.detectionMails) {
+      expect(path.dirname(file)).toBe(path.join(run.outDir, 'mail'));
+      const mail = await simpleParser(await readFile(file));
+      expect(crossing.messageIds).toContain(mail.messageId);
+      if (/group 1 PFS crossed its boundary for benefit of PORT/.test(mail.text ?? '')) crossingMails.push(file);
+    }
+    expect(crossingMails).toHaveLength(2);
+  });
 });

@@ -3,7 +3,7 @@ import { lookRowsCsv, lookRowsMarkdown } from '../../src/demo/lookSummary.ts';
 import type { LookRow } from '../../src/demo/lookSummary.ts';
 
 const row = (look: number, overrides: Partial<LookRow> = {}): LookRow => ({
-  look, cutoff: `20${10 + look}-12-31`, population: 'group1', endpoint: 'pfs', primary: true, n: 150, events: 40, eventsPort: 12, eventsNoPort: 28,
+  look, cutoff: `20${10 + look}-12-31`, planVersion: 'cw-plan-1', population: 'group1', endpoint: 'pfs', primary: true, n: 150, events: 40, eventsPort: 12, eventsNoPort: 28,
   informationFraction: 0.154, hr: 0.61, lower: 0.31, upper: 1.2, z: -1.43, boundaryZ: 6.2, repeatedLower: 0.02, repeatedUpper: 18.4, alerts: [], ...overrides,
 });
 
@@ -21,14 +21,14 @@ describe('the demo summary', () => {
     const small = row(1, { events: 9, eventsPort: 3, eventsNoPort: 6 });
     expect(lookRowsMarkdown([small], context)).toContain('| <11 (<11 / <11) |');
     const csv = lookRowsCsv([small], 11).trim().split('\n');
-    expect(csv[1].split(',').slice(6, 9)).toEqual(['<11', '<11', '<11']);
+    expect(csv[1].split(',').slice(7, 10)).toEqual(['<11', '<11', '<11']);
   });
 
   it('hides a complementary count where one small count would follow by subtraction', () => {
     const one = row(1, { events: 23, eventsPort: 7, eventsNoPort: 16 });
     expect(lookRowsMarkdown([one], context)).toContain('| 23 (<11 / \u226511) |');
     const csv = lookRowsCsv([one], 11).trim().split('\n');
-    expect(csv[1].split(',').slice(6, 9)).toEqual(['23', '<11', '\u226511']);
+    expect(csv[1].split(',').slice(7, 10)).toEqual(['23', '<11', '\u226511']);
   });
 
   it('opens with what surveillance detected: when, at what HR and z, and who was mailed', () => {

@@ -14,6 +14,9 @@ import type { PlanDocument } from '../../src/analysis/planDocument.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { AmendmentRefusedError, amendPlan, planHistory } from '../../src/jobs/planAmendments.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
+import { listLooks } from '../../src/jobs/looks.ts';
+import { alertingStatus } from '../../src/cli/status.ts';
+import { loadLookRows, lookRowsMarkdown } from '../../src/demo/lookSummary.ts';
 import type { ReanalysisDeps } from '../../src/jobs/reanalysis.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 
@@ -103,6 +106,24 @@ describe('plan amendments', () => {
     expect(fresh.alpha).toBeCloseTo(0.05 / 6 - before2[1].alpha_spent, 15);
     expect(fresh.statement).toMatch(/restarts as a new spending family under plan cw-plan-2c/);
     expect(outcome.alerts.some((a) => a.population === 'group2' && a.endpoint === 'os' && a.rule === 'state' && /new spending family/.test(a.summary))).toBe(true);
+  });
+
+  it('status, looks list and the demo summary show the live looks of every plan version', async () => {
+    const versions = ['cw-plan-2', 'cw-plan-2', 'cw-plan-2c'];
+    expect((await listLooks(t.db)).map((l) => [l.cutoff, l.planVersion, l.state])).toEqual([
+      ['2012-12-31', 'cw-plan-2', 'completed'], ['2014-12-31', 'cw-plan-2', 'completed'], ['2016-12-31', 'cw-plan-2c', 'completed'],
+    ]);
+    const status = await alertingStatus(t.db);
+    expect(status.liveLooks).toEqual([
+      { planVersion: 'cw-plan-2', looks: 2, first: '2012-12-31', last: '2014-12-31' },
+      { planVersion: 'cw-plan-2c', looks: 1, first: '2016-12-31', last: '2016-12-31' },
+    ]);
+    expect(status.lastLook).toMatchObject({ cutoff: '2016-12-31', planVersion: 'cw-plan-2c', look: 3, state: 'completed' });
+    const rows = (await loadLookRows(t.db)).filter((r) => r.population === 'group1' && r.endpoint === 'pfs');
+    expect(rows.map((r) => r.planVersion)).toEqual(versions);
+    const summary = lookRowsMarkdown(rows, { scenario: 'x', seed: 1, patients: 2000, planVersion: 'cw-plan-2', smallCellMin: 11 });
+    expect(summary).toContain('plans `cw-plan-2` (looks 1-2), then `cw-plan-2c` (looks 3-3).');
+    expect(summary).toMatch(/\| 3 \| 2016-12-31 \| cw-plan-2c \| /);
   });
 
   it('keeps the history append-only, and shows it', async () => {

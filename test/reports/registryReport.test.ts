@@ -192,7 +192,7 @@ describe('the report of a simulated registry, through the real job and report pa
   it('leaves no suppressed count recoverable from everything the looks print together: report tables, digests, demo summary', async () => {
     // The unsuppressed values (smallCellMin 1 hides nothing) check the relations: each holds exactly.
     const truthReport = await renderReport({ ...input, privacy: { smallCellMin: 1 } });
-    const lookRows = await loadLookRows(t.db, DEFAULT_PLAN.version);
+    const lookRows = await loadLookRows(t.db);
     const truth = [...reportPrintings(truthReport, 1), ...htmlPrintings(truthReport.html, 1, WORDS), ...demoCsvPrintings(lookRowsCsv(lookRows, 1), 1, SECOND, FIRST)];
     // The HTML tables are read too (Table 1, flow, forest, missing covariates): hundreds of counts.
     expect(htmlPrintings(truthReport.html, 1, WORDS).length).toBeGreaterThan(300);

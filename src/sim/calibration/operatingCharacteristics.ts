@@ -15,6 +15,11 @@ export interface OperatingCharacteristics {
   readonly benefit: number;
   readonly benefitCi: { lower: number; upper: number };
   readonly harm: number;
+  /** Registries in which a group 1 estimand (PFS or OS) crossed for benefit: what the demo shows. */
+  readonly group1: number;
+  readonly group1Ci: { lower: number; upper: number };
+  /** Median over them of the look of the first group 1 benefit crossing; null when none. */
+  readonly medianGroup1Detection: { look: number; cutoff: string } | null;
   /** Registries in which each estimand crossed (for benefit), key "group1/pfs". */
   readonly byEstimand: Readonly<Record<string, number>>;
   /** Median over detecting registries of the look (number, cutoff) of the first benefit crossing; null when none. */
@@ -38,12 +43,18 @@ export function operatingCharacteristics(outcomes: readonly RegistryOutcome[]): 
   for (const o of outcomes) {
     for (const key of new Set(o.crossings.filter((c) => c.side === 'benefit').map((c) => `${c.population}/${c.endpoint}`))) byEstimand[key] = (byEstimand[key] ?? 0) + 1;
   }
-  const first = outcomes.map(firstBenefit).filter((c): c is Crossing => c !== undefined).sort((a, b) => a.look - b.look);
+  const median = (crossings: (Crossing | undefined)[]) => {
+    const sorted = crossings.filter((c): c is Crossing => c !== undefined).sort((a, b) => a.look - b.look);
+    return sorted.length === 0 ? null : { look: lowerMedian(sorted).look, cutoff: lowerMedian(sorted).cutoff };
+  };
+  const firstGroup1 = (o: RegistryOutcome) => o.crossings.find((c) => c.side === 'benefit' && c.population === 'group1');
+  const group1 = outcomes.filter((o) => firstGroup1(o) !== undefined).length;
   return {
     scenario, patients, registries: n, looks,
     anyCrossing, anyCrossingCi: clopperPearson(anyCrossing, n),
-    benefit, benefitCi: clopperPearson(benefit, n), harm, byEstimand,
-    medianFirstDetection: first.length === 0 ? null : { look: lowerMedian(first).look, cutoff: lowerMedian(first).cutoff },
+    benefit, benefitCi: clopperPearson(benefit, n), harm,
+    group1, group1Ci: clopperPearson(group1, n), medianGroup1Detection: median(outcomes.map(firstGroup1)), byEstimand,
+    medianFirstDetection: median(outcomes.map(firstBenefit)),
     departures: outcomes.reduce((s, o) => s + o.departures, 0),
     drifts: outcomes.reduce((s, o) => s + o.drifts, 0),
   };
@@ -67,13 +78,14 @@ export function falseAlarmMarkdown(rows: readonly OperatingCharacteristics[], al
 /** Markdown table of power and timing under an effect (paper, emerging). */
 export function powerMarkdown(rows: readonly OperatingCharacteristics[]): string {
   const lines = [
-    '| scenario | patients | looks | power: a primary estimand crosses for benefit | group 1 PFS | group 1 OS | group 2 PFS | median look of first detection | harm crossings |',
-    '|---|---:|---:|---|---:|---:|---:|---|---:|',
+    '| scenario | patients | looks | power: a primary estimand crosses for benefit | median look of first detection | group 1 (PFS or OS) crosses for benefit | median look of group 1 detection | group 1 PFS | group 1 OS | group 2 PFS | harm crossings |',
+    '|---|---:|---:|---|---|---|---|---:|---:|---:|---:|',
   ];
+  const at = (m: { look: number; cutoff: string } | null) => m === null ? 'none' : `look ${m.look} (${m.cutoff})`;
   for (const r of rows) {
     const est = (key: string) => pct((r.byEstimand[key] ?? 0) / r.registries);
-    const when = r.medianFirstDetection === null ? 'none' : `look ${r.medianFirstDetection.look} (${r.medianFirstDetection.cutoff})`;
-    lines.push(`| \`${r.scenario}\` | ${r.patients.toLocaleString('en-US')} | ${r.looks} | ${rate(r.benefit, r.registries, r.benefitCi)} | ${est('group1/pfs')} | ${est('group1/os')} | ${est('group2/pfs')} | ${when} | ${r.harm} |`);
+    lines.push(`| \`${r.scenario}\` | ${r.patients.toLocaleString('en-US')} | ${r.looks} | ${rate(r.benefit, r.registries, r.benefitCi)} | ${at(r.medianFirstDetection)} | `
+      + `${rate(r.group1, r.registries, r.group1Ci)} | ${at(r.medianGroup1Detection)} | ${est('group1/pfs')} | ${est('group1/os')} | ${est('group2/pfs')} | ${r.harm} |`);
   }
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@
  * intervals are poor exactly where Firth's method is needed. Breslow and Efron ties are both supported
  * (coxphf itself uses Breslow).
  */
-import { pchisqUpper } from '../distributions.ts';
+import { pchisqUpper, pnormTwoSided, qnorm } from '../distributions.ts';
 import { prepareCox } from '../cox/prepare.ts';
 import type { CoxInput, Ties } from '../cox/types.ts';
 import { ldlInverse, toNested } from '../linalg/cholesky.ts';
@@ -19,6 +19,11 @@ export type FirthInput = Omit<CoxInput, 'cluster' | 'robust'> & {
   maxStep?: number;
   /** Confidence level of the profile intervals. Default 0.95. */
   level?: number;
+  /**
+   * false: no profile intervals or likelihood-ratio p-values (each costs a penalised refit per limit),
+   * Wald ones instead, for callers that read only coef, se and z (the monitoring's alert rules). Default true.
+   */
+  profile?: boolean;
 };
 
 export interface FirthTerm {
@@ -28,12 +33,12 @@ export interface FirthTerm {
   se: number;
   robustSe: null;
   hr: number;
-  /** Profile penalised-likelihood interval for the HR. */
+  /** Profile penalised-likelihood interval for the HR (Wald when the fit was asked for no profile). */
   lower: number;
   upper: number;
   /** Wald z = coef/se. */
   z: number;
-  /** Penalised likelihood-ratio p-value (profile at coef = 0), as coxphf. */
+  /** Penalised likelihood-ratio p-value (profile at coef = 0), as coxphf (Wald when no profile). */
   p: number;
 }
 
@@ -41,7 +46,7 @@ export interface FirthFit {
   method: 'firth';
   /** Always true: the estimates maximise a penalised likelihood and are not the ordinary MLE. */
   penalised: true;
-  ciMethod: 'profile penalised likelihood';
+  ciMethod: 'profile penalised likelihood' | 'wald';
   ties: Ties;
   n: number;
   nevent: number;
@@ -76,6 +81,7 @@ export function fitFirth(input: FirthInput): FirthFit {
   const init = input.init ? Float64Array.from(input.init) : new Float64Array(p);
   if (init.length !== p) throw new Error(`Firth Cox: init has ${init.length} values for ${p} covariates`);
   const maxIter = input.maxIter ?? DEFAULT_MAX_ITER;
+  const profile = input.profile ?? true;
 
   const nullState = penalisedState(prep, new Float64Array(p), ties);
   const { state, iterations, converged } = maximisePenalised(prep, ties, init, { maxIter, maxStep });
@@ -86,6 +92,10 @@ export function fitFirth(input: FirthInput): FirthFit {
   const terms = input.names.map((term, r): FirthTerm => {
     const coef = state.beta[r];
     const se = Math.sqrt(variance[r * p + r]);
+    if (!profile) {
+      const half = qnorm(1 - (1 - level) / 2) * se;
+      return { term, coef, se, robustSe: null, hr: Math.exp(coef), lower: Math.exp(coef - half), upper: Math.exp(coef + half), z: coef / se, p: pnormTwoSided(coef / se) };
+    }
     const ci = profileInterval(prep, ties, state, r, se, level, maxStep);
     if (!Number.isFinite(ci.lower) || !Number.isFinite(ci.upper)) warnings.push(`Firth Cox: the profile interval of ${term} is unbounded`);
     const atZero = profilePenalisedLoglik(prep, ties, state, r, 0, maxStep);
@@ -96,7 +106,7 @@ export function fitFirth(input: FirthInput): FirthFit {
   return {
     method: 'firth',
     penalised: true,
-    ciMethod: 'profile penalised likelihood',
+    ciMethod: profile ? 'profile penalised likelihood' : 'wald',
     ties,
     n: prep.n,
     nevent: prep.nevent,
