@@ -127,11 +127,11 @@ export interface RunPlanOptions {
    */
   readonly scope?: 'full' | 'alerts';
   /**
-   * Run only a share of the (population, endpoint) pairs: those whose ordinal in plan order, modulo
-   * `count`, is `index` (the whole plan when absent). Shares run in parallel threads
-   * (src/jobs/runPlanInThread.ts) and mergePlanShares puts their records back in plan order.
+   * Run only some of the (population, endpoint) pairs: asked once per pair, in plan order, with the
+   * pair's ordinal (the whole plan when absent). Threads that each take pairs as they become free
+   * (src/jobs/planThread.ts) share the plan, and mergePlanShares puts their records back in plan order.
    */
-  readonly share?: { readonly index: number; readonly count: number };
+  readonly takes?: (ordinal: number) => boolean;
 }
 
 /**
@@ -159,7 +159,7 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], options: R
     let members: readonly PlanRow[] | null = null;
     for (const endpoint of plan.endpoints) {
       ordinal += 1;
-      if (options.share && ordinal % options.share.count !== options.share.index) continue;
+      if (options.takes && !options.takes(ordinal)) continue;
       if (alertsOnly && primaryEstimand(plan, planPopulation.id, endpoint.id) === undefined) continue;
       members ??= time('design', () => rows.filter(planPopulation.includes));
       const population: Population = { ...planPopulation, includes: everyRow };
@@ -188,7 +188,7 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], options: R
 }
 
 /**
- * The result of the whole plan from the results of its shares (runPlan with `share`): records in
+ * The result of the whole plan from the results of its shares (runPlan with `takes`): records in
  * plan order, as one runPlan over every pair would have produced them (each pair's records are
  * contiguous and in order within its share, and a stable sort by pair ordinal restores the
  * interleaving). Stage timings are summed over the shares.

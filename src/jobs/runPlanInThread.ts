@@ -15,9 +15,9 @@ export interface PlanThreadInput {
   readonly threads?: number;
 }
 
-/** What one thread runs: the input and its share of the pairs (none = all of them). */
+/** What one thread runs: the input, and the shared ticket counter of the pairs (none = all of them). */
 export interface PlanShareInput extends PlanThreadInput {
-  readonly share?: { readonly index: number; readonly count: number };
+  readonly tickets?: SharedArrayBuffer;
 }
 
 /** Two threads: the fits of one pair are sequential, and a worker process has other work too. */
@@ -35,13 +35,14 @@ const TSX_API = import.meta.resolve('tsx/esm/api');
 /**
  * Runs the plan in worker threads: the fits are CPU-bound for seconds at 100k patients, and on the
  * main thread they would block the event loop that renews the BullMQ job lock (a stalled job runs
- * twice). With two or more threads each runs a share of the (population, endpoint) pairs and the
- * shares are merged in plan order: the same records, in the same order, as one thread's.
+ * twice). With two or more threads each takes the next (population, endpoint) pair whenever it is
+ * free, and the shares are merged in plan order: the same records, in the same order, as one thread's.
  */
 export async function runPlanInThread(input: PlanThreadInput): Promise<PlanRunResult> {
   const count = Math.max(1, Math.floor(input.threads ?? DEFAULT_THREADS));
   if (count === 1) return runShare(input);
-  const shares = await Promise.all(Array.from({ length: count }, (_, index) => runShare({ ...input, share: { index, count } })));
+  const tickets = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const shares = await Promise.all(Array.from({ length: count }, () => runShare({ ...input, tickets })));
   return mergePlanShares(planFromDocument(input.document), shares);
 }
 
