@@ -12,6 +12,7 @@ import type { PipelineMetrics } from '../metrics/pipelineMetrics.ts';
 import { applyEvents } from './applyEvent.ts';
 import type { ApplyOutcome } from './applyEvent.ts';
 import { createGroupCommit } from './groupCommit.ts';
+import { createPatientEventCache } from './patientEventCache.ts';
 import type { FollowUpJobData, FollowUpQueue } from './queue.ts';
 
 export interface ProcessorDependencies {
@@ -48,7 +49,8 @@ export type JobResult = { outcome: 'applied'; timelineChanged: boolean } | { out
 
 export function createFollowUpProcessor(deps: ProcessorDependencies): Processor<FollowUpJobData, unknown, string> {
   const now = deps.now ?? (() => new Date());
-  const apply = createGroupCommit<FollowUpJobData, ApplyOutcome>((batch) => applyEvents(deps.db, batch, now()), {
+  const memory = createPatientEventCache();
+  const apply = createGroupCommit<FollowUpJobData, ApplyOutcome>((batch) => applyEvents(deps.db, batch, now(), memory), {
     maxInFlight: deps.maxInFlight ?? DEFAULT_IN_FLIGHT,
     maxBatch: deps.maxBatch ?? DEFAULT_MAX_BATCH,
     keyOf: patientKey,
