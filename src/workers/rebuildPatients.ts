@@ -105,25 +105,29 @@ async function loadPatients(trx: Kysely<Database>, byPatient: ReadonlyMap<string
     left join patients p on p.patient_id = ids.patient_id`.execute(trx);
   const rememberedById = new Map(patientIds.map((id, i) => [id, remembered[i]]));
   return rows.map((row) => {
-    const known = rememberedById.get(row.patient_id);
-    // Payloads were validated before they were stored; the log holds nothing else.
-    const events: readonly StoredEvent[] = row.events !== null || known === undefined
-      ? (row.events ?? []).map(toStoredEvent)
-      : [...known.events, ...(byPatient.get(row.patient_id) ?? []).map((e) => toStoredEvent(e.event))];
-    return { row, events, memory: { count: row.stored_count, idHash: Number(row.id_hash), events } };
-  }).map(({ row, events, memory: remember }) => ({
-    patientId: row.patient_id,
-    events,
-    memory: remember,
-    before: row.has_timeline ? {
-      registered: row.registered, ptr_date: row.ptr_date, last_known_on: row.last_known_on,
-      os_days: row.os_days, os_status: row.os_status, pfs_days: row.pfs_days, pfs_status: row.pfs_status,
-      lrr_days: row.lrr_days, lrr_status: row.lrr_status, dp_days: row.dp_days, dp_status: row.dp_status,
-      conflicts: row.conflicts, event_count: row.event_count,
-    } : null,
-    registrationEventId: row.registration_event_id,
-    baseline: row.baseline,
-  }));
+    const events = storedEvents(row, rememberedById.get(row.patient_id), byPatient.get(row.patient_id) ?? []);
+    return {
+      patientId: row.patient_id,
+      events,
+      memory: { count: row.stored_count, idHash: Number(row.id_hash), events },
+      before: row.has_timeline ? {
+        registered: row.registered, ptr_date: row.ptr_date, last_known_on: row.last_known_on,
+        os_days: row.os_days, os_status: row.os_status, pfs_days: row.pfs_days, pfs_status: row.pfs_status,
+        lrr_days: row.lrr_days, lrr_status: row.lrr_status, dp_days: row.dp_days, dp_status: row.dp_status,
+        conflicts: row.conflicts, event_count: row.event_count,
+      } : null,
+      registrationEventId: row.registration_event_id,
+      baseline: row.baseline,
+    };
+  });
+}
+
+/** The patient's stored events: as loaded, or (payloads not sent) the remembered ones plus those just inserted. */
+function storedEvents(row: PatientRow, known: CachedPatient | undefined, inserted: readonly InsertedEvent[]): readonly StoredEvent[] {
+  // Payloads were validated before they were stored; the log holds nothing else.
+  if (row.events !== null) return row.events.map(toStoredEvent);
+  if (known === undefined) throw new Error('a patient\'s events were neither loaded nor remembered');
+  return [...known.events, ...inserted.map((e) => toStoredEvent(e.event))];
 }
 
 interface AuditRow {
