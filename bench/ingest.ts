@@ -7,13 +7,15 @@
 // worker processes in BENCH_WORKERS (e.g. "1,2,4") both phases run on a fresh key prefix and
 // database; the rate is events / wall time (no-op: first addBulk to queue drained; end to end: the
 // ingest process from spawn to exit). Also printed: PostgreSQL commits, events per commit and the
-// server's CPU per event (where one PostgreSQL becomes the limit), the load average. Settings: BENCH_EVENTS, BENCH_PATIENTS, BENCH_WORKERS.
+// server's CPU per event (where one PostgreSQL becomes the limit), the load average. Settings: BENCH_EVENTS, BENCH_PATIENTS, BENCH_WORKERS,
+// BENCH_ROUNDS, BENCH_ONLY=e2e (skip the raw phase while profiling), BENCH_NODE_ARGS.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
 import { eventJobId } from '../src/contract/index.ts';
@@ -70,24 +72,115 @@ async function drained(queue: FollowUpQueue): Promise<number> {
   }
 }
 
+/** CPU seconds (utime + stime) of a running process, from /proc; null once it has exited. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Follows the CPU time of child processes (sampled every 100 ms, so a process that exits loses at
+ * most its last 100 ms) and of the Redis server (INFO cpu: shared with whoever else uses it).
+ */
+function cpuMeter(children: () => readonly ChildProcess[]) {
+  const last = new Map<number, number>();
+  const sample = () => {
+    for (const child of children()) {
+      const cpu = processCpuSeconds(child.pid);
+      if (cpu !== null && child.pid !== undefined) last.set(child.pid, cpu);
+    }
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    /** CPU seconds of the given children so far. */
+    of(subset: readonly ChildProcess[]): number {
+      sample();
+      return subset.reduce((sum, child) => sum + (child.pid === undefined ? 0 : last.get(child.pid) ?? 0), 0);
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+async function redisCpuSeconds(): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const info = await redis.info('cpu');
+    const value = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+    return value('used_cpu_sys') + value('used_cpu_user');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * BENCH_REDIS_STATS=1 (a private Redis only: it resets the server's statistics): the commands and
+ * scripts that cost Redis the most in a phase.
+ */
+async function redisCommandStats(reset: boolean): Promise<string | null> {
+  if (process.env.BENCH_REDIS_STATS !== '1') return null;
+  const redis = new Redis(REDIS_URL);
+  try {
+    if (reset) { await redis.config('RESETSTAT'); return null; }
+    const info = await redis.info('commandstats');
+    const rows = [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map((m) => ({ cmd: m[1], calls: Number(m[2]), usec: Number(m[3]) }));
+    rows.sort((a, b) => b.usec - a.usec);
+    return rows.slice(0, 8).map((r) => `${r.cmd} ${r.calls} calls ${(r.usec / 1e6).toFixed(1)} s`).join('; ');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface CpuFigures {
+  /** Worker processes, summed. */
+  workers: number;
+  /** The producer: ingest (end to end) or this process' addBulk loop (raw). */
+  producer: number;
+  redis: number;
+}
+
 /** Raw BullMQ: addBulk in ingest's batches into no-op workers; seconds from first add to drained. */
-async function noop(events: readonly Event[], workers: number, prefix: string): Promise<number> {
+async function noop(events: readonly Event[], workers: number, prefix: string): Promise<{ seconds: number; cpu: CpuFigures }> {
   const queue = createFollowUpQueue({ redisUrl: REDIS_URL, prefix, attempts: 10, backoffMs: 1000 });
   const children = Array.from({ length: workers }, () =>
     spawn(process.execPath, ['--import', 'tsx', 'bench/ingest.ts', '--noop-worker', prefix], { stdio: 'inherit' }));
+  const meter = cpuMeter(() => children);
   await sleep(3000); // let the worker processes start (tsx compile, connections)
+  const workersBefore = meter.of(children);
+  const redisBefore = await redisCpuSeconds();
+  await redisCommandStats(true);
+  const selfBefore = process.cpuUsage();
   const started = Date.now();
   for (let i = 0; i < events.length; i += BATCH) {
     await queue.addBulk(events.slice(i, i + BATCH).map((event) => ({ name: event.type, data: event, opts: { jobId: eventJobId(event.eventId) } })));
   }
   const seconds = ((await drained(queue)) - started) / 1000;
+  const self = process.cpuUsage(selfBefore);
+  const cpu = { workers: meter.of(children) - workersBefore, producer: (self.user + self.system) / 1e6, redis: (await redisCpuSeconds()) - redisBefore };
+  const stats = await redisCommandStats(false);
+  if (stats !== null) console.log(`    Redis: ${stats}`);
+  meter.stop();
   await stopAll(children);
   await queue.close();
-  return seconds;
+  return { seconds, cpu };
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
-  return spawn(process.execPath, ['bin/cohortwatch.js', ...args], { stdio: ['ignore', stdio, 'inherit'], env });
+const perEvent = (seconds: number, events: number) => `${(seconds * 1000 / events).toFixed(3)} ms/event`;
+
+function cpuLine(cpu: CpuFigures, events: number, postgres?: number): string {
+  const parts = [`worker processes ${cpu.workers.toFixed(1)} s (${perEvent(cpu.workers, events)})`,
+    `producer ${cpu.producer.toFixed(1)} s (${perEvent(cpu.producer, events)})`,
+    `Redis ${cpu.redis.toFixed(1)} s (${perEvent(cpu.redis, events)})`];
+  if (postgres !== undefined) parts.push(`PostgreSQL ${postgres.toFixed(1)} s (${perEvent(postgres, events)})`);
+  return `CPU: ${parts.join(', ')}`;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' = 'inherit', nodeArgs: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, 'bin/cohortwatch.js', ...args], { stdio: ['ignore', stdio, 'inherit'], env });
 }
 
 async function commits(admin: pg.Client, database: string): Promise<number> {
@@ -124,25 +217,40 @@ async function endToEnd(file: string, events: number, workers: number, prefix: s
   await migrateToLatest(db);
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: '0', LOG_LEVEL: 'warn' };
   delete env.WORKER_CONCURRENCY;
-  const children = Array.from({ length: workers }, () => run(['worker'], env));
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options of the worker and ingest processes.
+  let stopping = false;
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const children = Array.from({ length: workers }, () => run(['worker'], env, 'inherit', nodeArgs));
+  // A worker that dies would leave `ingest --wait` waiting for ever.
+  for (const child of children) child.once('exit', (code) => { if (!stopping) { console.error(`a worker process exited (${code}) before the end`); process.exit(1); } });
+  let ingest: ChildProcess | null = null;
+  const meter = cpuMeter(() => (ingest === null ? children : [...children, ingest]));
   try {
     await sleep(3000);
     await admin.query('select pg_stat_clear_snapshot()');
     const commitsBefore = await commits(admin, database);
+    const workersBefore = meter.of(children);
+    const redisBefore = await redisCpuSeconds();
+    await redisCommandStats(true);
     const started = Date.now();
-    const ingest = run(['ingest', file, '--wait'], env, 'pipe');
+    ingest = run(['ingest', file, '--wait'], env, 'pipe', nodeArgs);
     let summary = '';
     ingest.stdout?.on('data', (chunk: Buffer) => { summary += chunk.toString(); });
-    const code = await new Promise<number | null>((resolve) => ingest.once('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => ingest?.once('exit', resolve));
     const seconds = (Date.now() - started) / 1000;
+    const cpu = { workers: meter.of(children) - workersBefore, producer: meter.of([ingest]), redis: (await redisCpuSeconds()) - redisBefore };
+    const stats = await redisCommandStats(false);
+    if (stats !== null) console.log(`    Redis: ${stats}`);
     if (code !== 0) throw new Error(`ingest exited with ${code}`);
     await sleep(600); // pg_stat counters are flushed at most every 500 ms
     await admin.query('select pg_stat_clear_snapshot()');
     const commitCount = (await commits(admin, database)) - commitsBefore;
     const postgresCpu = await backendCpuSeconds(admin, database);
     const stored = await db.selectFrom('follow_up_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { seconds, summary: summary.trim(), commits: commitCount, stored: stored.n, postgresCpu };
+    return { seconds, summary: summary.trim(), commits: commitCount, stored: stored.n, postgresCpu, cpu };
   } finally {
+    stopping = true;
+    meter.stop();
     await stopAll(children);
     await db.destroy();
     await admin.query(`drop database if exists ${admin.escapeIdentifier(database)} with (force)`);
@@ -171,17 +279,21 @@ async function main(): Promise<void> {
         const noopPrefix = `bench-noop-${id}-${workers}-${round}`;
         const ingestPrefix = `bench-ingest-${id}-${workers}-${round}`;
         prefixes.push(noopPrefix, ingestPrefix);
-        const raw = await noop(events, workers, noopPrefix);
-        rawRates.push(events.length / raw);
-        console.log(`  raw BullMQ, addBulk + no-op processor : ${raw.toFixed(1)} s = ${(events.length / raw).toFixed(0)} events/s   (load ${load()})`);
+        if (process.env.BENCH_ONLY !== 'e2e') {
+          const { seconds: raw, cpu: rawCpu } = await noop(events, workers, noopPrefix);
+          rawRates.push(events.length / raw);
+          console.log(`  raw BullMQ, addBulk + no-op processor : ${raw.toFixed(1)} s = ${(events.length / raw).toFixed(0)} events/s   (load ${load()})`);
+          console.log(`    ${cpuLine(rawCpu, events.length)}`);
+        }
         const e2e = await endToEnd(file, events.length, workers, ingestPrefix, admin);
         e2eRates.push(events.length / e2e.seconds);
         console.log(`  cohortwatch ingest --wait + worker     : ${e2e.seconds.toFixed(1)} s = ${(events.length / e2e.seconds).toFixed(0)} events/s   (load ${load()})`);
         console.log(`    ${e2e.summary}`);
         console.log(`    stored ${e2e.stored} events in ${e2e.commits} PostgreSQL commits (${(e2e.commits / e2e.seconds).toFixed(1)} commits/s, ${(e2e.stored / Math.max(1, e2e.commits)).toFixed(1)} events/commit)`);
+        console.log(`    ${cpuLine(e2e.cpu, events.length, e2e.postgresCpu)}`);
         console.log(`    PostgreSQL server CPU ${e2e.postgresCpu.toFixed(1)} s = ${(e2e.postgresCpu * 1000 / e2e.stored).toFixed(3)} ms per event (one core: ~${(e2e.stored / e2e.postgresCpu).toFixed(0)} events/s)`);
       }
-      const rawRate = median(rawRates);
+      const rawRate = rawRates.length > 0 ? median(rawRates) : NaN;
       const e2eRate = median(e2eRates);
       console.log(`  median: raw ${rawRate.toFixed(0)} events/s, end to end ${e2eRate.toFixed(0)} events/s; end-to-end / raw BullMQ = ${(e2eRate / rawRate).toFixed(2)} (target >= 0.5)`);
     }

@@ -17,8 +17,33 @@ export interface EstimandData {
   readonly eventsPtr: number;
 }
 
-/** Rows of the population with a non-missing value for every covariate (complete-case, as the paper). */
-export function estimandData(rows: readonly PlanRow[], population: Population, endpoint: Endpoint, covariates: readonly CovariateName[]): EstimandData {
+/** The endpoint-independent part of an estimand's data: the complete cases and their columns. */
+interface PopulationDesign {
+  readonly kept: readonly PlanRow[];
+  readonly port: Float64Array;
+  readonly nPort: number;
+  readonly covariates: { name: CovariateName; values: Float64Array }[];
+}
+
+// A population's complete cases and covariate columns do not depend on the endpoint: built once per
+// (rows array, population predicate, covariate list) and shared by the endpoints' estimands (the
+// plan asks for the same ones for every endpoint). Weak keys: nothing outlives the run's rows.
+const designs = new WeakMap<readonly PlanRow[], WeakMap<Population['includes'], Map<string, PopulationDesign>>>();
+
+function populationDesign(rows: readonly PlanRow[], population: Population, covariates: readonly CovariateName[]): PopulationDesign {
+  let byPredicate = designs.get(rows);
+  if (byPredicate === undefined) {
+    byPredicate = new WeakMap();
+    designs.set(rows, byPredicate);
+  }
+  let byCovariates = byPredicate.get(population.includes);
+  if (byCovariates === undefined) {
+    byCovariates = new Map();
+    byPredicate.set(population.includes, byCovariates);
+  }
+  const key = covariates.join(',');
+  const cached = byCovariates.get(key);
+  if (cached !== undefined) return cached;
   const defs = covariates.map((c) => COVARIATES[c]);
   const kept: PlanRow[] = [];
   const values: number[][] = defs.map(() => []);
@@ -29,21 +54,33 @@ export function estimandData(rows: readonly PlanRow[], population: Population, e
     kept.push(row);
     cells.forEach((v, k) => values[k].push(v ?? 0));
   }
+  const port = new Float64Array(kept.length);
+  let nPort = 0;
+  kept.forEach((row, i) => {
+    port[i] = row.port ? 1 : 0;
+    if (row.port) nPort += 1;
+  });
+  const columns = defs.map((d, k) => ({ name: d.name, values: Float64Array.from(values[k]) }));
+  const design = { kept, port, nPort, covariates: estimable(port, columns) };
+  byCovariates.set(key, design);
+  return design;
+}
+
+/** Rows of the population with a non-missing value for every covariate (complete-case, as the paper). */
+export function estimandData(rows: readonly PlanRow[], population: Population, endpoint: Endpoint, covariates: readonly CovariateName[]): EstimandData {
+  const { kept, port, nPort, covariates: columns } = populationDesign(rows, population, covariates);
   const n = kept.length;
   const time = new Float64Array(n);
   const event = new Uint8Array(n);
-  const port = new Float64Array(n);
-  let nPort = 0;
   let eventsPort = 0;
   let eventsPtr = 0;
   kept.forEach((row, i) => {
     time[i] = endpoint.time(row);
     event[i] = endpoint.status(row) === 1 ? 1 : 0;
-    port[i] = row.port ? 1 : 0;
-    if (row.port) { nPort += 1; eventsPort += event[i]; } else eventsPtr += event[i];
+    if (row.port) eventsPort += event[i]; else eventsPtr += event[i];
   });
-  const columns = defs.map((d, k) => ({ name: d.name, values: Float64Array.from(values[k]) }));
-  return { n, time, event, port, covariates: estimable(port, columns), nPort, eventsPort, eventsPtr };
+  // Callers get their own arrays: a model may transform its inputs in place.
+  return { n, time, event, port: Float64Array.from(port), covariates: columns.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })), nPort, eventsPort, eventsPtr };
 }
 
 /**

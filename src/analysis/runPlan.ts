@@ -16,6 +16,8 @@ import { rethrowResourceErrors } from './resourceErrors.ts';
 import { notEstimableOrThrow } from './notEstimable.ts';
 import type { NotEstimableReason } from './notEstimable.ts';
 
+const everyRow = (): boolean => true;
+
 /** VanderWeele & Ding: the HR approximates the risk ratio when the outcome is rare (< 15% by the end). */
 const RARE_OUTCOME = 0.15;
 
@@ -126,6 +128,12 @@ export interface RunPlanOptions {
    * the same as under 'full' (test/analysis/alertsScope.test.ts).
    */
   readonly scope?: 'full' | 'alerts';
+  /**
+   * Run only some of the (population, endpoint) pairs: asked once per pair, in plan order, with the
+   * pair's ordinal (the whole plan when absent). Threads that each take pairs as they become free
+   * (src/jobs/planThread.ts) share the plan, and mergePlanShares puts their records back in plan order.
+   */
+  readonly takes?: (ordinal: number) => boolean;
 }
 
 /**
@@ -146,21 +154,30 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], options: R
   const curves: CurveRecord[] = [];
   const curveTests: CurveTestRecord[] = [];
   const followUp: FollowUpRecord[] = [];
-  for (const population of plan.populations) {
+  let ordinal = -1;
+  for (const planPopulation of plan.populations) {
+    // The population's rows, filtered once (not once per endpoint and model): the same rows in the
+    // same order, handed on with a population that includes them all.
+    let members: readonly PlanRow[] | null = null;
     for (const endpoint of plan.endpoints) {
-      if (alertsOnly && primaryEstimand(plan, population.id, endpoint.id) === undefined) continue;
-      const data = time('design', () => estimandData(rows, population, endpoint, population.monitoringCovariates));
+      ordinal += 1;
+      if (options.takes && !options.takes(ordinal)) continue;
+      if (alertsOnly && primaryEstimand(plan, planPopulation.id, endpoint.id) === undefined) continue;
+      members ??= time('design', () => rows.filter(planPopulation.includes));
+      const population: Population = { ...planPopulation, includes: everyRow };
+      const populationRows = members;
+      const data = time('design', () => estimandData(populationRows, population, endpoint, population.monitoringCovariates));
       estimates.push(...time('monitoring+iptw', () => monitoringEstimates(plan, population, endpoint, data, alertsOnly)));
       if (alertsOnly) continue;
-      if (isReplicated(population, endpoint)) estimates.push(...time('replication', () => replicationEstimates(plan, population, endpoint, rows)));
+      if (isReplicated(population, endpoint)) estimates.push(...time('replication', () => replicationEstimates(plan, population, endpoint, populationRows)));
       // Curves and follow-up use every patient of the population, not only those with complete covariates.
-      const all = time('design', () => estimandData(rows, population, endpoint, []));
+      const all = time('design', () => estimandData(populationRows, population, endpoint, []));
       if (all.n > 0 && endpoint.kind === 'survival') {
         curves.push(...time('curves', () => kmByArm(population.id, endpoint.id, all.time, all.event, all.port, plan.landmarkYears)));
         curveTests.push(time('curves', () => logRankRecord(population.id, endpoint.id, all.time, all.event, all.port)));
       }
       if (all.n > 0 && endpoint.kind === 'competing') {
-        const status = Int32Array.from(rows.filter(population.includes), (r) => endpoint.status(r));
+        const status = Int32Array.from(populationRows, (r) => endpoint.status(r));
         curves.push(...time('curves', () => cifByArm(population.id, endpoint.id, all.time, status, all.port, plan.landmarkYears)));
         curveTests.push(time('curves', () => grayRecord(population.id, endpoint.id, all.time, status, all.port)));
       }
@@ -170,4 +187,30 @@ export function runPlan(plan: AnalysisPlan, rows: readonly PlanRow[], options: R
   const patientsByGroup: Record<string, number> = {};
   for (const row of rows) patientsByGroup[row.group] = (patientsByGroup[row.group] ?? 0) + 1;
   return { planVersion: plan.version, patients: rows.length, patientsByGroup, estimates, curves, curveTests, followUp, timingsMs };
+}
+
+/**
+ * The result of the whole plan from the results of its shares (runPlan with `takes`): records in
+ * plan order, as one runPlan over every pair would have produced them (each pair's records are
+ * contiguous and in order within its share, and a stable sort by pair ordinal restores the
+ * interleaving). Stage timings are summed over the shares.
+ */
+export function mergePlanShares(plan: AnalysisPlan, shares: readonly PlanRunResult[]): PlanRunResult {
+  const ordinal = new Map<string, number>();
+  plan.populations.forEach((p, i) => plan.endpoints.forEach((e, j) => ordinal.set(`${p.id}/${e.id}`, i * plan.endpoints.length + j)));
+  const rank = (population: string, endpoint: string): number => ordinal.get(`${population}/${endpoint}`) ?? Number.MAX_SAFE_INTEGER;
+  const byPair = <R extends { population: string; endpoint: string }>(records: R[]): R[] =>
+    records.sort((a, b) => rank(a.population, a.endpoint) - rank(b.population, b.endpoint));
+  // Follow-up is computed on OS only, once per population.
+  const followUp = shares.flatMap((s) => s.followUp).sort((a, b) => rank(a.population, 'os') - rank(b.population, 'os'));
+  const timingsMs: Record<string, number> = {};
+  for (const share of shares) for (const [k, v] of Object.entries(share.timingsMs)) timingsMs[k] = (timingsMs[k] ?? 0) + v;
+  const first = shares[0];
+  return {
+    planVersion: first.planVersion, patients: first.patients, patientsByGroup: first.patientsByGroup,
+    estimates: byPair(shares.flatMap((s) => s.estimates)),
+    curves: byPair(shares.flatMap((s) => s.curves)),
+    curveTests: byPair(shares.flatMap((s) => s.curveTests)),
+    followUp, timingsMs,
+  };
 }

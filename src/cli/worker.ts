@@ -25,8 +25,8 @@ export const registerWorker: RegisterCommand = (program) => {
       // Unreachable at start-up is a configuration or deployment problem: say so and exit (a restart
       // policy retries); once running, outages are ridden out and shown by /healthz.
       await requireServices(env, { postgres: true, redis: true });
-      // One connection per concurrent job (each holds a transaction) plus health checks.
-      const db = connect(env.DATABASE_URL, { poolSize: concurrency + 2, applicationName: 'cohortwatch-worker' });
+      // Jobs share a few transactions (group commit); the pool needs those plus health checks.
+      const db = connect(env.DATABASE_URL, { poolSize: 8, applicationName: 'cohortwatch-worker', noJit: true });
       const service = await startWorkerService({
         db, logger, concurrency, queue: queueConfig(env), metricsPort: env.METRICS_PORT,
         shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, lockMs: env.JOB_LOCK_MS,

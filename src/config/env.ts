@@ -16,6 +16,23 @@ const urlWithProtocol = (protocols: readonly string[]) =>
 export const envSchema = z.object({
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/cohortwatch'),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  // Redis Cluster: the startup nodes (comma-separated redis:// or rediss:// URLs; any few of the
+  // cluster's nodes, it discovers the rest). When set, BullMQ's queues and workers connect through an
+  // ioredis Cluster; REDIS_URL stays the node the health checks ping (set it to one of these).
+  REDIS_CLUSTER_NODES: z.string().optional().transform((value, ctx) => {
+    if (value === undefined || value.trim() === '') return undefined;
+    const nodes = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+    for (const node of nodes) {
+      let ok = false;
+      try {
+        ok = ['redis:', 'rediss:'].includes(new URL(node).protocol);
+      } catch {
+        ok = false;
+      }
+      if (!ok) ctx.addIssue({ code: 'custom', message: `must be comma-separated URLs starting with redis:// or rediss:// (got ${JSON.stringify(node.replace(/\/\/[^@/]*@/, '//***@'))})` });
+    }
+    return nodes;
+  }),
   // BullMQ runs multi-key Lua scripts, so on Redis Cluster every key of a queue must hash to one slot:
   // a prefix in braces is a hash tag (only the part inside is hashed), so the default works there too.
   QUEUE_PREFIX: z.string().regex(/^(\{[A-Za-z0-9_-]{1,30}\}|[A-Za-z0-9_-]{1,32})$/, 'must be 1-32 of A-Z a-z 0-9 _ -, or such a name in braces (a Redis Cluster hash tag)')

@@ -3,13 +3,29 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parsePlanDocument } from '../analysis/planDocument.ts';
 import { planFromDocument } from '../analysis/plan.ts';
 import { runPlan } from '../analysis/runPlan.ts';
-import type { PlanThreadInput } from './runPlanInThread.ts';
+import type { PlanShareInput } from './runPlanInThread.ts';
 
-const { input } = workerData as { input: PlanThreadInput };
+const { input } = workerData as { input: PlanShareInput };
+
+/**
+ * Pairs handed out as threads become free: a thread holds the ticket of the next pair it will run
+ * (one shared counter, incremented atomically), skips the pairs before it and takes a new ticket
+ * after running it. Every pair is run by exactly one thread, the heavy ones (plan order starts with
+ * the whole population) first.
+ */
+function ticketTaker(tickets: SharedArrayBuffer): (ordinal: number) => boolean {
+  const counter = new Int32Array(tickets);
+  let mine = Atomics.add(counter, 0, 1);
+  return (ordinal) => {
+    if (ordinal !== mine) return false;
+    mine = Atomics.add(counter, 0, 1);
+    return true;
+  };
+}
 try {
   const parsed = parsePlanDocument(input.document);
   if (!parsed.ok) throw new Error(`invalid plan document: ${parsed.problems.join('; ')}`);
-  const result = runPlan(planFromDocument(parsed.document), input.rows, { scope: input.scope ?? 'full' });
+  const result = runPlan(planFromDocument(parsed.document), input.rows, { scope: input.scope ?? 'full', ...(input.tickets ? { takes: ticketTaker(input.tickets) } : {}) });
   parentPort?.postMessage({ ok: true, result });
 } catch (error) {
   parentPort?.postMessage({ ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });

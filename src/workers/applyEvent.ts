@@ -12,6 +12,7 @@ import type { RejectionCode } from '../contract/rejectionCode.ts';
 import { conflictReason } from './conflictReason.ts';
 import { recordRejection } from './recordRejection.ts';
 import { rebuildPatients } from './rebuildPatients.ts';
+import type { CachedPatient, PatientEventCache } from './patientEventCache.ts';
 import type { RebuildResult } from './rebuildPatients.ts';
 
 /** Namespace (first key) of the pipeline's two-key advisory locks, so other layers' locks never collide. */
@@ -36,8 +37,11 @@ interface Valid {
   hash: string;
 }
 
-/** Applies the events in one transaction; returns one outcome per event, in order. */
-export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[], now: Date = new Date()): Promise<ApplyOutcome[]> {
+/**
+ * Applies the events in one transaction; returns one outcome per event, in order. `memory` (the
+ * worker's) spares reloading the stored events of patients rebuilt recently; see patientEventCache.ts.
+ */
+export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[], now: Date = new Date(), memory?: PatientEventCache): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = new Array<ApplyOutcome>(raws.length);
   const valid: Valid[] = [];
   // An eventId twice in one batch: the later copy waits for the next transaction, where it meets
@@ -59,6 +63,7 @@ export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[]
     else { seen.add(event.eventId); valid.push(entry); }
   });
 
+  let remember: Map<string, CachedPatient> | null = null;
   await db.transaction().execute(async (trx) => {
     for (const rejection of invalid) await recordRejection(trx, { kind: 'invalid', ...rejection });
     if (valid.length === 0) return;
@@ -67,16 +72,19 @@ export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[]
     const notStored = valid.filter((v) => !inserted.has(v.event.eventId));
     if (notStored.length > 0) await classifyAlreadyStored(trx, notStored, outcomes);
     if (stored.length === 0) return;
-    const rebuilt = await rebuildPatients(trx, stored.map((v) => v.event), now);
+    const rebuilt = await rebuildPatients(trx, stored.map((v) => ({ event: v.event, idHash: inserted.get(v.event.eventId) ?? 0 })), now, memory);
+    remember = rebuilt.remember;
     for (const v of stored) {
-      const rebuild = rebuilt.get(v.event.patientId);
+      const rebuild = rebuilt.results.get(v.event.patientId);
       if (rebuild === undefined) throw new Error('a stored event\'s patient was not rebuilt');
       outcomes[v.index] = { kind: 'applied', event: v.event, rebuild };
     }
   });
 
+  // Committed: what the rebuilds read may now be remembered.
+  if (memory && remember !== null) for (const [patientId, entry] of remember as Map<string, CachedPatient>) memory.set(patientId, entry);
   if (later.length > 0) {
-    const again = await applyEvents(db, later.map((v) => v.raw), now);
+    const again = await applyEvents(db, later.map((v) => v.raw), now, memory);
     later.forEach((v, i) => { outcomes[v.index] = again[i]; });
   }
   return outcomes;
@@ -89,15 +97,16 @@ export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[]
  * The locks are taken in ascending key order (the aggregate consumes the sorted keys), so two
  * batches sharing patients, in this process or another, queue behind each other instead of
  * deadlocking; the insert reads the aggregate's one row, so it runs after every lock is held.
+ * Returns the eventIds inserted, each with PostgreSQL's hashtext of it (see patientEventCache.ts).
  */
-async function lockAndInsert(trx: Kysely<Database>, valid: readonly Valid[]): Promise<Set<string>> {
+async function lockAndInsert(trx: Kysely<Database>, valid: readonly Valid[]): Promise<Map<string, number>> {
   const patientIds = [...new Set(valid.map((v) => v.event.patientId))];
   // The rows travel as one JSON parameter, read back with the table's own row type.
   const rows = valid.map(({ event, hash }) => ({
     event_id: event.eventId, patient_id: event.patientId, type: event.type, occurred_on: event.occurredOn,
     reported_at: event.reportedAt, centre: event.centre ?? null, payload: event, payload_hash: hash,
   }));
-  const inserted = await sql<{ event_id: string }>`
+  const inserted = await sql<{ event_id: string; id_hash: number }>`
     with locked as (
       select count(pg_advisory_xact_lock(${PATIENT_LOCK_NAMESPACE}::int4, keys.key)) as n
       from (select distinct hashtext(id) as key from unnest(${patientIds}::text[]) as ids(id) order by key) as keys
@@ -107,8 +116,8 @@ async function lockAndInsert(trx: Kysely<Database>, valid: readonly Valid[]): Pr
     from locked, json_populate_recordset(null::follow_up_events, ${JSON.stringify(rows)}) as e
     where locked.n >= 0
     on conflict (event_id) do nothing
-    returning event_id`.execute(trx);
-  return new Set(inserted.rows.map((row) => row.event_id));
+    returning event_id, hashtext(event_id) as id_hash`.execute(trx);
+  return new Map(inserted.rows.map((row) => [row.event_id, row.id_hash]));
 }
 
 /** The eventId is taken: the same payload is a redelivery (already applied), another one a conflict. */

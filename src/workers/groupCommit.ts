@@ -1,8 +1,12 @@
-// Group commit: many concurrent callers, few transactions. Each call queues its item and waits; a
-// batch starts as soon as fewer than `maxInFlight` batches are running and takes what is queued (up
-// to `maxBatch`). Under light load a batch is one item and starts at once; under heavy load the
-// items that arrive while batches commit form the next ones, so the batch size follows the load
-// with no timer and no added latency.
+// Group commit: many concurrent callers, few transactions. Each call queues its item and waits. When
+// no batch is running, a batch starts at once with what is queued (up to `maxBatch`): under light
+// load a batch is one item, with no timer and no added latency. While batches run, another one
+// starts only when a full batch (`maxBatch` items) is queued, up to `maxInFlight` at once; otherwise
+// the items wait for a running batch to finish and then go together. Starting a second batch with
+// whatever had arrived made batches shrink under load (small batches commit sooner, so the next one
+// finds even less queued: measured 27-31 events per commit instead of 200+), and the cost per event
+// of a batch (round trips, PostgreSQL's per-statement work, the touched patients' reloads) falls
+// with its size.
 //
 // Items with the same key (the patient) never run in two batches at once: batches in flight then
 // never wait for each other's locks, and each one overlaps the others' round trips.
@@ -14,7 +18,7 @@
 export interface GroupCommitOptions<I> {
   /** Most items in one batch. */
   maxBatch: number;
-  /** Batches running at once (each holds one database connection). */
+  /** Batches running at once (each holds one database connection); beyond the first, only full ones. */
   maxInFlight: number;
   /** Items with the same key are never in two running batches; null = no constraint. */
   keyOf: (item: I) => string | null;
@@ -70,7 +74,7 @@ export function createGroupCommit<I, O>(run: BatchRunner<I, O>, options: GroupCo
   }
 
   function pump(): void {
-    while (inFlight < options.maxInFlight && queue.length > 0) {
+    while (inFlight < options.maxInFlight && queue.length > 0 && (inFlight === 0 || queue.length >= options.maxBatch)) {
       const batch = takeBatch();
       if (batch.length === 0) return; // every queued item waits for a running batch's patient
       inFlight += 1;
@@ -82,9 +86,13 @@ export function createGroupCommit<I, O>(run: BatchRunner<I, O>, options: GroupCo
     }
   }
 
+  let scheduled = false;
   return (item) => new Promise<O>((resolve, reject) => {
     queue.push({ item, key: options.keyOf(item), resolve, reject });
     // Let the jobs BullMQ hands over in the same tick join this batch.
-    if (queue.length === 1) setImmediate(pump);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => { scheduled = false; pump(); });
+    }
   });
 }

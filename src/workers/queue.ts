@@ -1,6 +1,8 @@
 // The one place that constructs BullMQ queues and workers from configuration, so the transport
 // (connection, key prefix, or another BullMQ backend) can be swapped without touching callers.
 import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
+import { Cluster } from 'ioredis';
+import { ConfigError } from '../config/env.ts';
 import type { ConnectionOptions, DefaultJobOptions, Job, JobsOptions, Processor, WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -30,10 +32,23 @@ export interface QueueConfig {
   backoffMs: number;
   /** When set, queues and workers use BullMQ's PostgreSQL backend on this store and redisUrl is unused. */
   postgres?: PostgresQueueStore;
+  /**
+   * Redis Cluster startup nodes (redis:// URLs): when set, queues and workers connect through an
+   * ioredis Cluster (redisUrl is then only what health checks ping). The prefix must be a hash tag.
+   */
+  clusterNodes?: readonly string[];
 }
 
-export function queueConfig(env: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): QueueConfig {
-  return { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS };
+/** A prefix in braces: only the part inside is hashed, so every key of the queues is in one slot. */
+const HASH_TAG = /^\{[^{}]+\}$/;
+
+export function queueConfig(env: Pick<Env, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): QueueConfig {
+  const config: QueueConfig = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS };
+  if (env.REDIS_CLUSTER_NODES === undefined) return config;
+  if (!HASH_TAG.test(env.QUEUE_PREFIX)) {
+    throw new ConfigError(`invalid configuration: QUEUE_PREFIX must be a hash tag such as {cohortwatch} with REDIS_CLUSTER_NODES (BullMQ's scripts need every key of a queue in one slot; got ${env.QUEUE_PREFIX})`);
+  }
+  return { ...config, clusterNodes: env.REDIS_CLUSTER_NODES };
 }
 
 /**
@@ -65,6 +80,39 @@ function redisConnection(config: QueueConfig): ConnectionOptions {
   return { url: config.redisUrl, maxRetriesPerRequest: null };
 }
 
+/**
+ * An ioredis Cluster on the startup nodes (BullMQ's documented way to use a cluster: pass the client
+ * as the connection). Credentials and TLS come from the first URL and apply to every node. BullMQ
+ * never closes a client it was given, so whoever creates one closes it (see closingClient).
+ */
+export function clusterClient(nodes: readonly string[]): Cluster {
+  const urls = nodes.map((node) => new URL(node));
+  const first = urls[0];
+  const username = decodeURIComponent(first.username);
+  const password = decodeURIComponent(first.password);
+  return new Cluster(urls.map((url) => ({ host: url.hostname, port: url.port === '' ? 6379 : Number(url.port) })), {
+    redisOptions: {
+      maxRetriesPerRequest: null,
+      ...(username === '' ? {} : { username }),
+      ...(password === '' ? {} : { password }),
+      ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
+}
+
+/** Closing `closable` also disconnects the cluster client it was given. */
+function closingClient<T extends { close(force?: boolean): Promise<void> }>(closable: T, client: Cluster): T {
+  const close = closable.close.bind(closable);
+  closable.close = async (force?: boolean) => {
+    try {
+      await close(force);
+    } finally {
+      client.disconnect();
+    }
+  };
+  return closable;
+}
+
 function postgresConnection(store: PostgresQueueStore) {
   // skipMigrations: the schema is migrated once, up front, not by every queue and worker at start-up.
   return { connectionString: store.connectionString, schema: store.schema, max: store.poolSize, skipMigrations: true };
@@ -80,6 +128,13 @@ export function createQueue<D>(config: QueueConfig, name: string, defaultJobOpti
     const queue = new OnPostgres.Queue<D, unknown, string>(name, { connection: postgresConnection(config.postgres), defaultJobOptions });
     queue.on('error', () => undefined);
     return queue;
+  }
+  if (config.clusterNodes) {
+    const client = clusterClient(config.clusterNodes);
+    client.on('error', () => undefined);
+    const queue = new Queue<D, unknown, string>(name, { connection: client, prefix: config.prefix, defaultJobOptions });
+    queue.on('error', () => undefined);
+    return closingClient(queue, client);
   }
   const queue = new Queue<D, unknown, string>(name, { connection: redisConnection(config), prefix: config.prefix, defaultJobOptions });
   queue.on('error', () => undefined);
@@ -129,7 +184,9 @@ export function createWorker<D>(
 ): ManagedWorker<D> {
   const worker: BullWorker<D> & SupervisedWorker<D> = config.postgres
     ? new OnPostgres.Worker<D, unknown, string>(name, processor, { ...options, connection: postgresConnection(config.postgres) })
-    : new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
+    : config.clusterNodes
+      ? clusterWorker(config.clusterNodes, config.prefix, name, processor, options)
+      : new Worker<D, unknown, string>(name, processor, { ...options, connection: redisConnection(config), prefix: config.prefix });
   superviseWorker(worker, name, lifecycle.logger, lifecycle.metrics);
   let stopping: Promise<boolean> | null = null;
   const stop = (): Promise<boolean> => {
@@ -137,6 +194,13 @@ export function createWorker<D>(
     return stopping;
   };
   return Object.assign(worker, { stop });
+}
+
+/** A worker on a Redis Cluster (BullMQ duplicates the client for its blocking connection, and closes that one itself). */
+function clusterWorker<D>(nodes: readonly string[], prefix: string, name: string, processor: Processor<D, unknown, string>, options: ConsumerOptions): Worker<D, unknown, string> {
+  const client = clusterClient(nodes);
+  client.on('error', () => undefined);
+  return closingClient(new Worker<D, unknown, string>(name, processor, { ...options, connection: client, prefix }), client);
 }
 
 interface SupervisedWorker<D> {

@@ -6,11 +6,12 @@
 import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import { toStoredEvent } from '../contract/index.ts';
-import type { FollowUpEvent, RegistrationEvent } from '../contract/index.ts';
+import type { FollowUpEvent, RegistrationEvent, StoredEvent } from '../contract/index.ts';
 import { deriveTimeline } from '../timeline/index.ts';
 import type { Timeline } from '../timeline/index.ts';
 import type { Database } from '../db/database.ts';
 import type { Json, JsonDocument, TimelineTable } from '../db/pipelineTables.ts';
+import type { CachedPatient, PatientEventCache } from './patientEventCache.ts';
 
 export interface RebuildResult {
   registered: boolean;
@@ -48,42 +49,85 @@ const sameState = (a: TimelineState, b: TimelineState): boolean => JSON.stringif
 
 interface PatientState {
   patientId: string;
-  /** Every stored payload of the patient (json_agg: one JSON text, parsed once). */
-  events: FollowUpEvent[];
+  /** Every stored event of the patient (loaded, or remembered plus the ones just inserted). */
+  events: readonly StoredEvent[];
+  /** What the worker may remember of this patient once the transaction committed. */
+  memory: CachedPatient;
   before: TimelineState | null;
   registrationEventId: string | null;
   baseline: JsonDocument | null;
 }
 
 type PatientRow = TimelineState & {
-  patient_id: string; events: FollowUpEvent[]; has_timeline: boolean; registration_event_id: string | null; baseline: JsonDocument | null;
+  patient_id: string; events: FollowUpEvent[] | null; stored_count: number; id_hash: string;
+  has_timeline: boolean; registration_event_id: string | null; baseline: JsonDocument | null;
 };
 
-/** One round trip for the whole batch: each patient's payloads, previous timeline and current baseline. */
-async function loadPatients(trx: Kysely<Database>, patientIds: readonly string[]): Promise<PatientState[]> {
+/** An event this transaction inserted, with PostgreSQL's hashtext(event_id). */
+export interface InsertedEvent {
+  event: FollowUpEvent;
+  idHash: number;
+}
+
+/**
+ * One round trip for the whole batch: each patient's stored events, previous timeline and current
+ * baseline. A patient the worker remembers (`memory`) is sent with the count and id-hash sum its
+ * stored events must have if they are the remembered ones plus those just inserted; then its
+ * payloads are not sent back (events null) and the remembered ones are used.
+ */
+async function loadPatients(trx: Kysely<Database>, byPatient: ReadonlyMap<string, readonly InsertedEvent[]>, memory: PatientEventCache | undefined): Promise<PatientState[]> {
+  const patientIds = [...byPatient.keys()];
+  const remembered = patientIds.map((id) => memory?.get(id));
+  const expected = patientIds.map((id, i) => {
+    const known = remembered[i];
+    const inserted = byPatient.get(id) ?? [];
+    return known === undefined
+      ? { count: -1, idHash: 0 }
+      : { count: known.count + inserted.length, idHash: inserted.reduce((sum, e) => sum + e.idHash, known.idHash) };
+  });
   const { rows } = await sql<PatientRow>`
     select
       ids.patient_id,
-      (select coalesce(json_agg(e.payload), '[]'::json) from follow_up_events e where e.patient_id = ids.patient_id) as events,
+      stored.n as stored_count,
+      stored.h::text as id_hash,
+      case when stored.n = ids.expected_count and stored.h = ids.expected_hash then null
+        else (select coalesce(json_agg(e.payload), '[]'::json) from follow_up_events e where e.patient_id = ids.patient_id) end as events,
       t.patient_id is not null as has_timeline,
       t.registered, t.ptr_date, t.last_known_on, t.os_days, t.os_status, t.pfs_days, t.pfs_status,
       t.lrr_days, t.lrr_status, t.dp_days, t.dp_status, t.conflicts, t.event_count,
       p.registration_event_id, p.baseline
-    from unnest(${patientIds}::text[]) as ids(patient_id)
+    from unnest(${patientIds}::text[], ${expected.map((e) => e.count)}::int4[], ${expected.map((e) => String(e.idHash))}::int8[])
+      as ids(patient_id, expected_count, expected_hash)
+    cross join lateral (
+      select count(*)::int4 as n, coalesce(sum(hashtext(e.event_id)), 0)::int8 as h from follow_up_events e where e.patient_id = ids.patient_id
+    ) as stored
     left join timelines t on t.patient_id = ids.patient_id
     left join patients p on p.patient_id = ids.patient_id`.execute(trx);
-  return rows.map((row) => ({
-    patientId: row.patient_id,
-    events: row.events,
-    before: row.has_timeline ? {
-      registered: row.registered, ptr_date: row.ptr_date, last_known_on: row.last_known_on,
-      os_days: row.os_days, os_status: row.os_status, pfs_days: row.pfs_days, pfs_status: row.pfs_status,
-      lrr_days: row.lrr_days, lrr_status: row.lrr_status, dp_days: row.dp_days, dp_status: row.dp_status,
-      conflicts: row.conflicts, event_count: row.event_count,
-    } : null,
-    registrationEventId: row.registration_event_id,
-    baseline: row.baseline,
-  }));
+  const rememberedById = new Map(patientIds.map((id, i) => [id, remembered[i]]));
+  return rows.map((row) => {
+    const events = storedEvents(row, rememberedById.get(row.patient_id), byPatient.get(row.patient_id) ?? []);
+    return {
+      patientId: row.patient_id,
+      events,
+      memory: { count: row.stored_count, idHash: Number(row.id_hash), events },
+      before: row.has_timeline ? {
+        registered: row.registered, ptr_date: row.ptr_date, last_known_on: row.last_known_on,
+        os_days: row.os_days, os_status: row.os_status, pfs_days: row.pfs_days, pfs_status: row.pfs_status,
+        lrr_days: row.lrr_days, lrr_status: row.lrr_status, dp_days: row.dp_days, dp_status: row.dp_status,
+        conflicts: row.conflicts, event_count: row.event_count,
+      } : null,
+      registrationEventId: row.registration_event_id,
+      baseline: row.baseline,
+    };
+  });
+}
+
+/** The patient's stored events: as loaded, or (payloads not sent) the remembered ones plus those just inserted. */
+function storedEvents(row: PatientRow, known: CachedPatient | undefined, inserted: readonly InsertedEvent[]): readonly StoredEvent[] {
+  // Payloads were validated before they were stored; the log holds nothing else.
+  if (row.events !== null) return row.events.map(toStoredEvent);
+  if (known === undefined) throw new Error('a patient\'s events were neither loaded nor remembered');
+  return [...known.events, ...inserted.map((e) => toStoredEvent(e.event))];
 }
 
 interface AuditRow {
@@ -106,7 +150,7 @@ interface PatientWrite {
 
 function rebuildOne(state: PatientState, stored: readonly FollowUpEvent[], now: Date): PatientWrite {
   // Payloads were validated before they were stored; the log holds nothing else.
-  const { timeline } = deriveTimeline(state.events.map(toStoredEvent), now);
+  const { timeline } = deriveTimeline(state.events, now);
   const after = stateOf(timeline, state.events.length);
   const { before, patientId } = state;
   const trigger = stored[0];
@@ -144,15 +188,24 @@ function rebuildOne(state: PatientState, stored: readonly FollowUpEvent[], now: 
  * Rebuilds every patient of `stored` (the events this transaction just inserted) and writes the
  * baseline history, baselines, timelines and audit rows in ONE statement of data-modifying CTEs, so the cost is one round trip however many patients the batch touched.
  */
-export async function rebuildPatients(trx: Kysely<Database>, stored: readonly FollowUpEvent[], now: Date): Promise<Map<string, RebuildResult>> {
-  const byPatient = new Map<string, FollowUpEvent[]>();
-  for (const event of stored) {
-    const list = byPatient.get(event.patientId);
-    if (list === undefined) byPatient.set(event.patientId, [event]);
-    else list.push(event);
+export interface Rebuilt {
+  results: Map<string, RebuildResult>;
+  /** For the worker's memory, once (and only if) the transaction committed. */
+  remember: Map<string, CachedPatient>;
+}
+
+export async function rebuildPatients(trx: Kysely<Database>, inserted: readonly InsertedEvent[], now: Date, memory?: PatientEventCache): Promise<Rebuilt> {
+  const byPatient = new Map<string, InsertedEvent[]>();
+  for (const entry of inserted) {
+    const list = byPatient.get(entry.event.patientId);
+    if (list === undefined) byPatient.set(entry.event.patientId, [entry]);
+    else list.push(entry);
   }
-  const states = await loadPatients(trx, [...byPatient.keys()]);
-  const writes = states.map((state) => ({ patientId: state.patientId, ...rebuildOne(state, byPatient.get(state.patientId) ?? [], now) }));
+  const stored = inserted.map((e) => e.event);
+  const states = await loadPatients(trx, byPatient, memory);
+  const writes = states.map((state) => ({
+    patientId: state.patientId, memory: state.memory, ...rebuildOne(state, (byPatient.get(state.patientId) ?? []).map((e) => e.event), now),
+  }));
 
   const history = stored.filter((event): event is RegistrationEvent => event.type === 'registration').map((event) => ({
     event_id: event.eventId, patient_id: event.patientId, ptr_date: event.occurredOn, centre: event.centre ?? null,
@@ -186,5 +239,5 @@ export async function rebuildPatients(trx: Kysely<Database>, stored: readonly Fo
     )
     insert into audit_log (action, patient_id, event_id, reason, before, after)
     select action, patient_id, event_id, reason, before, after from json_populate_recordset(null::audit_log, ${JSON.stringify(audit)})`.execute(trx);
-  return new Map(writes.map((w) => [w.patientId, w.result]));
+  return { results: new Map(writes.map((w) => [w.patientId, w.result])), remember: new Map(writes.map((w) => [w.patientId, w.memory])) };
 }

@@ -12,15 +12,26 @@ export interface WaitOptions {
   pollMs?: number;
 }
 
-const FINISHED = new Set(['completed', 'failed', 'unknown']);
 const UNFINISHED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 // Jobs finish roughly in the order they were added; checking the oldest pending ones first and
-// stopping at this many still pending keeps each poll cheap for a large batch (a poll must not
-// cost the Redis the workers need: it is one call per finished job plus at most this many).
+// stopping at this many still pending keeps each poll cheap for a large batch: over a run, one
+// lookup per job plus at most this many per poll.
 const PENDING_PROBE = 32;
 
 export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
+}
+
+/**
+ * A job has finished when its record is gone (completed and failed jobs are removed at once) or, on
+ * a queue that keeps them, carries its finishing time (set only by the final move to completed or
+ * failed, never by a retry). One hash read per job: getJobState would instead search the wait and
+ * active lists (LPOS, linear in their length) for every job, which made waiting for a large file
+ * quadratic and cost Redis more than the workers' own traffic.
+ */
+async function hasFinished(queue: FollowUpQueue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  return job === undefined || job === null || typeof job.finishedOn === 'number';
 }
 
 export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[], options: WaitOptions = {}): Promise<void> {
@@ -29,7 +40,7 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Infinity;
   const pollMs = options.pollMs ?? 200;
   while (pending.length > 0) {
-    // One call answers the common case: an empty queue means every job of ours has left it.
+    // One call answers the common case at the end: an empty queue means every job of ours has left it.
     const counts = await queue.getJobCounts(...UNFINISHED_STATES);
     if (Object.values(counts).every((n) => n === 0)) pending = [];
     const stillPending: string[] = [];
@@ -37,8 +48,8 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
     while (index < pending.length && stillPending.length < PENDING_PROBE) {
       const batch = pending.slice(index, index + PENDING_PROBE);
       index += batch.length;
-      const states = await Promise.all(batch.map((id) => queue.getJobState(id)));
-      batch.forEach((id, i) => { if (!FINISHED.has(states[i])) stillPending.push(id); });
+      const finished = await Promise.all(batch.map((id) => hasFinished(queue, id)));
+      batch.forEach((id, i) => { if (!finished[i]) stillPending.push(id); });
     }
     pending = stillPending.concat(pending.slice(index));
     options.onProgress?.(total - pending.length, total);
