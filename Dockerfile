@@ -27,8 +27,8 @@ COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 RUN ln -s /app/bin/cohortwatch.js /usr/local/bin/cohortwatch
-# Build the stats command's bundle cache now (bin/statsBundle.js): the runtime user cannot write node_modules.
-RUN node /app/bin/cohortwatch.js stats --version
+# Build the bundle caches of stats, ingest and worker now (bin/cliBundle.js): the runtime user cannot write node_modules.
+RUN node /app/bin/cohortwatch.js stats --version && node /app/bin/cohortwatch.js ingest --version && node /app/bin/cohortwatch.js worker --version
 ENV NODE_ENV=production
 USER cohortwatch
 # Quarterly reports (`scheduler --report-dir /reports`) and the demo's output.

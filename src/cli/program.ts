@@ -10,7 +10,7 @@ const LINGER_MS = 250;
  * The `cohortwatch` program with the given commands registered, run on argv. Exit codes: 0 ok, 1 runtime
  * failure, 2 bad arguments or configuration (one-line message). A usage error is one line pointing to
  * --help, never the whole help (subcommands inherit this output). Shared by main.ts (every command,
- * through tsx) and statsCli.ts (the `stats` command, from the bundle bin/statsBundle.js builds).
+ * through tsx) and statsCli.ts (the `stats` command, from the bundle bin/cliBundle.js builds).
  */
 export async function runCli(argv: readonly string[], version: string, load: () => Promise<readonly RegisterCommand[]>): Promise<void> {
   const program = new Command()

@@ -16,10 +16,20 @@ const tooLarge = (bytes?: number): EnvelopeCheck => ({
 });
 const tooDeep: EnvelopeCheck = { ok: false, reason: `event nests deeper than ${MAX_EVENT_DEPTH} levels` };
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
 /** UTF-8 length, stopping early once it is known to exceed `limit`. */
 function utf8LengthUpTo(text: string, limit: number): number {
   // Every UTF-16 code unit needs at least one UTF-8 byte, so a long string is over the limit unread.
   if (text.length > limit) return text.length;
+  // ...and at most three (a surrogate pair: two units, four bytes), so a short one is within it
+  // unread: every event a producer sends (under 2 KiB) takes this path.
+  if (text.length * 3 <= limit) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
@@ -41,15 +51,16 @@ export function checkEnvelope(rawText: string): EnvelopeCheck {
   if (bytes > MAX_EVENT_BYTES) return tooLarge(rawText.length > MAX_EVENT_BYTES ? undefined : bytes);
   let depth = 0;
   let inString = false;
+  // Char codes rather than one-character strings: this runs over every byte a producer sends.
   for (let i = 0; i < rawText.length; i++) {
-    const c = rawText[i];
+    const c = rawText.charCodeAt(i);
     if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > MAX_EVENT_DEPTH) return tooDeep;
-    } else if (c === '}' || c === ']') depth--;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
   }
   return { ok: true };
 }

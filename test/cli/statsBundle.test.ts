@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// `stats` runs from a bundle of its sources cached in node_modules/.cache/cohortwatch (bin/statsBundle.js).
+// `stats` runs from a bundle of its sources cached in node_modules/.cache/cohortwatch (bin/cliBundle.js).
 // On a copy of the checkout: the bundle prints what tsx prints, and an edited source is rebuilt before
 // it runs (never a stale bundle).
 const run = promisify(execFile);

@@ -1,8 +1,10 @@
-// `cohortwatch stats` from one ES module bundled from src/cli/statsCli.ts, instead of through tsx.
+// `cohortwatch stats`, `ingest` and `worker` each from one ES module bundled from its entry
+// (src/cli/statsCli.ts, ingestCli.ts, workerCli.ts), instead of through tsx.
 //
 // Why: tsx resolves and loads every module through loader hooks on a separate thread; for the stats
 // command that was ~0.4-0.5 s of CPU before reading the first byte of the CSV, a large share of a
-// command users time on million-row files (issue 12). Why not a build step: a clone must work after
+// command users time on million-row files (issue 12); for `ingest` ~1.4 s of CPU, all of it before
+// the first event reaches the queue (issue 12, ingest throughput). Why not a build step: a clone must work after
 // `npm ci` alone, and a bundle built once goes out of step with the sources the moment one is edited.
 // So the bundle is a cache: built here with esbuild (a direct dependency, the version tsx itself runs on: the same
 // transform tsx applies file by file), stored in node_modules/.cache/cohortwatch, and used only while every source
@@ -17,7 +19,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'src', 'cli', 'statsCli.ts');
+// The commands that have a bundle: entry file under src/cli and the function it exports, called
+// with (argv, version).
+const ENTRIES = {
+  stats: ['statsCli.ts', 'runStatsCli'],
+  ingest: ['ingestCli.ts', 'runIngestCli'],
+  worker: ['workerCli.ts', 'runWorkerCli'],
+};
 
 /** [size, mtimeMs] of each input, or null if one is missing. */
 function stamps(paths) {
@@ -45,7 +53,7 @@ function isFresh(manifestPath, bundlePath) {
   }
 }
 
-async function build(cacheDir, bundlePath, manifestPath) {
+async function build(entry, cacheDir, bundlePath, manifestPath) {
   const esbuild = createRequire(import.meta.url)('esbuild');
   mkdirSync(cacheDir, { recursive: true });
   const started = Date.now();
@@ -76,16 +84,24 @@ async function build(cacheDir, bundlePath, manifestPath) {
   }
 }
 
-/** The bundled statsCli.ts module (built first if missing or out of date), or null to use tsx. */
-export async function loadStatsCli() {
+/**
+ * The function running `command` from its bundle (built first if missing or out of date), or null:
+ * no bundle for that command, or use tsx.
+ */
+export async function loadBundledCli(command) {
+  const known = Object.hasOwn(ENTRIES, command) ? ENTRIES[command] : null;
+  if (known === null) return null;
+  const [file, exported] = known;
+  const entry = join(root, 'src', 'cli', file);
   try {
     const cacheDir = join(root, 'node_modules', '.cache', 'cohortwatch');
     // One bundle per checkout (worktrees may share node_modules).
     const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
-    const bundlePath = join(cacheDir, `stats-${key}.mjs`);
-    const manifestPath = join(cacheDir, `stats-${key}.json`);
-    if (!isFresh(manifestPath, bundlePath)) await build(cacheDir, bundlePath, manifestPath);
-    return await import(pathToFileURL(bundlePath).href);
+    const bundlePath = join(cacheDir, `${command}-${key}.mjs`);
+    const manifestPath = join(cacheDir, `${command}-${key}.json`);
+    if (!isFresh(manifestPath, bundlePath)) await build(entry, cacheDir, bundlePath, manifestPath);
+    const run = (await import(pathToFileURL(bundlePath).href))[exported];
+    return typeof run === 'function' ? run : null;
   } catch {
     return null;
   }
