@@ -46,6 +46,9 @@ function isFresh(manifestPath, bundlePath) {
   }
 }
 
+/** Changes whenever build()'s options change, so that existing caches are rebuilt. */
+const BUILD_CONFIG = 'stdlib-inside-1';
+
 const stdlibInside = {
   name: 'external-except-stdlib',
   setup(builder) {
@@ -92,8 +95,9 @@ async function build(cacheDir, bundlePath, manifestPath) {
 export async function loadStatsCli() {
   try {
     const cacheDir = join(root, 'node_modules', '.cache', 'cohortwatch');
-    // One bundle per checkout (worktrees may share node_modules).
-    const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
+    // One bundle per checkout (worktrees may share node_modules) and per build configuration: a bundle
+    // built by an older version of this file is not reused (its stamps cover the sources, not the options).
+    const key = createHash('sha256').update(root).update(`\0${BUILD_CONFIG}`).digest('hex').slice(0, 16);
     const bundlePath = join(cacheDir, `stats-${key}.mjs`);
     const manifestPath = join(cacheDir, `stats-${key}.json`);
     if (!isFresh(manifestPath, bundlePath)) await build(cacheDir, bundlePath, manifestPath);
