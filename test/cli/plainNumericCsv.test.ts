@@ -26,7 +26,7 @@ function file(name: string, text: string): string {
 /** The table DuckDB reads: the same file with its first header name quoted, which the fast path refuses. */
 async function duckdbTable(text: string, names: string[]) {
   const path = file(`duck-${names.join('-')}-${text.length}.csv`, text.replace(/^([^,\n]+)/, '"$1"'));
-  expect(readPlainNumericCsv(path, names)).toBeNull();
+  expect(await readPlainNumericCsv(path, names)).toBeNull();
   return readCsvTable(path, names);
 }
 
@@ -49,7 +49,7 @@ describe('readPlainNumericCsv', () => {
     const lines = ['x,y,label'];
     for (let i = 0; i < 5000; i++) lines.push(`${(u() * 10).toFixed(2)},${shapes[Math.floor(u() * shapes.length)]()},a${i % 3}`);
     const text = `${lines.join('\r\n')}\r\n`;
-    const fast = readPlainNumericCsv(file('mixed.csv', text), ['x', 'y']);
+    const fast = await readPlainNumericCsv(file('mixed.csv', text), ['x', 'y']);
     expect(fast).not.toBeNull();
     const reference = await duckdbTable(text, ['x', 'y']);
     expect(fast?.nRows).toBe(reference.nRows);
@@ -63,8 +63,8 @@ describe('readPlainNumericCsv', () => {
     }
   });
 
-  it('reads a last line without a newline', () => {
-    const table = readPlainNumericCsv(file('nonl.csv', 'a,b\n1,2.5\n3,4'), ['a', 'b']);
+  it('reads a last line without a newline', async () => {
+    const table = await readPlainNumericCsv(file('nonl.csv', 'a,b\n1,2.5\n3,4'), ['a', 'b']);
     expect(Array.from(table?.columns.b.values as Float64Array)).toEqual([2.5, 4]);
   });
 
@@ -83,7 +83,29 @@ describe('readPlainNumericCsv', () => {
     ['a byte-order mark', '\ufeffa,b\n1,2\n'],
     ['no value in the first rows', `a,b\n${',1\n'.repeat(1100)}2,3\n`],
     ['a decimal after an integer sample', `a,b\n${'1,2\n'.repeat(20_500)}1.5,2\n`],
-  ])('gives %s to DuckDB', (_label, text) => {
-    expect(readPlainNumericCsv(file(`refused-${text.length}.csv`, text), ['a', 'b'])).toBeNull();
+  ])('gives %s to DuckDB', async (_label, text) => {
+    expect(await readPlainNumericCsv(file(`refused-${text.length}.csv`, text), ['a', 'b'])).toBeNull();
+    // The same in two halves on two threads (the second half starts well past the sniffer's sample).
+    expect(await readPlainNumericCsv(file(`refused-${text.length}.csv`, text), ['a', 'b'], 1)).toBeNull();
+  });
+
+  it('reads a file in two halves on two threads as in one pass, and refuses what only the second half shows', async () => {
+    const u = mulberry32(11);
+    const lines = ['t,s,skip,x'];
+    for (let i = 0; i < 60_000; i++) lines.push(`${(u() * 100).toFixed(3)},${u() < 0.6 ? 1 : 0},${i},${u() < 0.01 ? '' : (u() * 4 - 2).toExponential(6)}`);
+    const path = file('halves.csv', `${lines.join('\n')}`);
+    const one = await readPlainNumericCsv(path, ['t', 's', 'x'], Number.POSITIVE_INFINITY);
+    const two = await readPlainNumericCsv(path, ['t', 's', 'x'], 1);
+    expect(one?.nRows).toBe(60_000);
+    expect(two?.nRows).toBe(60_000);
+    for (const name of ['t', 's', 'x']) {
+      const a = one?.columns[name].values as Float64Array;
+      const b = two?.columns[name].values as Float64Array;
+      expect(a.every((v, i) => Object.is(v, b[i]))).toBe(true);
+    }
+    // A decimal in the integer column s, in the worker's half only.
+    expect(await readPlainNumericCsv(file('halves-decimal.csv', `${lines.join('\n')}\n0.5,1.5,1,1\n`), ['t', 's'], 1)).toBeNull();
+    // Text in the worker's half.
+    expect(await readPlainNumericCsv(file('halves-text.csv', `${lines.join('\n')}\n0.5,x,1,1\n`), ['t', 's'], 1)).toBeNull();
   });
 });

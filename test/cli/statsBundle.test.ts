@@ -19,7 +19,8 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'stats-bundle-'));
   for (const part of ['bin', 'src', 'package.json', 'tsconfig.json']) cpSync(join(here, part), join(root, part), { recursive: true });
   symlinkSync(realpathSync(join(here, 'node_modules')), join(root, 'node_modules'));
-  const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  // bin/cliBundle.js's key: the checkout's root and its BUILD_CONFIG.
+  const key = createHash('sha256').update(root).update('\0stdlib-inside-1').digest('hex').slice(0, 16);
   const cache = join(realpathSync(join(here, 'node_modules')), '.cache', 'cohortwatch');
   cacheFiles = [join(cache, `stats-${key}.mjs`), join(cache, `stats-${key}.json`)];
 });

@@ -53,7 +53,7 @@ export async function readCsvTable(path: string, names: readonly string[]): Prom
   }
   const wanted = Array.from(new Set(names));
   // Plain numeric files (the million-row case) without DuckDB; anything else DuckDB reads as before.
-  const plain = readPlainNumericCsv(path, wanted);
+  const plain = await readPlainNumericCsv(path, wanted);
   if (plain !== null) return plain;
   // Loaded only here: the native module is a noticeable part of a short command's start-up.
   const duckdb = await import('@duckdb/node-api');
