@@ -1,19 +1,10 @@
-import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { CURRENT_PLAN } from '../analysis/plan.ts';
 import { lookHistoryRuns } from '../jobs/previousLooks.ts';
-import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { listLooks, LookInputError, voidLook } from '../jobs/looks.ts';
+import { cutoffDateArgument } from './cutoffDateArgument.ts';
 import { withDatabase } from './pipeline/resources.ts';
-
-const cutoffArg = (value: string) => {
-  try {
-    return parseCutoffDate(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof CutoffError ? error.message : String(error));
-  }
-};
 
 /**
  * `cohortwatch looks list [--json]`: every look (completed, failed, voided) with its alerts;
@@ -41,7 +32,7 @@ export const registerLooks: RegisterCommand = (program) => {
         console.log(`${l.cutoff}\t${l.planVersion}\tlook ${l.look || '-'}\t${l.state}\t${detail}`);
       }
     });
-  command.command('void').argument('<cutoff>', 'cutoff YYYY-MM-DD of the look', cutoffArg)
+  command.command('void').argument('<cutoff>', 'cutoff YYYY-MM-DD of the look', cutoffDateArgument)
     .description('void the look at CUTOFF: kept on record, alerts void, spending recomputed without it')
     .requiredOption('--reason <text>', 'why (kept with the run)')
     .requiredOption('--by <name>', 'who voids it (kept with the run)')

@@ -1,19 +1,9 @@
-import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import type { EstimandMonitoringJson } from '../analysis/monitoringJson.ts';
-import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { monitoringReport } from '../jobs/monitoringReport.ts';
+import { cutoffDateArgument } from './cutoffDateArgument.ts';
 import { withDatabase } from './pipeline/resources.ts';
-
-const dateArg = (value: string) => {
-  try {
-    return parseCutoffDate(value);
-  } catch (error) {
-    if (error instanceof CutoffError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-};
 
 const f = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digits));
 const HEAD = ['estimand', 'state', 'looks', 'events', 'max events', 't', 'alpha spent', 'HR', 'z', 'boundary', 'repeated CI', 'CP trend', 'CP design'];
@@ -32,7 +22,7 @@ function cells(e: EstimandMonitoringJson): string[] {
 export const registerMonitoring: RegisterCommand = (program) => {
   program.command('monitoring')
     .description('each primary estimand\'s monitoring state, boundary and conditional power as of a date')
-    .option('--as-of <date>', 'YYYY-MM-DD (default: today); looks at cutoffs on or before it', dateArg)
+    .option('--as-of <date>', 'YYYY-MM-DD (default: today); looks at cutoffs on or before it', cutoffDateArgument)
     .option('--json', 'JSON output')
     .action(async (options: { asOf?: string; json?: boolean }) => {
       const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { maxEvents } from '../analysis/monitoring/index.ts';
@@ -7,19 +6,10 @@ import { DEFAULT_PLAN } from '../analysis/plan.ts';
 import type { AnalysisPlan } from '../analysis/plan.ts';
 import { parsePlanText } from '../analysis/planDocument.ts';
 import type { PlanDocument } from '../analysis/planDocument.ts';
-import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { AmendmentRefusedError, amendPlan, currentPlan, planHistory } from '../jobs/planAmendments.ts';
+import { cutoffDateArgument } from './cutoffDateArgument.ts';
 import { withDatabase } from './pipeline/resources.ts';
 import { registerPlanExportR } from './planExportR.ts';
-
-const dateArg = (value: string) => {
-  try {
-    return parseCutoffDate(value);
-  } catch (error) {
-    if (error instanceof CutoffError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-};
 
 /** Reads and validates a plan file; prints one line per problem and sets exit code 2 when invalid. */
 async function readPlanFile(file: string): Promise<PlanDocument | null> {
@@ -81,7 +71,7 @@ export const registerPlan: RegisterCommand = (program) => {
     });
   command.command('amend <file>')
     .description('record an amended plan, effective for looks at cutoffs on or after --effective-from')
-    .requiredOption('--effective-from <date>', 'YYYY-MM-DD, after the latest look', dateArg)
+    .requiredOption('--effective-from <date>', 'YYYY-MM-DD, after the latest look', cutoffDateArgument)
     .requiredOption('--reason <text>', 'why the plan changes')
     .requiredOption('--by <name>', 'who amends it')
     .action(async (file: string, options: { effectiveFrom: string; reason: string; by: string }) => {

@@ -1,25 +1,15 @@
-import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { loadEnv } from '../config/env.ts';
 import { DEFAULT_PLAN } from '../analysis/plan.ts';
-import { CutoffError, parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { EXPORT_FILES, ExportRError, exportR } from '../jobs/exportR.ts';
+import { cutoffDateArgument } from './cutoffDateArgument.ts';
 import { withDatabase } from './pipeline/resources.ts';
-
-const dateArg = (value: string) => {
-  try {
-    return parseCutoffDate(value);
-  } catch (error) {
-    if (error instanceof CutoffError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-};
 
 /** `cohortwatch plan export-r --as-of DATE --out DIR`: the look's data, history and an R script that redoes it. */
 export function registerPlanExportR(plan: Command): void {
   plan.command('export-r')
     .description('write the analysis dataset, the information history and an R script (survival + rpact) that refits each primary estimand and recomputes its boundaries')
-    .requiredOption('--as-of <date>', 'the latest look on or before this date (YYYY-MM-DD)', dateArg)
+    .requiredOption('--as-of <date>', 'the latest look on or before this date (YYYY-MM-DD)', cutoffDateArgument)
     .requiredOption('--out <dir>', 'folder to write into (created if missing; its export files are overwritten)')
     .action(async (options: { asOf: string; out: string }) => {
       try {

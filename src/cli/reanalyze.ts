@@ -7,7 +7,7 @@ import type { Env } from '../config/env.ts';
 import type { Database } from '../db/database.ts';
 import { createReanalysisQueue, enqueueReanalysis, REANALYSIS_QUEUE } from '../jobs/analysisQueues.ts';
 import { reanalysisDeps } from '../jobs/analysisService.ts';
-import { checkLookCutoff, checkSchedule, CutoffError, latestScheduledCutoff, parseCutoffDate } from '../analysis/lookSchedule.ts';
+import { checkLookCutoff, checkSchedule, CutoffError, latestScheduledCutoff } from '../analysis/lookSchedule.ts';
 import { reanalyze } from '../jobs/reanalysis.ts';
 import type { ReanalysisOutcome } from '../jobs/reanalysis.ts';
 import { CURRENT_PLAN } from '../analysis/plan.ts';
@@ -16,6 +16,7 @@ import { deliverOutboxMail } from '../notify/deliverOutbox.ts';
 import { smtpTransport } from '../notify/transport.ts';
 import { queueConfig } from '../workers/queue.ts';
 import { requireServices, withDatabase } from './pipeline/resources.ts';
+import { cutoffDateArgument } from './cutoffDateArgument.ts';
 
 interface ReanalyzeFlags {
   asOf?: string;
@@ -32,14 +33,6 @@ class ReanalyzeRefusal extends Error {
     super(message);
   }
 }
-
-const cutoffArg = (value: string) => {
-  try {
-    return parseCutoffDate(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
-  }
-};
 
 const secondsArg = (value: string) => {
   const n = Number(value);
@@ -172,7 +165,7 @@ async function runQueued(env: Env, cutoff: string, flags: ReanalyzeFlags): Promi
 export const registerReanalyze: RegisterCommand = (program) => {
   program.command('reanalyze')
     .description('reanalyse the cohort as of a cutoff (default: end of the last complete quarter) and send its alerts')
-    .option('--as-of <date>', 'cutoff YYYY-MM-DD (end of that day, UTC); must be a past day on the look schedule', cutoffArg)
+    .option('--as-of <date>', 'cutoff YYYY-MM-DD (end of that day, UTC); must be a past day on the look schedule', cutoffDateArgument)
     .option('--wait', 'wait until the run and its alert mails are done; print the run summary as JSON')
     .option('--inline', 'run in this process instead of the scheduler\'s workers (implies --wait)')
     .option('--timeout <seconds>', 'how long --wait waits', secondsArg, 600)

@@ -1,25 +1,16 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
 import { DatasetChangedError, NoRunError } from '../jobs/buildReportInput.ts';
-import { parseCutoffDate } from '../analysis/lookSchedule.ts';
 import { writeQuarterlyReport } from '../jobs/quarterlyReport.ts';
+import { cutoffDateArgument } from './cutoffDateArgument.ts';
 import { withDatabase } from './pipeline/resources.ts';
-
-const cutoffArg = (value: string) => {
-  try {
-    return parseCutoffDate(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
-  }
-};
 
 /** `cohortwatch report --as-of DATE --out DIR`: the quarterly report of the stored run of that cutoff. */
 export const registerReport: RegisterCommand = (program) => {
   program.command('report')
     .description('write the quarterly report of an analysed cutoff: report.html (self-contained), report.pdf, tables as CSV and JSON')
-    .requiredOption('--as-of <date>', 'cutoff YYYY-MM-DD of a stored reanalysis run', cutoffArg)
+    .requiredOption('--as-of <date>', 'cutoff YYYY-MM-DD of a stored reanalysis run', cutoffDateArgument)
     .requiredOption('--out <dir>', 'output directory (created if missing)')
     .option('--no-pdf', 'skip the PDF')
     .action(async (options: { asOf: string; out: string; pdf: boolean }) => {

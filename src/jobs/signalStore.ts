@@ -6,9 +6,7 @@ import { canonicalEmailAddress } from '../contract/emailAddress.ts';
 import type { SignalsTable } from '../db/signalTables.ts';
 import type { EndpointId, PopulationId } from '../analysis/plan.ts';
 import { personTransition, reminderDue, signalChanges, SignalTransitionError, withdrawal } from '../analysis/signals/index.ts';
-import type { AppliedChange, LookAlert, LookSignals, PersonAction, SignalEvidence, SignalRecord, SignalState, SignalView, StoredSignalEvent } from '../analysis/signals/index.ts';
-import type { EstimateRecord } from '../analysis/runResult.ts';
-import type { EstimandLook } from '../analysis/monitoring/index.ts';
+import type { AppliedChange, LookSignals, SignalLookInput, PersonAction, SignalEvidence, SignalRecord, SignalState, SignalView, StoredSignalEvent } from '../analysis/signals/index.ts';
 
 export { SignalTransitionError };
 export type { LookSignals };
@@ -76,14 +74,9 @@ export async function signalAction(db: Kysely<Database>, id: number, action: Per
   return view;
 }
 
-export interface LookSignalsInput {
+/** The look as signalChanges sees it (the existing signals are read here), plus what the store needs. */
+export interface LookSignalsInput extends Omit<SignalLookInput, 'signals'> {
   readonly runId: number;
-  readonly look: number;
-  readonly cutoff: string;
-  readonly planVersion: string;
-  readonly alerts: readonly LookAlert[];
-  readonly estimates: readonly EstimateRecord[];
-  readonly looks: readonly EstimandLook[];
   /** The look's clock (escalation compares it with when a signal was last opened). */
   readonly now: Date;
   /** SIGNAL_REMINDER_DAYS. */
