@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,19 +8,8 @@ import { startSmtpSink } from '../notify/smtpSink.ts';
 import type { SmtpSink } from '../notify/smtpSink.ts';
 import { simulateEvents } from '../../src/sim/index.ts';
 import { payloadHash, validateEvent } from '../../src/contract/index.ts';
+import { cli } from '../support/cliProcess.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
-
-async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe('cohortwatch investigators and reanalyze (end to end on simulated events)', () => {
   let t: TestDatabase;

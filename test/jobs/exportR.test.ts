@@ -18,9 +18,9 @@ import type { ReanalysisDeps } from '../../src/jobs/reanalysis.ts';
 import { simulateEvents } from '../../src/sim/index.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { TestDatabase } from '../helpers/db.ts';
+import { cli } from '../support/cliProcess.ts';
 
 const run = promisify(execFile);
-const BIN = new URL('../../bin/cohortwatch.js', import.meta.url).pathname;
 const HAS_R = spawnSync('Rscript', ['-e', 'suppressMessages({library(survival); library(rpact)})'], { stdio: 'ignore' }).status === 0;
 if (!HAS_R) console.warn('test/jobs/exportR.test.ts: skipped the R round trip: Rscript with survival and rpact is not installed (CI installs r-base-core r-cran-survival r-cran-rpact)');
 
@@ -30,16 +30,6 @@ if (!HAS_R) console.warn('test/jobs/exportR.test.ts: skipped the R round trip: R
 const REGISTRY = { seed: 3, patients: 2000, scenario: 'emerging', adminEnd: '2019-12-31' } as const;
 const CUTOFFS = Array.from({ length: 13 }, (_, k) => `${2007 + k}-12-31`);
 const TOLERANCE = 1e-6;
-
-async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe('cohortwatch plan export-r', () => {
   let t: TestDatabase;
