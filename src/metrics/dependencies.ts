@@ -1,9 +1,11 @@
 // Probes of the two services everything depends on, PostgreSQL and Redis: a start-up check that fails
 // fast with one line naming the service and its URL (password masked), and a live probe for /healthz.
 // Without them a command waits silently forever (BullMQ retries Redis without a limit, by design, so a
-// worker rides out a Redis restart) and the operator sees nothing.
+// worker rides out a Redis restart) and the operator sees nothing. Redis is the queues' transport: one
+// node (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES), whose clients src/workers/queue.ts makes.
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { redisClient } from '../workers/queue.ts';
+import type { RedisClient, RedisTarget } from '../workers/queue.ts';
 
 /** A dependency could not be reached; the message is the one line a user sees. */
 export class DependencyError extends Error {
@@ -25,6 +27,8 @@ export function maskUrl(url: string): string {
 
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
+  // A cluster whose every node failed ("Failed to refresh slots cache") carries the node's own error.
+  if (error instanceof Error && 'lastNodeError' in error && error.lastNodeError instanceof Error) return reason(error.lastNodeError);
   if (error instanceof Error) {
     const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
     const message = error.message.split('\n')[0];
@@ -35,6 +39,21 @@ function reason(error: unknown): string {
 
 export function unreachable(service: ServiceName, url: string, error: unknown): DependencyError {
   return new DependencyError(`${service} at ${maskUrl(url)} is unreachable (${reason(error)})`);
+}
+
+/** `Redis at URL`, or `Redis Cluster at URL, URL` for its startup nodes (passwords masked). */
+export function describeRedis(target: RedisTarget): string {
+  return target.kind === 'node' ? `Redis at ${maskUrl(target.url)}` : `Redis Cluster at ${target.nodes.map(maskUrl).join(', ')}`;
+}
+
+/**
+ * One command that the queues' Redis answers: PING on a node; on a cluster EXISTS of a key in the
+ * queues' hash-tag slot, so it is the node owning their keys that must answer (a PING would go to any
+ * node, up while the queues' one is down).
+ */
+async function ask(client: RedisClient, target: RedisTarget): Promise<void> {
+  if (target.kind === 'node') await client.ping();
+  else await client.exists(`${target.prefix}:healthz`);
 }
 
 /** Connects, runs `select 1` and disconnects, within timeoutMs; throws a DependencyError otherwise. */
@@ -62,23 +81,27 @@ export async function checkPostgres(url: string, timeoutMs: number, database = t
   }
 }
 
-/** Connects, PINGs and disconnects, within timeoutMs; throws a DependencyError otherwise. */
-export async function checkRedis(url: string, timeoutMs: number): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+/** Connects, asks (see ask) and disconnects, within timeoutMs; throws a DependencyError otherwise. */
+export async function checkRedis(target: RedisTarget, timeoutMs: number): Promise<void> {
+  const redis = redisClient(target, { lazyConnect: true, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs, maxRetriesPerRequest: 0, retryDelayMs: () => null });
   let lastError: unknown = null;
   redis.on('error', (error: unknown) => { lastError = error; });
+  // A cluster's 'error' says only that every node failed; each node's own error says why.
+  redis.on('node error', (error: unknown) => { lastError = error; });
   try {
-    await redis.connect();
-    await redis.ping();
+    const answered = redis.connect().then(() => ask(redis, target));
+    // A cluster's connect is several steps (slots, then a ready check): bounded as a whole. A node's
+    // connect and command are bounded by their own timeouts, whose errors say more.
+    await (target.kind === 'node' ? answered : withTimeout(answered, timeoutMs, 'no answer'));
   } catch (error) {
-    throw unreachable('Redis', url, lastError ?? error);
+    throw new DependencyError(`${describeRedis(target)} is unreachable (${reason(lastError ?? error)})`);
   } finally {
     redis.disconnect();
   }
 }
 
 /** Checks each named service (at once), within timeoutMs; one DependencyError names every one that failed. */
-export async function checkDependencies(checks: { postgres?: string; postgresServerOnly?: boolean; redis?: string }, timeoutMs: number): Promise<void> {
+export async function checkDependencies(checks: { postgres?: string; postgresServerOnly?: boolean; redis?: RedisTarget }, timeoutMs: number): Promise<void> {
   const results = await Promise.allSettled([
     checks.postgres === undefined ? null : checkPostgres(checks.postgres, timeoutMs, !checks.postgresServerOnly),
     checks.redis === undefined ? null : checkRedis(checks.redis, timeoutMs),
@@ -96,17 +119,17 @@ export interface RedisProbe {
   close(): void;
 }
 
-export function redisProbe(url: string): RedisProbe {
-  const redis = new Redis(url, {
-    lazyConnect: false, connectTimeout: 2000, maxRetriesPerRequest: 0, enableOfflineQueue: false,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
+export function redisProbe(target: RedisTarget): RedisProbe {
+  const redis = redisClient(target, { lazyConnect: false, connectTimeoutMs: 2000, maxRetriesPerRequest: 0, retryDelayMs: (times) => Math.min(times * 200, 2000) });
   let lastError = '';
   redis.on('error', (error: Error) => { lastError = reason(error); });
+  redis.on('node error', (error: Error) => { lastError = reason(error); });
+  // A node's probe names it through its errors (connect ECONNREFUSED host:port); a cluster's names its startup nodes.
+  const where = target.kind === 'node' ? '' : `${describeRedis(target)}: `;
   return {
     async probe(timeoutMs = 2000) {
-      if (redis.status !== 'ready') return `unreachable (${redis.status}${lastError ? `: ${lastError}` : ''})`;
-      return withTimeout(redis.ping().then(() => 'ok'), timeoutMs, 'no answer').catch((error: unknown) => `unreachable (${reason(error)})`);
+      if (redis.status !== 'ready') return `unreachable (${where}${redis.status}${lastError ? `: ${lastError}` : ''})`;
+      return withTimeout(ask(redis, target).then(() => 'ok'), timeoutMs, 'no answer').catch((error: unknown) => `unreachable (${where}${reason(error)})`);
     },
     close: () => redis.disconnect(),
   };
