@@ -25,12 +25,15 @@ export function maskUrl(url: string): string {
   }
 }
 
+/** The error's errno-style code (ECONNREFUSED, ...), or ''. */
+function codeOf(error: unknown): string {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+}
+
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
-  // A cluster whose every node failed ("Failed to refresh slots cache") carries the node's own error.
-  if (error instanceof Error && 'lastNodeError' in error && error.lastNodeError instanceof Error) return reason(error.lastNodeError);
   if (error instanceof Error) {
-    const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+    const code = codeOf(error);
     const message = error.message.split('\n')[0];
     return code !== '' && !message.includes(code) ? `${code}: ${message}` : message || code || error.name;
   }
@@ -83,21 +86,42 @@ export async function checkPostgres(url: string, timeoutMs: number, database = t
 
 /** Connects, asks (see ask) and disconnects, within timeoutMs; throws a DependencyError otherwise. */
 export async function checkRedis(target: RedisTarget, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const redis = redisClient(target, { lazyConnect: true, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs, maxRetriesPerRequest: 0, retryDelayMs: () => null });
   let lastError: unknown = null;
   redis.on('error', (error: unknown) => { lastError = error; });
-  // A cluster's 'error' says only that every node failed; each node's own error says why.
-  redis.on('node error', (error: unknown) => { lastError = error; });
   try {
     const answered = redis.connect().then(() => ask(redis, target));
     // A cluster's connect is several steps (slots, then a ready check): bounded as a whole. A node's
     // connect and command are bounded by their own timeouts, whose errors say more.
     await (target.kind === 'node' ? answered : withTimeout(answered, timeoutMs, 'no answer'));
   } catch (error) {
-    throw new DependencyError(`${describeRedis(target)} is unreachable (${reason(lastError ?? error)})`);
+    let why = lastError ?? error;
+    // A cluster client keeps its nodes' socket errors to itself ("Connection is closed."): ask the nodes.
+    if (target.kind === 'cluster') why = await nodesProblem(target.nodes, deadline - Date.now()) ?? why;
+    throw new DependencyError(`${describeRedis(target)} is unreachable (${reason(why)})`);
   } finally {
     redis.disconnect();
   }
+}
+
+/** The first startup node's own connection error (in their order), or null when they all answer a PING. */
+async function nodesProblem(nodes: readonly string[], timeoutMs: number): Promise<unknown> {
+  if (timeoutMs < 50) return null;
+  const problems = await Promise.all(nodes.map(async (url) => {
+    const node = redisClient({ kind: 'node', url }, { lazyConnect: true, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs, maxRetriesPerRequest: 0, retryDelayMs: () => null });
+    let lastError: unknown = null;
+    node.on('error', (error: unknown) => { lastError = error; });
+    try {
+      await withTimeout(node.connect().then(() => node.ping()), timeoutMs, 'no answer');
+      return null;
+    } catch (error) {
+      return lastError ?? error;
+    } finally {
+      node.disconnect();
+    }
+  }));
+  return problems.find((problem) => problem !== null) ?? null;
 }
 
 /** Checks each named service (at once), within timeoutMs; one DependencyError names every one that failed. */
@@ -121,14 +145,13 @@ export interface RedisProbe {
 
 export function redisProbe(target: RedisTarget): RedisProbe {
   const redis = redisClient(target, { lazyConnect: false, connectTimeoutMs: 2000, maxRetriesPerRequest: 0, retryDelayMs: (times) => Math.min(times * 200, 2000) });
-  let lastError = '';
-  redis.on('error', (error: Error) => { lastError = reason(error); });
-  redis.on('node error', (error: Error) => { lastError = reason(error); });
+  let lastError: unknown = null;
+  redis.on('error', (error: unknown) => { lastError = error; });
   // A node's probe names it through its errors (connect ECONNREFUSED host:port); a cluster's names its startup nodes.
   const where = target.kind === 'node' ? '' : `${describeRedis(target)}: `;
   return {
     async probe(timeoutMs = 2000) {
-      if (redis.status !== 'ready') return `unreachable (${where}${redis.status}${lastError ? `: ${lastError}` : ''})`;
+      if (redis.status !== 'ready') return `unreachable (${where}${redis.status}${lastError === null ? '' : `: ${reason(lastError)}`})`;
       return withTimeout(ask(redis, target).then(() => 'ok'), timeoutMs, 'no answer').catch((error: unknown) => `unreachable (${where}${reason(error)})`);
     },
     close: () => redis.disconnect(),

@@ -26,6 +26,8 @@ export interface PrivateRedisCluster {
 
 async function ping(port: number): Promise<boolean> {
   const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // Refused until the node listens: expected, and unheard ioredis would print it.
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
     return (await redis.ping()) === 'PONG';
