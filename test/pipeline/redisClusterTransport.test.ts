@@ -1,6 +1,6 @@
 // Issue 12, item 3: with REDIS_CLUSTER_NODES set, every process talks to the cluster and REDIS_URL is
 // unused (it points at a closed port here): `reanalyze --wait` (its QueueEvents), the start-up check
-// of every command, the worker's and the scheduler's /healthz. With the nodes stopped, each says so in
+// of every command, `serve` (its check and its rate limiter), the worker's and the scheduler's /healthz. With the nodes stopped, each says so in
 // one line naming the nodes (passwords masked). A private 3-node cluster (support/redisCluster.ts);
 // skipped only when redis-server is not installed.
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,8 @@ import { loadEnv } from '../../src/config/env.ts';
 import type { Env } from '../../src/config/env.ts';
 import { startAnalysisWorkers } from '../../src/jobs/analysisQueues.ts';
 import { startSchedulerOpsFromEnv } from '../../src/metrics/schedulerOps.ts';
+import { serverConfig } from '../../src/server/serverConfig.ts';
+import { startServer } from '../../src/server/startServer.ts';
 import { smtpTransport } from '../../src/notify/transport.ts';
 import { queueConfig } from '../../src/workers/queue.ts';
 import { startWorkerService } from '../../src/workers/workerService.ts';
@@ -72,6 +74,18 @@ describe.skipIf(!hasRedisServer)('every Redis connection on a Redis Cluster, RED
       await workers.close(2000);
     }
   }, 120_000);
+
+  it('serve checks the cluster at start-up and counts its rate limits there', async () => {
+    const serveEnv = loadEnv({ ...vars, SESSION_SECRET: 'cluster-secret-0123456789abcdef0123', LOGIN_RATE_LIMIT_PER_MINUTE: '2' });
+    const server = await startServer({ env: serveEnv, config: serverConfig(serveEnv), logger: silentLogger, port: 0, host: '127.0.0.1' });
+    try {
+      // Counted before the CSRF check refuses them (403): the third within the minute is over the limit.
+      const attempt = async () => (await server.app.inject({ method: 'POST', url: '/login', payload: {} })).statusCode;
+      expect([await attempt(), await attempt(), await attempt()]).toEqual([403, 403, 429]);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 
   it('the start-up check and both /healthz probe the cluster: up, then down in one line naming its nodes', async () => {
     await requireServices(env, { postgres: true, redis: true });
