@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import { QueueEvents } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { RegisterCommand } from './commands.ts';
 import { loadEnv } from '../config/env.ts';
@@ -14,7 +13,7 @@ import { CURRENT_PLAN } from '../analysis/plan.ts';
 import { lookHistoryRuns } from '../jobs/previousLooks.ts';
 import { deliverOutboxMail } from '../notify/deliverOutbox.ts';
 import { smtpTransport } from '../notify/transport.ts';
-import { queueConfig } from '../workers/queue.ts';
+import { createQueueEvents, queueConfig } from '../workers/queue.ts';
 import { requireServices, withDatabase } from './pipeline/resources.ts';
 import { cutoffDateArgument } from './cutoffDateArgument.ts';
 
@@ -113,9 +112,9 @@ async function runQueued(env: Env, cutoff: string, flags: ReanalyzeFlags): Promi
   await requireServices(env, { postgres: true, redis: true });
   const config = queueConfig(env);
   const queue = createReanalysisQueue(config);
-  const events = flags.wait ? new QueueEvents(REANALYSIS_QUEUE, { connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.prefix }) : null;
-  // Unheard, each reconnect attempt of a lost Redis would print a stack trace.
-  events?.on('error', () => undefined);
+  // On the queue's own transport (REDIS_URL, or the cluster of REDIS_CLUSTER_NODES); it listens for
+  // 'error' itself (unheard, each reconnect attempt of a lost Redis would print a stack trace).
+  const events = flags.wait ? createQueueEvents(config, REANALYSIS_QUEUE) : null;
   try {
     await withDatabase(env, async (db) => {
       await checkOrder(db, cutoff);

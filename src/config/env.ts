@@ -17,8 +17,9 @@ export const envSchema = z.object({
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/cohortwatch'),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   // Redis Cluster: the startup nodes (comma-separated redis:// or rediss:// URLs; any few of the
-  // cluster's nodes, it discovers the rest). When set, BullMQ's queues and workers connect through an
-  // ioredis Cluster; REDIS_URL stays the node the health checks ping (set it to one of these).
+  // cluster's nodes, it discovers the rest). When set, everything that talks to Redis does so through
+  // an ioredis Cluster on these nodes (queues, workers, QueueEvents, start-up checks, /healthz probes,
+  // serve's rate limiter) and REDIS_URL is not used at all.
   REDIS_CLUSTER_NODES: z.string().optional().transform((value, ctx) => {
     if (value === undefined || value.trim() === '') return undefined;
     const nodes = value.split(',').map((n) => n.trim()).filter((n) => n !== '');

@@ -1,9 +1,11 @@
 // Probes of the two services everything depends on, PostgreSQL and Redis: a start-up check that fails
 // fast with one line naming the service and its URL (password masked), and a live probe for /healthz.
 // Without them a command waits silently forever (BullMQ retries Redis without a limit, by design, so a
-// worker rides out a Redis restart) and the operator sees nothing.
+// worker rides out a Redis restart) and the operator sees nothing. Redis is the queues' transport: one
+// node (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES), whose clients src/workers/queue.ts makes.
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { redisClient } from '../workers/queue.ts';
+import type { RedisClient, RedisTarget } from '../workers/queue.ts';
 
 /** A dependency could not be reached; the message is the one line a user sees. */
 export class DependencyError extends Error {
@@ -23,10 +25,15 @@ export function maskUrl(url: string): string {
   }
 }
 
+/** The error's errno-style code (ECONNREFUSED, ...), or ''. */
+function codeOf(error: unknown): string {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+}
+
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
   if (error instanceof Error) {
-    const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+    const code = codeOf(error);
     const message = error.message.split('\n')[0];
     return code !== '' && !message.includes(code) ? `${code}: ${message}` : message || code || error.name;
   }
@@ -35,6 +42,21 @@ function reason(error: unknown): string {
 
 export function unreachable(service: ServiceName, url: string, error: unknown): DependencyError {
   return new DependencyError(`${service} at ${maskUrl(url)} is unreachable (${reason(error)})`);
+}
+
+/** `Redis at URL`, or `Redis Cluster at URL, URL` for its startup nodes (passwords masked). */
+export function describeRedis(target: RedisTarget): string {
+  return target.kind === 'node' ? `Redis at ${maskUrl(target.url)}` : `Redis Cluster at ${target.nodes.map(maskUrl).join(', ')}`;
+}
+
+/**
+ * One command that the queues' Redis answers: PING on a node; on a cluster EXISTS of a key in the
+ * queues' hash-tag slot, so it is the node owning their keys that must answer (a PING would go to any
+ * node, up while the queues' one is down).
+ */
+async function ask(client: RedisClient, target: RedisTarget): Promise<void> {
+  if (target.kind === 'node') await client.ping();
+  else await client.exists(`${target.prefix}:healthz`);
 }
 
 /** Connects, runs `select 1` and disconnects, within timeoutMs; throws a DependencyError otherwise. */
@@ -62,23 +84,48 @@ export async function checkPostgres(url: string, timeoutMs: number, database = t
   }
 }
 
-/** Connects, PINGs and disconnects, within timeoutMs; throws a DependencyError otherwise. */
-export async function checkRedis(url: string, timeoutMs: number): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+/** Connects, asks (see ask) and disconnects, within timeoutMs; throws a DependencyError otherwise. */
+export async function checkRedis(target: RedisTarget, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const redis = redisClient(target, { lazyConnect: true, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs, maxRetriesPerRequest: 0, retryDelayMs: () => null });
   let lastError: unknown = null;
   redis.on('error', (error: unknown) => { lastError = error; });
   try {
-    await redis.connect();
-    await redis.ping();
+    const answered = redis.connect().then(() => ask(redis, target));
+    // A cluster's connect is several steps (slots, then a ready check): bounded as a whole. A node's
+    // connect and command are bounded by their own timeouts, whose errors say more.
+    await (target.kind === 'node' ? answered : withTimeout(answered, timeoutMs, 'no answer'));
   } catch (error) {
-    throw unreachable('Redis', url, lastError ?? error);
+    let why = lastError ?? error;
+    // A cluster client keeps its nodes' socket errors to itself ("Connection is closed."): ask the nodes.
+    if (target.kind === 'cluster') why = await nodesProblem(target.nodes, deadline - Date.now()) ?? why;
+    throw new DependencyError(`${describeRedis(target)} is unreachable (${reason(why)})`);
   } finally {
     redis.disconnect();
   }
 }
 
+/** The first startup node's own connection error (in their order), or null when they all answer a PING. */
+async function nodesProblem(nodes: readonly string[], timeoutMs: number): Promise<unknown> {
+  if (timeoutMs < 50) return null;
+  const problems = await Promise.all(nodes.map(async (url) => {
+    const node = redisClient({ kind: 'node', url }, { lazyConnect: true, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs, maxRetriesPerRequest: 0, retryDelayMs: () => null });
+    let lastError: unknown = null;
+    node.on('error', (error: unknown) => { lastError = error; });
+    try {
+      await withTimeout(node.connect().then(() => node.ping()), timeoutMs, 'no answer');
+      return null;
+    } catch (error) {
+      return lastError ?? error;
+    } finally {
+      node.disconnect();
+    }
+  }));
+  return problems.find((problem) => problem !== null) ?? null;
+}
+
 /** Checks each named service (at once), within timeoutMs; one DependencyError names every one that failed. */
-export async function checkDependencies(checks: { postgres?: string; postgresServerOnly?: boolean; redis?: string }, timeoutMs: number): Promise<void> {
+export async function checkDependencies(checks: { postgres?: string; postgresServerOnly?: boolean; redis?: RedisTarget }, timeoutMs: number): Promise<void> {
   const results = await Promise.allSettled([
     checks.postgres === undefined ? null : checkPostgres(checks.postgres, timeoutMs, !checks.postgresServerOnly),
     checks.redis === undefined ? null : checkRedis(checks.redis, timeoutMs),
@@ -96,17 +143,16 @@ export interface RedisProbe {
   close(): void;
 }
 
-export function redisProbe(url: string): RedisProbe {
-  const redis = new Redis(url, {
-    lazyConnect: false, connectTimeout: 2000, maxRetriesPerRequest: 0, enableOfflineQueue: false,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-  let lastError = '';
-  redis.on('error', (error: Error) => { lastError = reason(error); });
+export function redisProbe(target: RedisTarget): RedisProbe {
+  const redis = redisClient(target, { lazyConnect: false, connectTimeoutMs: 2000, maxRetriesPerRequest: 0, retryDelayMs: (times) => Math.min(times * 200, 2000) });
+  let lastError: unknown = null;
+  redis.on('error', (error: unknown) => { lastError = error; });
+  // A node's probe names it through its errors (connect ECONNREFUSED host:port); a cluster's names its startup nodes.
+  const where = target.kind === 'node' ? '' : `${describeRedis(target)}: `;
   return {
     async probe(timeoutMs = 2000) {
-      if (redis.status !== 'ready') return `unreachable (${redis.status}${lastError ? `: ${lastError}` : ''})`;
-      return withTimeout(redis.ping().then(() => 'ok'), timeoutMs, 'no answer').catch((error: unknown) => `unreachable (${reason(error)})`);
+      if (redis.status !== 'ready') return `unreachable (${where}${redis.status}${lastError === null ? '' : `: ${reason(lastError)}`})`;
+      return withTimeout(ask(redis, target).then(() => 'ok'), timeoutMs, 'no answer').catch((error: unknown) => `unreachable (${where}${reason(error)})`);
     },
     close: () => redis.disconnect(),
   };

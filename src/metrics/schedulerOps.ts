@@ -8,7 +8,8 @@ import type { Env } from '../config/env.ts';
 import { connect } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import { createReanalysisQueue } from '../jobs/analysisQueues.ts';
-import { queueConfig } from '../workers/queue.ts';
+import { queueConfig, redisTarget } from '../workers/queue.ts';
+import type { RedisTarget } from '../workers/queue.ts';
 import { readAlertingState, registerAlertingMetrics } from './alertingMetrics.ts';
 import type { FailedLookSource } from './alertingMetrics.ts';
 import { probePostgres, redisProbe } from './dependencies.ts';
@@ -26,8 +27,8 @@ export interface SchedulerOpsOptions {
   port: number;
   db: Kysely<Database>;
   reanalysis: LookJobSource;
-  /** Null when BullMQ runs on PostgreSQL. */
-  redisUrl: string | null;
+  /** The queues' Redis (a node or a cluster) to probe; null when BullMQ runs on PostgreSQL. */
+  redis: RedisTarget | null;
 }
 
 export interface SchedulerOps {
@@ -58,7 +59,7 @@ export async function startSchedulerOps(options: SchedulerOpsOptions): Promise<S
   collectDefaultMetrics({ register: registry, prefix: 'cohortwatch_scheduler_' });
   registerAlertingMetrics(registry, () => readAlertingState(db, reanalysis));
   const jobMetrics = createJobMetrics(registry);
-  const redis = options.redisUrl === null ? null : redisProbe(options.redisUrl);
+  const redis = options.redis === null ? null : redisProbe(options.redis);
   let server: OpsServer;
   try {
     server = await startOpsServer(options.port, registry, async () => {
@@ -91,13 +92,14 @@ export async function startSchedulerOps(options: SchedulerOpsOptions): Promise<S
  */
 export async function startSchedulerOpsFromEnv(env: Env): Promise<SchedulerOps> {
   const db = connect(env.DATABASE_URL, { poolSize: 2, applicationName: 'cohortwatch-scheduler-ops' });
-  const reanalysis = createReanalysisQueue(queueConfig(env));
+  const config = queueConfig(env);
+  const reanalysis = createReanalysisQueue(config);
   const closeOwn = () => Promise.race([
     Promise.allSettled([db.destroy(), reanalysis.close()]),
     new Promise((resolve) => setTimeout(resolve, 200).unref()),
   ]);
   try {
-    const ops = await startSchedulerOps({ port: env.SCHEDULER_METRICS_PORT, db, reanalysis, redisUrl: env.REDIS_URL });
+    const ops = await startSchedulerOps({ port: env.SCHEDULER_METRICS_PORT, db, reanalysis, redis: redisTarget(config) });
     return {
       ...ops,
       async close() {

@@ -11,11 +11,10 @@ import fastifySwagger from '@fastify/swagger';
 import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
-import type { FollowUpQueue } from '../workers/queue.ts';
+import type { FollowUpQueue, RedisClient } from '../workers/queue.ts';
 import { registerApiRoutes } from './api/apiRoutes.ts';
 import { MAX_BODY_DEPTH, nestsDeeper } from './api/jsonDepth.ts';
 import { registerDashboardRoutes } from './dashboard/dashboardRoutes.ts';
@@ -28,8 +27,8 @@ import { errorPage } from './views/layout.ts';
 export interface ServerDependencies {
   db: Kysely<Database>;
   queue: FollowUpQueue;
-  /** The rate limiter's shared counters (several serve processes count together). */
-  redis: Redis;
+  /** The rate limiter's shared counters (several serve processes count together); a node or a cluster. */
+  redis: RedisClient;
   logger: Logger;
   config: ServerConfig;
   health: () => Promise<{ database: boolean; queue: boolean }>;

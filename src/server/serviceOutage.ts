@@ -1,8 +1,6 @@
 // A request that failed because PostgreSQL or Redis is away is an outage to report as 503 in one
 // line ("retry later"), not a bug to log with a stack trace. The serve process itself stays up: the
 // pool and ioredis reconnect by themselves once the service is back.
-import type { Redis } from 'ioredis';
-
 export type OutageService = 'PostgreSQL' | 'Redis';
 
 /** Node's socket errors for a server that is not there (refused, reset, unreachable, no such host). */
@@ -13,8 +11,8 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENE
  * https://www.postgresql.org/docs/15/errcodes-appendix.html
  */
 const POSTGRES_STATES = /^(08...|57P0[123]|3D000)$/;
-/** ioredis refusing a command while disconnected (enableOfflineQueue: false, retries exhausted, closed). */
-const REDIS_MESSAGES = /Stream isn't writeable|Connection is closed|MaxRetriesPerRequest|Reached the max retries/i;
+/** ioredis refusing a command while disconnected (enableOfflineQueue: false, retries exhausted, closed; a cluster not ready). */
+const REDIS_MESSAGES = /Stream isn't writeable|Connection is closed|MaxRetriesPerRequest|Reached the max retries|Cluster isn't ready/i;
 /** node-postgres losing or failing to get a connection. */
 const POSTGRES_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
@@ -23,7 +21,7 @@ function codeOf(error: Error): string {
 }
 
 /** Which service the error says is away, or null for any other error. */
-export function serviceOutage(error: unknown, redis: Pick<Redis, 'status'>): OutageService | null {
+export function serviceOutage(error: unknown, redis: { readonly status: string }): OutageService | null {
   const causes: Error[] = [];
   for (let e: unknown = error; e instanceof Error && causes.length < 5; e = e.cause) {
     causes.push(e);

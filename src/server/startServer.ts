@@ -1,17 +1,16 @@
 // Wiring of `cohortwatch serve`: checks PostgreSQL and Redis answer (the CLI's own check, one line
 // naming every service that does not, and what is wrong: refused, unknown database, authentication),
 // then opens the database, the follow-up queue and the rate limiter's Redis connection, builds the
-// server and listens.
+// server and listens. Redis is the queues' transport: REDIS_URL, or the cluster of REDIS_CLUSTER_NODES.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Env } from '../config/env.ts';
-import { checkDependencies, DependencyError } from '../metrics/dependencies.ts';
+import { checkDependencies, DependencyError, describeRedis } from '../metrics/dependencies.ts';
 import { connect } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logging/logger.ts';
-import { createFollowUpQueue, queueConfig } from '../workers/queue.ts';
+import { createFollowUpQueue, queueConfig, redisClient, redisTarget } from '../workers/queue.ts';
 import type { FollowUpQueue } from '../workers/queue.ts';
 import { buildServer } from './buildServer.ts';
 import type { ServerConfig } from './serverConfig.ts';
@@ -68,16 +67,18 @@ function listenProblem(error: unknown, host: string, port: number): string | nul
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, config, logger } = options;
+  const queues = queueConfig(env);
+  const target = redisTarget(queues);
   try {
-    await checkDependencies({ postgres: env.DATABASE_URL, redis: env.REDIS_URL }, env.CONNECT_TIMEOUT_MS);
+    await checkDependencies({ postgres: env.DATABASE_URL, redis: target }, env.CONNECT_TIMEOUT_MS);
   } catch (error) {
     if (error instanceof DependencyError) throw new ServeStartError(error.message);
     throw error;
   }
   const db = connect(env.DATABASE_URL, { poolSize: 10, applicationName: 'cohortwatch-serve' });
-  const queue = createFollowUpQueue(queueConfig(env));
+  const queue = createFollowUpQueue(queues);
   // Fails fast instead of queueing commands while Redis is away: a rate-limited route then answers 503.
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  const redis = redisClient(target, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);
   // Bounded: with Redis away BullMQ's close() waits for a reconnection that may never come; the CLI
   // exits once stop() returns (src/cli/main.ts), so SIGTERM always ends the process.
@@ -89,7 +90,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const health = healthCheck(db, queue);
     const [redisUp, services] = await Promise.all([within(redis.connect().then(() => true, () => false), 3000), health()]);
     if (!services.database) throw new ServeStartError(`PostgreSQL is not reachable at ${new URL(env.DATABASE_URL).host} (DATABASE_URL)`);
-    if (redisUp !== true || !services.queue) throw new ServeStartError(`Redis is not reachable at ${new URL(env.REDIS_URL).host} (REDIS_URL)`);
+    if (redisUp !== true || !services.queue) {
+      throw new ServeStartError(target.kind === 'node'
+        ? `Redis is not reachable at ${new URL(target.url).host} (REDIS_URL)`
+        : `${describeRedis(target)} is not reachable (REDIS_CLUSTER_NODES)`);
+    }
     const missing = await sql<{ t: string | null }>`select to_regclass('public.users')::text as t`.execute(db);
     if (missing.rows[0]?.t === null || missing.rows[0]?.t === undefined) throw new ServeStartError('the database has no users table yet: run `cohortwatch migrate` first');
     const app = await buildServer({ db, queue, redis, logger, config, health });

@@ -1,7 +1,8 @@
 // The one place that constructs BullMQ queues and workers from configuration, so the transport
 // (connection, key prefix, or another BullMQ backend) can be swapped without touching callers.
-import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
-import { Cluster } from 'ioredis';
+import { Queue, QueueEvents, Worker, createPostgresBackend, withBackend } from 'bullmq';
+import { Cluster, Redis } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { ConfigError } from '../config/env.ts';
 import type { ConnectionOptions, DefaultJobOptions, Job, JobsOptions, Processor, WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { Env } from '../config/env.ts';
@@ -33,8 +34,8 @@ export interface QueueConfig {
   /** When set, queues and workers use BullMQ's PostgreSQL backend on this store and redisUrl is unused. */
   postgres?: PostgresQueueStore;
   /**
-   * Redis Cluster startup nodes (redis:// URLs): when set, queues and workers connect through an
-   * ioredis Cluster (redisUrl is then only what health checks ping). The prefix must be a hash tag.
+   * Redis Cluster startup nodes (redis:// URLs): when set, queues, workers, health checks and probes
+   * connect through an ioredis Cluster and redisUrl is unused. The prefix must be a hash tag.
    */
   clusterNodes?: readonly string[];
 }
@@ -86,18 +87,94 @@ function redisConnection(config: QueueConfig): ConnectionOptions {
  * never closes a client it was given, so whoever creates one closes it (see closingClient).
  */
 export function clusterClient(nodes: readonly string[]): Cluster {
+  return newCluster(nodes, { maxRetriesPerRequest: null }, {});
+}
+
+/** A Cluster on the startup nodes with the first URL's credentials and TLS added to `nodeOptions`. */
+function newCluster(nodes: readonly string[], nodeOptions: RedisOptions, options: ClusterOptions): Cluster {
   const urls = nodes.map((node) => new URL(node));
   const first = urls[0];
   const username = decodeURIComponent(first.username);
   const password = decodeURIComponent(first.password);
   return new Cluster(urls.map((url) => ({ host: url.hostname, port: url.port === '' ? 6379 : Number(url.port) })), {
+    ...options,
     redisOptions: {
-      maxRetriesPerRequest: null,
+      ...nodeOptions,
       ...(username === '' ? {} : { username }),
       ...(password === '' ? {} : { password }),
       ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
     },
   });
+}
+
+/**
+ * Where the queues' Redis is, for the connections BullMQ does not make itself (the start-up check, the
+ * /healthz probes, `serve`'s rate limiter): one node (REDIS_URL), or a cluster through its startup
+ * nodes (REDIS_CLUSTER_NODES; REDIS_URL is then unused). `prefix` is the hash tag whose slot holds
+ * every queue key, so a probe can ask the very node the queues depend on.
+ */
+export type RedisTarget =
+  | { readonly kind: 'node'; readonly url: string }
+  | { readonly kind: 'cluster'; readonly nodes: readonly string[]; readonly prefix: string };
+
+export function redisTarget(config: Pick<QueueConfig, 'redisUrl' | 'prefix' | 'clusterNodes'>): RedisTarget {
+  return config.clusterNodes ? { kind: 'cluster', nodes: config.clusterNodes, prefix: config.prefix } : { kind: 'node', url: config.redisUrl };
+}
+
+/** How a client outside BullMQ connects and gives up. */
+export interface RedisClientOptions {
+  /** Connect on connect() (a one-off check) instead of at once (a long-lived probe). */
+  readonly lazyConnect: boolean;
+  readonly connectTimeoutMs?: number;
+  readonly commandTimeoutMs?: number;
+  readonly maxRetriesPerRequest: number;
+  /** Delay before reconnect attempt n, null to stay down; ioredis's default when absent. */
+  readonly retryDelayMs?: (attempt: number) => number | null;
+}
+
+/** A single-node or cluster client; both answer the commands the callers send. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * A client of the target that fails commands at once while disconnected (no offline queue), so a
+ * check or a probe answers within its timeout and a rate-limited request gets its 503 at once.
+ */
+export function redisClient(target: RedisTarget, options: RedisClientOptions): RedisClient {
+  const nodeOptions: RedisOptions = {
+    maxRetriesPerRequest: options.maxRetriesPerRequest,
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeout: options.connectTimeoutMs }),
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeout: options.commandTimeoutMs }),
+  };
+  if (target.kind === 'node') {
+    return new Redis(target.url, {
+      ...nodeOptions, lazyConnect: options.lazyConnect, enableOfflineQueue: false,
+      ...(options.retryDelayMs === undefined ? {} : { retryStrategy: options.retryDelayMs }),
+    });
+  }
+  // The cluster reconnects as a whole (clusterRetryStrategy); its node connections never retry on
+  // their own (ioredis), it refreshes the slots instead.
+  return newCluster(target.nodes, nodeOptions, {
+    lazyConnect: options.lazyConnect, enableOfflineQueue: false,
+    ...(options.retryDelayMs === undefined ? {} : { clusterRetryStrategy: options.retryDelayMs }),
+  });
+}
+
+/**
+ * BullMQ's QueueEvents of a Redis queue (single node or cluster; `--wait` of a command). On a cluster
+ * BullMQ duplicates the client for its blocking XREAD and closes that copy; closing the QueueEvents
+ * also disconnects the client given to it.
+ */
+export function createQueueEvents(config: QueueConfig, name: string): QueueEvents {
+  if (config.clusterNodes) {
+    const client = clusterClient(config.clusterNodes);
+    client.on('error', () => undefined);
+    const events = new QueueEvents(name, { connection: client, prefix: config.prefix });
+    events.on('error', () => undefined);
+    return closingClient(events, client);
+  }
+  const events = new QueueEvents(name, { connection: redisConnection(config), prefix: config.prefix });
+  events.on('error', () => undefined);
+  return events;
 }
 
 /** Closing `closable` also disconnects the cluster client it was given. */

@@ -12,7 +12,7 @@ import type { RedisProbe } from '../metrics/dependencies.ts';
 import { startOpsServer } from '../metrics/httpServer.ts';
 import type { OpsServer } from '../metrics/httpServer.ts';
 import { createFollowUpProcessor, moveToDeadLetter } from './followUpProcessor.ts';
-import { createDeadLetterQueue, createFollowUpQueue, createFollowUpWorker } from './queue.ts';
+import { createDeadLetterQueue, createFollowUpQueue, createFollowUpWorker, redisTarget } from './queue.ts';
 import type { FollowUpJobData, ManagedWorker, QueueConfig } from './queue.ts';
 
 export interface WorkerServiceOptions {
@@ -51,7 +51,8 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   const followUp = createFollowUpQueue(options.queue);
   const deadLetter = createDeadLetterQueue(options.queue);
   const metrics = createPipelineMetrics({ followUp, deadLetter });
-  const redis: RedisProbe | null = options.queue.postgres ? null : redisProbe(options.queue.redisUrl);
+  // The queues' own transport: REDIS_URL's node, or the cluster of REDIS_CLUSTER_NODES.
+  const redis: RedisProbe | null = options.queue.postgres ? null : redisProbe(redisTarget(options.queue));
   let worker: ManagedWorker<FollowUpJobData> | null = null;
 
   // The ops endpoints start before the worker: a port already taken is a start-up error, not a worker

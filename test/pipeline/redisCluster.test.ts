@@ -1,14 +1,7 @@
-// The pipeline on a real Redis Cluster: three redis-server nodes started here on free ports
-// (--cluster-enabled yes, `redis-cli --cluster create`), the queue and an in-process worker service
-// connected through REDIS_CLUSTER_NODES (an ioredis Cluster), the hash-tagged prefix putting every
-// key in one slot. Skipped only when redis-server is not installed.
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
+// The pipeline on a real Redis Cluster: three redis-server nodes started on free ports
+// (support/redisCluster.ts: --cluster-enabled yes, `redis-cli --cluster create`), the queue and an
+// in-process worker service connected through REDIS_CLUSTER_NODES (an ioredis Cluster), the
+// hash-tagged prefix putting every key in one slot. Skipped only when redis-server is not installed.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.ts';
@@ -17,63 +10,22 @@ import { clusterClient, createFollowUpQueue, queueConfig } from '../../src/worke
 import { waitForJobs } from '../../src/workers/waitForJobs.ts';
 import { startWorkerService } from '../../src/workers/workerService.ts';
 import { createTestDatabase } from '../helpers/db.ts';
-import { freePort } from './support/privateServers.ts';
+import { hasRedisServer, startRedisCluster } from './support/redisCluster.ts';
+import type { PrivateRedisCluster } from './support/redisCluster.ts';
 import { silentLogger } from './support/runQueue.ts';
 import { simulatedStream, trickyPatient } from './support/streams.ts';
 
-const run = promisify(execFile);
-const hasRedisServer = await run('redis-server', ['--version']).then(() => true, () => false);
-
-interface Node { port: number; process: ChildProcess }
-
-async function ping(port: number): Promise<boolean> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 describe.skipIf(!hasRedisServer)('the pipeline on a 3-node Redis Cluster', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-redis-cluster-'));
-  const nodes: Node[] = [];
+  let servers: PrivateRedisCluster;
+  const nodes: { port: number }[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 3; i++) {
-      const port = await freePort();
-      const nodeDir = path.join(dir, String(port));
-      await run('mkdir', ['-p', nodeDir]);
-      const child = spawn('redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'),
-        '--cluster-node-timeout', '5000', '--save', '', '--appendonly', 'no', '--dir', nodeDir,
-      ], { stdio: 'ignore' });
-      nodes.push({ port, process: child });
-    }
-    for (const node of nodes) {
-      for (let k = 0; k < 100 && !(await ping(node.port)); k++) await sleep(50);
-    }
-    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-    // The slots are assigned; wait until every node agrees the cluster is up.
-    for (const node of nodes) {
-      for (let k = 0; k < 200; k++) {
-        const { stdout } = await run('redis-cli', ['-p', String(node.port), 'cluster', 'info']);
-        if (stdout.includes('cluster_state:ok')) break;
-        await sleep(50);
-      }
-    }
+    servers = await startRedisCluster(3);
+    nodes.push(...servers.ports.map((port) => ({ port })));
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(nodes.map((node) => new Promise((resolve) => {
-      if (node.process.exitCode !== null) { resolve(null); return; }
-      node.process.once('exit', resolve);
-      node.process.kill('SIGTERM');
-    })));
-    rmSync(dir, { recursive: true, force: true });
+    await servers.stop();
   });
 
   it('REDIS_CLUSTER_NODES needs a hash-tagged prefix', () => {
