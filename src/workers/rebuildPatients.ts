@@ -60,8 +60,8 @@ export function timelineChange(before: TimelineState, after: TimelineState): { b
     const b = after[column];
     const same = column === 'conflicts' ? JSON.stringify(a) === JSON.stringify(b) : a === b;
     if (same) continue;
-    was[column] = a as Json;
-    is[column] = b as Json;
+    was[column] = a;
+    is[column] = b;
     changed = true;
   }
   return changed ? { before: was, after: is } : null;
