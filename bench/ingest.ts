@@ -179,7 +179,7 @@ function cpuLine(cpu: CpuFigures, events: number, postgres?: number): string {
   return `CPU: ${parts.join(', ')}`;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' = 'inherit', nodeArgs: readonly string[] = []): ChildProcess {
+function run(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' | 'ignore' = 'inherit', nodeArgs: readonly string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, 'bin/cohortwatch.js', ...args], { stdio: ['ignore', stdio, 'inherit'], env });
 }
 
@@ -215,12 +215,15 @@ async function endToEnd(file: string, events: number, workers: number, prefix: s
   await ensureDatabase(url.toString());
   const db = connect(url.toString());
   await migrateToLatest(db);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: '0', LOG_LEVEL: 'warn' };
+  // The worker's defaults: LOG_LEVEL info (a JSON line per job, to stdout, discarded here as a log
+  // shipper would take it), WORKER_CONCURRENCY; only the metrics port is turned off.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: '0' };
   delete env.WORKER_CONCURRENCY;
+  delete env.LOG_LEVEL;
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options of the worker and ingest processes.
   let stopping = false;
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const children = Array.from({ length: workers }, () => run(['worker'], env, 'inherit', nodeArgs));
+  const children = Array.from({ length: workers }, () => run(['worker'], env, 'ignore', nodeArgs));
   // A worker that dies would leave `ingest --wait` waiting for ever.
   for (const child of children) child.once('exit', (code) => { if (!stopping) { console.error(`a worker process exited (${code}) before the end`); process.exit(1); } });
   let ingest: ChildProcess | null = null;

@@ -17,7 +17,6 @@ import { sendOpsNotices } from './opsNotices.ts';
 
 export interface SweepDeps {
   readonly db: Kysely<Database>;
-  readonly planVersion: string;
   readonly reanalysisQueue: BullQueue<ReanalysisJobData>;
   readonly mailQueue: BullQueue<MailJobData>;
   readonly transport: Transporter;
@@ -43,14 +42,15 @@ export async function sweepAlertingPath(deps: SweepDeps): Promise<SweepReport> {
   await enqueueMails(deps.mailQueue, db, await pendingOutboxIds(db));
 
   const looksRetried: string[] = [];
-  const latest = await db.selectFrom('analysis_runs').select('cutoff').where('plan_version', '=', deps.planVersion)
+  // Looks under every plan version: an amendment changes the version, not the calendar of looks.
+  const latest = await db.selectFrom('analysis_runs').select('cutoff')
     .where('status', '=', 'completed').where('voided_at', 'is', null).orderBy('cutoff', 'desc').executeTakeFirst();
-  for (const look of await failedLooks(db, deps.planVersion)) {
+  for (const look of await failedLooks(db)) {
     // A cutoff overtaken by a later look can never be taken (looks go in calendar order): leave it to the operator.
     if (latest && latest.cutoff > look.cutoff) continue;
     if (look.lastFailedAt.getTime() + retryDelayMs(look.failures - 1, deps.retry) > now.getTime()) continue;
     // The cutoff was accepted when it was first asked for (on the schedule, or explicitly off it).
-    await enqueueReanalysis(deps.reanalysisQueue, db, look.cutoff, deps.planVersion, { retry: true, unscheduled: true });
+    await enqueueReanalysis(deps.reanalysisQueue, db, look.cutoff, look.planVersion, { retry: true, unscheduled: true });
     looksRetried.push(look.cutoff);
   }
   if (looksRetried.length > 0) logger?.warn({ cutoffs: looksRetried }, 'failed looks enqueued again');
@@ -58,7 +58,7 @@ export async function sweepAlertingPath(deps: SweepDeps): Promise<SweepReport> {
   let opsNotices = 0;
   if (deps.opsEmail) {
     try {
-      opsNotices = await sendOpsNotices(db, deps.transport, { from: deps.alertFrom, to: deps.opsEmail, planVersion: deps.planVersion, now });
+      opsNotices = await sendOpsNotices(db, deps.transport, { from: deps.alertFrom, to: deps.opsEmail, now });
       if (opsNotices > 0) logger?.warn({ to: deps.opsEmail, problems: opsNotices }, 'operator notice sent');
     } catch (error) {
       logger?.warn({ err: error }, 'operator notice not sent; next sweep tries again');

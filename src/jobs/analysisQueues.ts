@@ -200,7 +200,7 @@ export async function startAnalysisWorkers(options: AnalysisWorkersOptions): Pro
   let sweeping: Promise<void> = Promise.resolve();
   const sweep = () => {
     sweeping = sweeping.then(() => sweepAlertingPath({
-      db, planVersion: deps.plan.version, reanalysisQueue, mailQueue, transport, alertFrom, retry,
+      db, reanalysisQueue, mailQueue, transport, alertFrom, retry,
       ...(options.opsEmail ? { opsEmail: options.opsEmail } : {}), ...(options.logger ? { logger: options.logger } : {}),
     })).then(() => undefined, (error: unknown) => {
       options.logger?.warn({ err: error }, 'alerting sweep failed; next sweep will try again');

@@ -103,30 +103,26 @@ export async function voidLook(db: Kysely<Database>, input: { cutoff: string; pl
 }
 
 /**
- * Cutoffs whose latest attempt failed and that have no live look since: what the automatic retry re-runs.
- * With `planVersion`, the failures under that plan only (the retry, which re-runs that plan); without, under
- * any plan version, a cutoff counting as taken when it has a live look under any version (an amendment
- * changes the version from its effective date on: `status` must not lose the looks of either plan).
+ * Cutoffs with a failed attempt and no live look since: what the automatic retry re-runs and what
+ * `status` and the operators' notice list. A cutoff counts as taken when it has a live look under any
+ * plan version: one plan judges each cutoff (the one in force at it, planAt), and a failure recorded
+ * under an earlier version must not outlive the retry that succeeded under the amended one. The plan
+ * version reported is the latest failure's.
  */
-export async function failedLooks(db: Kysely<Database>, planVersion?: string): Promise<{ cutoff: string; planVersion: string; failures: number; lastFailedAt: Date; error: string | null }[]> {
-  let failures = db.selectFrom('analysis_runs as f')
+export async function failedLooks(db: Kysely<Database>): Promise<{ cutoff: string; planVersion: string; failures: number; lastFailedAt: Date; error: string | null }[]> {
+  const rows = await db.selectFrom('analysis_runs as f')
     .select(['f.cutoff', (eb) => eb.fn.countAll<string>().as('failures'), (eb) => eb.fn.max('f.finished_at').as('last')])
     .where('f.status', '=', 'failed').where('f.voided_at', 'is', null)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('analysis_runs as c').select('c.id')
-      .whereRef('c.cutoff', '=', 'f.cutoff')
-      .where((inner) => (planVersion === undefined ? inner.lit(true) : inner('c.plan_version', '=', planVersion)))
-      .where('c.status', '=', 'completed').where('c.voided_at', 'is', null))));
-  if (planVersion !== undefined) failures = failures.where('f.plan_version', '=', planVersion);
-  const rows = await failures.groupBy('f.cutoff').orderBy('f.cutoff').execute();
-  let latest = db.selectFrom('analysis_runs').select(['cutoff', 'plan_version', 'error', 'finished_at'])
-    .where('status', '=', 'failed').where('voided_at', 'is', null);
-  if (planVersion !== undefined) latest = latest.where('plan_version', '=', planVersion);
-  const errors = rows.length === 0 ? [] : await latest.where('cutoff', 'in', rows.map((r) => r.cutoff)).orderBy('finished_at', 'desc').orderBy('id', 'desc').execute();
-  return rows.map((r) => {
+      .whereRef('c.cutoff', '=', 'f.cutoff').where('c.status', '=', 'completed').where('c.voided_at', 'is', null))))
+    .groupBy('f.cutoff').orderBy('f.cutoff').execute();
+  if (rows.length === 0) return [];
+  const errors = await db.selectFrom('analysis_runs').select(['cutoff', 'plan_version', 'error', 'finished_at'])
+    .where('status', '=', 'failed').where('voided_at', 'is', null).where('cutoff', 'in', rows.map((r) => r.cutoff))
+    .orderBy('finished_at', 'desc').orderBy('id', 'desc').execute();
+  return rows.flatMap((r) => {
     const last = errors.find((e) => e.cutoff === r.cutoff);
-    return {
-      cutoff: r.cutoff, planVersion: last?.plan_version ?? planVersion ?? '', failures: Number(r.failures), lastFailedAt: r.last ?? new Date(0),
-      error: last?.error ?? null,
-    };
+    if (last === undefined || r.last === null) return [];
+    return [{ cutoff: r.cutoff, planVersion: last.plan_version, failures: Number(r.failures), lastFailedAt: r.last, error: last.error }];
   });
 }

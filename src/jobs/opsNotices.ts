@@ -14,12 +14,12 @@ export interface OpsCondition {
 const DAY_MS = 86_400_000;
 
 /** Conditions that hold now and were never mailed. */
-export async function newOpsConditions(db: Kysely<Database>, planVersion: string, now: Date = new Date()): Promise<OpsCondition[]> {
+export async function newOpsConditions(db: Kysely<Database>, now: Date = new Date()): Promise<OpsCondition[]> {
   const conditions: OpsCondition[] = [];
-  for (const look of await failedLooks(db, planVersion)) {
+  for (const look of await failedLooks(db)) {
     conditions.push({
-      key: `look-failed:${planVersion}:${look.cutoff}`,
-      line: `The look at cutoff ${look.cutoff} (plan ${planVersion}) failed ${look.failures} time(s); last error: ${(look.error ?? 'unknown').split('\n')[0].slice(0, 300)}`,
+      key: `look-failed:${look.planVersion}:${look.cutoff}`,
+      line: `The look at cutoff ${look.cutoff} (plan ${look.planVersion}) failed ${look.failures} time(s); last error: ${(look.error ?? 'unknown').split('\n')[0].slice(0, 300)}`,
     });
   }
   const stuck = await db.selectFrom('mail_outbox').select(['id', 'status', 'recipient', 'created_at', 'last_error'])
@@ -38,9 +38,9 @@ export async function newOpsConditions(db: Kysely<Database>, planVersion: string
 
 /** Mails the new conditions (one message) and records them; returns how many were reported. */
 export async function sendOpsNotices(
-  db: Kysely<Database>, transport: Transporter, input: { from: string; to: string; planVersion: string; now?: Date },
+  db: Kysely<Database>, transport: Transporter, input: { from: string; to: string; now?: Date },
 ): Promise<number> {
-  const conditions = await newOpsConditions(db, input.planVersion, input.now);
+  const conditions = await newOpsConditions(db, input.now);
   if (conditions.length === 0) return 0;
   const subject = `[CohortWatch ops] ${conditions.length} problem(s) on the alerting path`;
   await transport.sendMail({

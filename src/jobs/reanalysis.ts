@@ -182,15 +182,21 @@ async function takeLook(deps: ReanalysisDeps, cutoff: string, onLook: (look: num
 
 /**
  * Stores a failed attempt as a 'failed' run (outside the rolled-back transaction): the error, the plan
- * and code version, when. Best effort: when the database itself is what failed, there is nowhere to
- * write, and the queue's failed job is the record.
+ * that judges the cutoff (planAt: after an amendment, the amended one) and code version, when. Best
+ * effort: when the database itself is what failed, there is nowhere to write, and the queue's failed
+ * job is the record.
  */
 async function recordFailedLook(deps: ReanalysisDeps, cutoff: string, look: number | null, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
-  await deps.db.insertInto('analysis_runs').values({
-    cutoff, plan_version: deps.plan.version, code_version: codeVersion(), status: 'failed', look: look ?? 0,
-    plan: JSON.stringify(describePlan(deps.plan)), error: message.slice(0, 2000), finished_at: new Date(),
-  }).execute().catch(() => undefined);
+  try {
+    const plan = await planAt(deps.db, cutoff, deps.plan);
+    await deps.db.insertInto('analysis_runs').values({
+      cutoff, plan_version: plan.version, code_version: codeVersion(), status: 'failed', look: look ?? 0,
+      plan: JSON.stringify(describePlan(plan)), error: message.slice(0, 2000), finished_at: new Date(),
+    }).execute();
+  } catch {
+    // Nowhere to write (see above).
+  }
 }
 
 async function insertMonitoringLooks(trx: Transaction<Database>, runId: number, looks: readonly EstimandLook[]): Promise<void> {

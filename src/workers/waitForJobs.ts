@@ -17,11 +17,15 @@ const UNFINISHED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiti
 // stopping at this many still pending keeps each poll cheap for a large batch: over a run, one
 // lookup per job plus at most this many per poll.
 const PENDING_PROBE = 32;
-// While the queue drains fast enough to be empty within this long (or within as long as we have
-// already waited), the empty-queue check ends the wait and the per-job lookups are skipped: with a
-// single producer they were ~1 s of the producer's CPU per 55,000 events plus one HGETALL each in
-// Redis (issue 12). Skipping never ends a wait early; it can only end it later, by at most about this
-// much (plus one poll), when other producers keep the queue busy (then it stops draining and lookups resume).
+// While the queue drains, the per-job lookups are skipped and the empty-queue check ends the wait,
+// when either
+// - the queue holds no more unfinished jobs than ours still counted pending: waiting for it to empty
+//   then takes no longer than our own jobs would if none of them had finished yet, or
+// - it drains fast enough to be empty within this long (or within as long as we have already waited).
+// With a single producer the lookups were 1-2 s of the producer's CPU per 55,000 events plus one
+// HGETALL each in Redis (issue 12). Skipping never ends a wait early; it can only end it later when
+// other producers keep the queue busy, and then the queue stops draining or outgrows our pending
+// jobs, and lookups resume.
 const DRAIN_SKIP_MS = 10_000;
 
 export class WaitTimeoutError extends Error {
@@ -58,7 +62,8 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
     const drainedPerMs = (lastUnfinished - unfinished) / Math.max(1, now - lastPolled);
     // The first poll only measures (its lookups would be every job finished while we were enqueueing).
     const firstPoll = !Number.isFinite(lastUnfinished);
-    const draining = firstPoll || (drainedPerMs > 0 && unfinished / drainedPerMs <= Math.max(DRAIN_SKIP_MS, now - started));
+    const draining = firstPoll || (drainedPerMs > 0
+      && (unfinished <= pending.length || unfinished / drainedPerMs <= Math.max(DRAIN_SKIP_MS, now - started)));
     lastUnfinished = unfinished;
     lastPolled = now;
     const stillPending: string[] = [];

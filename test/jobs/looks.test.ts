@@ -109,7 +109,7 @@ describe('voiding a look', () => {
     const D = '2018-03-31';
     const broken = deps(t, { runPlan: () => Promise.reject(new Error('plan thread ran out of memory')) });
     await expect(reanalyze(broken, D)).rejects.toThrow(/out of memory/);
-    const failed = await failedLooks(t.db, DEFAULT_PLAN.version);
+    const failed = await failedLooks(t.db);
     expect(failed).toMatchObject([{ cutoff: D, failures: 1, error: 'plan thread ran out of memory' }]);
     expect((await listLooks(t.db)).at(-1)).toMatchObject({ cutoff: D, state: 'failed' });
 
@@ -118,7 +118,7 @@ describe('voiding a look', () => {
       .where('id', '=', (await t.db.selectFrom('mail_outbox').select('id').orderBy('id').executeTakeFirstOrThrow()).id).execute();
     const transport = smtpTransport(sink.url);
     try {
-      const input = { from: FROM, to: 'ops@example.org', planVersion: DEFAULT_PLAN.version };
+      const input = { from: FROM, to: 'ops@example.org' };
       expect(await sendOpsNotices(t.db, transport, input)).toBe(2);
       expect(await sendOpsNotices(t.db, transport, input)).toBe(0);
     } finally {
@@ -131,7 +131,7 @@ describe('voiding a look', () => {
     expect(sink.received[0].text).toMatch(/Alert mail \d+ to alice@example.org is still pending since/);
 
     await reanalyze(deps(t), D);
-    expect(await failedLooks(t.db, DEFAULT_PLAN.version)).toEqual([]);
-    expect(await newOpsConditions(t.db, DEFAULT_PLAN.version)).toEqual([]);
+    expect(await failedLooks(t.db)).toEqual([]);
+    expect(await newOpsConditions(t.db)).toEqual([]);
   });
 });

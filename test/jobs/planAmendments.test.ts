@@ -14,7 +14,11 @@ import type { PlanDocument } from '../../src/analysis/planDocument.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { AmendmentRefusedError, amendPlan, planHistory } from '../../src/jobs/planAmendments.ts';
 import { reanalyze } from '../../src/jobs/reanalysis.ts';
-import { listLooks } from '../../src/jobs/looks.ts';
+import { failedLooks, listLooks } from '../../src/jobs/looks.ts';
+import { sweepAlertingPath } from '../../src/jobs/alertingSweep.ts';
+import { createMailQueue, createReanalysisQueue } from '../../src/jobs/analysisQueues.ts';
+import { smtpTransport } from '../../src/notify/transport.ts';
+import { testQueuePrefix } from '../helpers/redis.ts';
 import { alertingStatus } from '../../src/cli/status.ts';
 import { loadLookRows, lookRowsMarkdown } from '../../src/demo/lookSummary.ts';
 import type { ReanalysisDeps } from '../../src/jobs/reanalysis.ts';
@@ -160,4 +164,35 @@ describe('plan amendments', () => {
     expect(history.code).toBe(0);
     expect((JSON.parse(history.stdout) as { version: string }[]).map((h) => h.version)).toEqual(['cw-plan-2', 'cw-plan-2c']);
   });
+
+  it('a look that fails under the amended plan is recorded under it, retried by the sweep, and cleared by its success', async () => {
+    const cutoff = '2017-12-31';
+    const broken = { ...deps, runPlan: () => Promise.reject(new Error('plan thread crashed')) };
+    await expect(reanalyze(broken, cutoff)).rejects.toThrow(/crashed/);
+    const failed = await t.db.selectFrom('analysis_runs').select('plan_version').where('status', '=', 'failed').execute();
+    expect(failed.map((r) => r.plan_version)).toEqual(['cw-plan-2c']);
+    expect(await failedLooks(t.db)).toMatchObject([{ cutoff, planVersion: 'cw-plan-2c', failures: 1 }]);
+
+    const q = testQueuePrefix('amend-sweep');
+    const config = { redisUrl: q.redisUrl, prefix: q.prefix, attempts: 1, backoffMs: 10 };
+    const reanalysisQueue = createReanalysisQueue(config);
+    const mailQueue = createMailQueue(config);
+    const transport = smtpTransport('smtp://127.0.0.1:1');
+    const sweep = () => sweepAlertingPath({
+      db: t.db, reanalysisQueue, mailQueue, transport, alertFrom: deps.alertFrom, retry: { baseMs: 0, maxMs: 0 },
+    });
+    try {
+      expect((await sweep()).looksRetried).toEqual([cutoff]);
+      const queued = await reanalysisQueue.getJobs(['waiting']);
+      expect(queued.map((j) => j.data.cutoff)).toEqual([cutoff]);
+      // The retry (here in-process rather than by a worker) succeeds: nothing is left to retry.
+      await reanalyze(deps, cutoff);
+      expect(await failedLooks(t.db)).toEqual([]);
+      expect((await sweep()).looksRetried).toEqual([]);
+    } finally {
+      transport.close();
+      await Promise.all([reanalysisQueue.close(), mailQueue.close()]);
+      await q.cleanup();
+    }
+  }, 120_000);
 });
