@@ -1,0 +1,60 @@
+// The paper-replication rows carry the events of each arm among the rows their fit used (they were
+// stored as 0 and 0, never computed). Checked against a count made here from the rows themselves:
+// a univariate row counts the patients with that factor known, a multivariate row the complete
+// cases of the factors that entered the model.
+import { describe, expect, it } from 'vitest';
+import { COVARIATES } from '../../src/analysis/covariates.ts';
+import type { CovariateName } from '../../src/analysis/covariates.ts';
+import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
+import type { Endpoint, Population } from '../../src/analysis/plan.ts';
+import type { PlanRow } from '../../src/analysis/planRow.ts';
+import { replicationEstimates } from '../../src/analysis/replication.ts';
+import type { EstimateRecord } from '../../src/analysis/runResult.ts';
+import { dayOf, syntheticCohort } from './syntheticCohort.ts';
+
+/** Events by arm among the population's rows with every named factor known. */
+export function directArmEvents(rows: readonly PlanRow[], population: Population, endpoint: Endpoint, factors: readonly string[]) {
+  let eventsPort = 0;
+  let eventsPtr = 0;
+  for (const r of rows) {
+    if (!population.includes(r) || endpoint.status(r) !== 1) continue;
+    if (factors.some((f) => COVARIATES[f as CovariateName].value(r) === null)) continue;
+    if (r.port) eventsPort += 1; else eventsPtr += 1;
+  }
+  return { events: eventsPort + eventsPtr, eventsPort, eventsPtr };
+}
+
+/** What each replication row of one estimand should carry, from the rows alone. */
+export function expectedArmEvents(rows: readonly PlanRow[], population: Population, endpoint: Endpoint, estimates: readonly EstimateRecord[]) {
+  const entered = estimates.filter((e) => e.model === 'univariate' && e.details.entered === true).map((e) => e.term);
+  return estimates.map((e) => ({
+    term: `${e.model}:${e.term}`,
+    ...directArmEvents(rows, population, endpoint, e.model === 'univariate' ? [e.term] : e.term === '(selection)' ? [] : entered),
+  }));
+}
+
+const counts = (estimates: readonly EstimateRecord[]) =>
+  estimates.map((e) => ({ term: `${e.model}:${e.term}`, events: e.events, eventsPort: e.eventsPort, eventsPtr: e.eventsPtr }));
+
+describe('paper-replication estimates: events per arm', () => {
+  const rows = syntheticCohort({ patients: 1500, seed: 11 }).rowsAt(dayOf('2016-12-31'));
+  const cases = DEFAULT_PLAN.populations.flatMap((p) => DEFAULT_PLAN.endpoints.map((e) => [p, e] as const));
+
+  it.each(cases.map(([p, e]) => [p.id, e.id, p, e] as const))('%s/%s: the events of each arm among the rows each fit used', (_p, _e, population, endpoint) => {
+    const estimates = replicationEstimates(DEFAULT_PLAN, population, endpoint, rows);
+    expect(counts(estimates)).toEqual(expectedArmEvents(rows, population, endpoint, estimates));
+  });
+
+  it('has real counts to check: both arms have events, and T3-4 (T unknown in 3%) counts fewer than the whole population', () => {
+    const all = DEFAULT_PLAN.populations.find((p) => p.id === 'all');
+    const os = DEFAULT_PLAN.endpoints.find((e) => e.id === 'os');
+    if (!all || !os) throw new Error('the shipped plan has no all/os');
+    const estimates = replicationEstimates(DEFAULT_PLAN, all, os, rows);
+    const port = estimates.find((e) => e.model === 'univariate' && e.term === 'port');
+    const t = estimates.find((e) => e.model === 'univariate' && e.term === 't3or4');
+    expect(port?.eventsPort).toBeGreaterThan(20);
+    expect(port?.eventsPtr).toBeGreaterThan(20);
+    expect(t?.events).toBeLessThan(port?.events ?? 0);
+    expect(estimates.some((e) => e.model === 'multivariate')).toBe(true);
+  });
+});
