@@ -3,35 +3,11 @@
 // a univariate row counts the patients with that factor known, a multivariate row the complete
 // cases of the factors that entered the model.
 import { describe, expect, it } from 'vitest';
-import { COVARIATES } from '../../src/analysis/covariates.ts';
-import type { CovariateName } from '../../src/analysis/covariates.ts';
 import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
-import type { Endpoint, Population } from '../../src/analysis/plan.ts';
-import type { PlanRow } from '../../src/analysis/planRow.ts';
 import { replicationEstimates } from '../../src/analysis/replication.ts';
 import type { EstimateRecord } from '../../src/analysis/runResult.ts';
+import { expectedArmEvents } from './directArmEvents.ts';
 import { dayOf, syntheticCohort } from './syntheticCohort.ts';
-
-/** Events by arm among the population's rows with every named factor known. */
-export function directArmEvents(rows: readonly PlanRow[], population: Population, endpoint: Endpoint, factors: readonly string[]) {
-  let eventsPort = 0;
-  let eventsPtr = 0;
-  for (const r of rows) {
-    if (!population.includes(r) || endpoint.status(r) !== 1) continue;
-    if (factors.some((f) => COVARIATES[f as CovariateName].value(r) === null)) continue;
-    if (r.port) eventsPort += 1; else eventsPtr += 1;
-  }
-  return { events: eventsPort + eventsPtr, eventsPort, eventsPtr };
-}
-
-/** What each replication row of one estimand should carry, from the rows alone. */
-export function expectedArmEvents(rows: readonly PlanRow[], population: Population, endpoint: Endpoint, estimates: readonly EstimateRecord[]) {
-  const entered = estimates.filter((e) => e.model === 'univariate' && e.details.entered === true).map((e) => e.term);
-  return estimates.map((e) => ({
-    term: `${e.model}:${e.term}`,
-    ...directArmEvents(rows, population, endpoint, e.model === 'univariate' ? [e.term] : e.term === '(selection)' ? [] : entered),
-  }));
-}
 
 const counts = (estimates: readonly EstimateRecord[]) =>
   estimates.map((e) => ({ term: `${e.model}:${e.term}`, events: e.events, eventsPort: e.eventsPort, eventsPtr: e.eventsPtr }));
