@@ -26,13 +26,35 @@ function populationColumns(plan: AnalysisPlan, population: Population, rows: rea
   const cached = byPopulation.get(key);
   if (cached !== undefined) return cached;
   const subset = rows.filter(population.includes);
-  const candidates = plan.replicationCovariates
-    .map((name) => ({ term: name, columnNames: [name], columns: [Float64Array.from(subset, (r) => COVARIATES[name].value(r) ?? Number.NaN)] }))
+  const names = plan.replicationCovariates;
+  const values = names.map((name) => COVARIATES[name].value);
+  const columns = names.map(() => new Float64Array(subset.length));
+  const port = new Uint8Array(subset.length);
+  // Row by row, every factor at once: reading the row objects (scattered over the heap) is what this
+  // costs, and a pass per factor read each row once per factor (bench:reanalysis, docs/analysis.md).
+  for (let i = 0; i < subset.length; i++) {
+    const row = subset[i];
+    for (let k = 0; k < values.length; k++) columns[k][i] = values[k](row) ?? Number.NaN;
+    port[i] = row.port ? 1 : 0;
+  }
+  const candidates = names
+    .map((name, k) => ({ term: name, columnNames: [name], columns: [columns[k]] }))
     // A factor constant within the population (e.g. T category in group 1) has nothing to estimate.
     .filter((c) => !isConstant(c.columns[0]));
-  const result = { subset, candidates, port: Uint8Array.from(subset, (r) => (r.port ? 1 : 0)) };
+  const result = { subset, candidates, port };
   byPopulation.set(key, result);
   return result;
+}
+
+/** The endpoint's time and event indicator (status 1), read in one pass over the rows. */
+function endpointColumns(endpoint: Endpoint, subset: readonly PlanRow[]): { stop: Float64Array; event: Uint8Array } {
+  const stop = new Float64Array(subset.length);
+  const event = new Uint8Array(subset.length);
+  for (let i = 0; i < subset.length; i++) {
+    stop[i] = endpoint.time(subset[i]);
+    event[i] = endpoint.status(subset[i]) === 1 ? 1 : 0;
+  }
+  return { stop, event };
 }
 
 /** True when the observed (non-NaN) values are all equal, or there are none. */
@@ -59,10 +81,14 @@ interface ArmEvents {
  * the complete cases of the entered terms; src/stats/modelSelection/selectModel.ts, observedRows).
  */
 function armEvents(event: Uint8Array, port: Uint8Array, terms: readonly CandidateTerm[]): ArmEvents {
+  const counted = Uint8Array.from(event);
+  for (const term of terms) {
+    for (const column of term.columns) for (let i = 0; i < counted.length; i++) if (Number.isNaN(column[i])) counted[i] = 0;
+  }
   let eventsPort = 0;
   let eventsPtr = 0;
-  for (let i = 0; i < event.length; i++) {
-    if (event[i] === 0 || terms.some((t) => t.columns.some((c) => Number.isNaN(c[i])))) continue;
+  for (let i = 0; i < counted.length; i++) {
+    if (counted[i] === 0) continue;
     if (port[i] === 1) eventsPort += 1; else eventsPtr += 1;
   }
   return { events: eventsPort + eventsPtr, eventsPort, eventsPtr };
@@ -87,8 +113,7 @@ export function isReplicated(population: Population, endpoint: Endpoint): boolea
 export function replicationEstimates(plan: AnalysisPlan, population: Population, endpoint: Endpoint, rows: readonly PlanRow[]): EstimateRecord[] {
   const { subset, candidates, port } = populationColumns(plan, population, rows);
   const n = subset.length;
-  const stop = Float64Array.from(subset, (r) => endpoint.time(r));
-  const event = Uint8Array.from(subset, (r) => (endpoint.status(r) === 1 ? 1 : 0));
+  const { stop, event } = endpointColumns(endpoint, subset);
   if (n === 0 || candidates.length === 0 || event.every((e) => e === 0)) return [];
   const base = { population: population.id, endpoint: endpoint.id, primary: false, informationFraction: null, boundaryZ: null, repeatedLower: null, repeatedUpper: null } as const;
   let selection;
