@@ -5,7 +5,7 @@ import type { FollowUpEvent, StoredEvent } from '../contract/index.ts';
 import type { Database } from '../db/database.ts';
 import { datasetHash } from '../analysis/datasetHash.ts';
 import type { EndpointId, PopulationId } from '../analysis/plan.ts';
-import type { EstimateRecord, ModelKind } from '../analysis/runResult.ts';
+import type { ModelKind } from '../analysis/runResult.ts';
 import { assembleReportInput, EventLedgerBuilder } from '../reports/assembly/index.ts';
 import type { StoredEstimate, StoredRunResults } from '../reports/assembly/index.ts';
 import type { ReportInput } from '../reports/index.ts';
@@ -34,16 +34,17 @@ async function storedEstimates(db: Kysely<Database>, runIds: readonly number[]):
     .selectAll('analysis_estimates').select(['analysis_runs.look', 'analysis_runs.cutoff'])
     .where('run_id', 'in', runIds).orderBy('analysis_runs.cutoff').orderBy('analysis_estimates.id').execute();
   return rows.map((r) => {
-    // Per-arm events are stored with every monitoring estimate; only other models may lack them.
+    // Per-arm events are stored with every monitoring estimate; only paper-replication rows stored
+    // before their counts were computed lack them (null: not computed, never a count of 0).
     if (r.model === 'monitoring' && (r.events_port === null || r.events_no_port === null)) {
       throw new Error(`stored estimate ${r.id} (${r.population}/${r.endpoint}) has no events per arm`);
     }
     return {
       population: r.population as PopulationId, endpoint: r.endpoint as EndpointId, model: r.model as ModelKind, term: r.term,
-      primary: r.is_primary, n: r.n, events: r.events, eventsPort: r.events_port ?? Number.NaN, eventsPtr: r.events_no_port ?? Number.NaN,
+      primary: r.is_primary, n: r.n, events: r.events, eventsPort: r.events_port, eventsPtr: r.events_no_port,
       coef: r.coef, se: r.se, hr: r.hr, lower: r.lower, upper: r.upper, z: r.z, p: r.p, informationFraction: r.information_fraction,
       boundaryZ: r.boundary_z, repeatedLower: r.repeated_lower, repeatedUpper: r.repeated_upper, details: r.details, look: r.look, cutoff: r.cutoff,
-    } satisfies EstimateRecord & { look: number; cutoff: string };
+    } satisfies StoredEstimate;
   });
 }
 

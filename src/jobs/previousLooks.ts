@@ -77,9 +77,14 @@ export async function loadPreviousLooks(db: Kysely<Database>): Promise<PreviousL
     const details = row.details as { ruleState?: RuleState; validity?: ValidityInputs };
     if (details.ruleState) h.ruleState = details.ruleState;
     if (row.coef === null || row.se === null || row.z === null || row.lower === null || row.upper === null) continue;
+    // Every monitoring estimate stores its events per arm (the gating rule reads them): a missing one
+    // is a bug to report, not 0 events (which would gate, or un-gate, the next look's alerts).
+    if (row.events_port === null || row.events_no_port === null) {
+      throw new Error(`stored monitoring estimate ${row.id} (${row.population}/${row.endpoint}, look ${row.look}) has no events per arm`);
+    }
     h.previous = {
       population: row.population as PopulationId, endpoint: row.endpoint as EndpointId, look: row.look, cutoff: row.cutoff,
-      coef: row.coef, se: row.se, z: row.z, events: row.events, eventsPort: row.events_port ?? 0, eventsPtr: row.events_no_port ?? 0,
+      coef: row.coef, se: row.se, z: row.z, events: row.events, eventsPort: row.events_port, eventsPtr: row.events_no_port,
       informationFraction: row.information_fraction, boundaryZ: row.boundary_z,
       repeatedLower: row.repeated_lower, repeatedUpper: row.repeated_upper, naiveLower: row.lower, naiveUpper: row.upper,
       validity: details.validity ?? NO_VALIDITY,

@@ -7,6 +7,7 @@ import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 import type { SyntheticCohort } from '../analysis/syntheticCohort.ts';
+import { expectedArmEvents } from '../analysis/directArmEvents.ts';
 
 const YEAR_ENDS = ['2011-12-31', '2012-12-31', '2013-12-31', '2014-12-31', '2015-12-31', '2016-12-31', '2017-12-31', '2018-12-31'];
 
@@ -23,9 +24,10 @@ function deps(t: TestDatabase, cohort: SyntheticCohort, inThread = false): Reana
 
 describe('a stream where group 1 PORT effect emerges (true HR 0.55 in group 1, 1 elsewhere)', () => {
   let t: TestDatabase;
+  const cohort = syntheticCohort({ patients: 2500, seed: 7, portLogHr: { group1: Math.log(0.55) } });
   beforeAll(async () => {
     t = await createTestDatabase('emerging');
-    const d = deps(t, syntheticCohort({ patients: 2500, seed: 7, portLogHr: { group1: Math.log(0.55) } }), true);
+    const d = deps(t, cohort, true);
     for (const cutoff of YEAR_ENDS) await reanalyze(d, cutoff);
     // Eight full plan runs in worker threads: minutes when the 2 shared cores are busy.
   }, 300_000);
@@ -58,6 +60,23 @@ describe('a stream where group 1 PORT effect emerges (true HR 0.55 in group 1, 1
       .where('population', '=', 'group1').where('endpoint', '=', 'pfs').where('rule', '=', 'boundary').execute();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ look: firstCrossing?.look, status: 'fired' });
+  });
+
+  it('stores the paper-replication rows with the events of each arm among the rows each fit used, not 0 and 0', async () => {
+    for (const cutoff of [YEAR_ENDS[0], YEAR_ENDS[YEAR_ENDS.length - 1]]) {
+      const stored = await t.db.selectFrom('analysis_estimates').innerJoin('analysis_runs', 'analysis_runs.id', 'analysis_estimates.run_id')
+        .select(['population', 'endpoint', 'model', 'term', 'events', 'events_port', 'events_no_port', 'details'])
+        .where('analysis_runs.cutoff', '=', cutoff).where('model', 'in', ['univariate', 'multivariate']).orderBy('analysis_estimates.id').execute();
+      expect(stored.length).toBeGreaterThan(40);
+      const rows = cohort.rowsAt(dayOf(cutoff));
+      for (const population of DEFAULT_PLAN.populations) {
+        for (const endpoint of DEFAULT_PLAN.endpoints) {
+          const mine = stored.filter((e) => e.population === population.id && e.endpoint === endpoint.id);
+          const got = mine.map((e) => ({ term: `${e.model}:${e.term}`, events: e.events, eventsPort: e.events_port, eventsPtr: e.events_no_port }));
+          expect(got, `${cutoff} ${population.id}/${endpoint.id}`).toEqual(expectedArmEvents(rows, population, endpoint, mine));
+        }
+      }
+    }
   });
 
   it('raises no boundary alert in the subgroups without an effect', async () => {

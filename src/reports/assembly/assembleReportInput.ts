@@ -23,7 +23,16 @@ export const DAYS_PER_MONTH = 365.25 / 12;
 const RISK_INTERVAL_MONTHS = 12;
 
 /** A stored estimate with the look it belongs to. */
-export type StoredEstimate = EstimateRecord & { readonly look: number; readonly cutoff: string };
+/**
+ * An estimate as stored. Events per arm are null where nothing computed them: the paper-replication
+ * rows of runs before their counts were computed (migration 2026_12_01_010 turned their stored 0s to null).
+ */
+export type StoredEstimate = Omit<EstimateRecord, 'eventsPort' | 'eventsPtr'> & {
+  readonly eventsPort: number | null;
+  readonly eventsPtr: number | null;
+  readonly look: number;
+  readonly cutoff: string;
+};
 
 /** What the run stored in `analysis_runs.results`. Runs stored before a field existed lack it. */
 export interface StoredRunResults {
@@ -81,7 +90,7 @@ const hazard = (e: { hr: number | null; lower: number | null; upper: number | nu
 
 const nanIfNull = (x: number | null): number => (x === null ? Number.NaN : x);
 const monthsOrNull = (days: number | null | undefined): number | null => (days === null || days === undefined ? null : days / DAYS_PER_MONTH);
-const monitoringPort = (e: EstimateRecord) => e.model === 'monitoring' && e.term === 'port';
+const monitoringPort = (e: { model: ModelKind; term: string }) => e.model === 'monitoring' && e.term === 'port';
 const sameEstimand = (a: { population: string; endpoint: string }, b: { population: string; endpoint: string }) => a.population === b.population && a.endpoint === b.endpoint;
 
 export function armCurve(c: CurveRecord): ArmCurve {
@@ -228,7 +237,7 @@ function reportAlert(a: StoredAlert, estimates: readonly StoredEstimate[], plan:
       repeated: est && est.repeatedLower !== null && est.repeatedUpper !== null ? { lower: est.repeatedLower, upper: est.repeatedUpper } : null,
       z: estimated ? est.z : null,
       boundary: est?.boundaryZ ?? null, informationFraction: est?.informationFraction ?? null,
-      events: est ? { ptr: est.eventsPtr, port: est.eventsPort } : null,
+      events: est && est.eventsPtr !== null && est.eventsPort !== null ? { ptr: est.eventsPtr, port: est.eventsPort } : null,
       notComputed: estimated ? null : notEstimableReason(est) ?? 'no monitoring estimate at this look',
       driftZ: num('driftZ'), driftThreshold: kind === 'drift' ? plan.thresholds.driftZ : null,
       publishedHr: num('paperHr'),

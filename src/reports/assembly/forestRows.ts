@@ -2,15 +2,24 @@ import type { EstimateRecord } from '../../analysis/runResult.ts';
 import { publishedPortHr } from '../../analysis/published.ts';
 import type { ForestRow } from '../reportInput.ts';
 
+/** A fresh or a stored estimate: stored events per arm are null where nothing computed them. */
+type ForestEstimate = Omit<EstimateRecord, 'eventsPort' | 'eventsPtr'> & { readonly eventsPort: number | null; readonly eventsPtr: number | null };
+
 /** Patients per arm are stored with every monitoring estimate; a missing one is a bug, not a zero. */
-function storedCount(e: EstimateRecord, key: 'nPort' | 'nPtr'): number {
+function storedCount(e: ForestEstimate, key: 'nPort' | 'nPtr'): number {
   const value = e.details[key];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new Error(`estimate ${e.population}/${e.endpoint}: details.${key} is not a count`);
   return value;
 }
 
+/** Events per arm, likewise stored with every monitoring estimate: a missing one is a bug, not a zero. */
+function storedEvents(e: ForestEstimate): { ptr: number; port: number } {
+  if (e.eventsPtr === null || e.eventsPort === null) throw new Error(`estimate ${e.population}/${e.endpoint}: events per arm were not stored`);
+  return { ptr: e.eventsPtr, port: e.eventsPort };
+}
+
 /** The forest plot's rows (monitoring-model PORT HRs) of a look, for the mail and the report. */
-export function forestRows(estimates: readonly EstimateRecord[], previousNaiveExcluded: ReadonlyMap<string, boolean> = new Map()): ForestRow[] {
+export function forestRows(estimates: readonly ForestEstimate[], previousNaiveExcluded: ReadonlyMap<string, boolean> = new Map()): ForestRow[] {
   const rows: ForestRow[] = [];
   for (const e of estimates) {
     if (e.model !== 'monitoring' || e.term !== 'port' || e.hr === null || e.lower === null || e.upper === null) continue;
@@ -21,7 +30,7 @@ export function forestRows(estimates: readonly EstimateRecord[], previousNaiveEx
     const published = publishedPortHr(e.population, e.endpoint);
     rows.push({
       population: e.population, endpoint: e.endpoint, primary: e.primary,
-      n: { ptr: nPtr, port: nPort }, events: { ptr: e.eventsPtr, port: e.eventsPort },
+      n: { ptr: nPtr, port: nPort }, events: storedEvents(e),
       hr: e.hr, naive: { lower: e.lower, upper: e.upper },
       repeated: e.repeatedLower !== null && e.repeatedUpper !== null && Number.isFinite(e.repeatedUpper) ? { lower: e.repeatedLower, upper: e.repeatedUpper } : null,
       published, informationFraction: e.informationFraction,

@@ -84,7 +84,8 @@ function crossed(e: EstimateView): boolean {
 
 function eventsText(e: EstimateView, smallCellMin: number): string {
   const total = formatCount(e.events, smallCellMin, 'events');
-  if (e.eventsPort === null || e.eventsNoPort === null) return total;
+  // As the report's alert cards: a count nothing computed says so, it is not left out silently.
+  if (e.eventsPort === null || e.eventsNoPort === null) return `${total} (events per arm not computed)`;
   return `${total} (PTR ${formatCount(e.eventsNoPort, smallCellMin, 'events')} / PORT ${formatCount(e.eventsPort, smallCellMin, 'events')})`;
 }
 
