@@ -122,6 +122,7 @@ export async function failedLooks(db: Kysely<Database>): Promise<{ cutoff: strin
     .orderBy('finished_at', 'desc').orderBy('id', 'desc').execute();
   return rows.flatMap((r) => {
     const last = errors.find((e) => e.cutoff === r.cutoff);
+    // Never taken: every failed row has a finish time (recordFailedLook) and `errors` reads the same rows.
     if (last === undefined || r.last === null) return [];
     return [{ cutoff: r.cutoff, planVersion: last.plan_version, failures: Number(r.failures), lastFailedAt: r.last, error: last.error }];
   });

@@ -25,15 +25,10 @@ export function maskUrl(url: string): string {
   }
 }
 
-/** The error's errno-style code (ECONNREFUSED, ...), or ''. */
-function codeOf(error: unknown): string {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
-}
-
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
   if (error instanceof Error) {
-    const code = codeOf(error);
+    const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
     const message = error.message.split('\n')[0];
     return code !== '' && !message.includes(code) ? `${code}: ${message}` : message || code || error.name;
   }
@@ -84,43 +79,41 @@ export async function checkPostgres(url: string, timeoutMs: number, database = t
   }
 }
 
-/** Connects, asks (see ask) and disconnects, within timeoutMs; throws a DependencyError otherwise. */
-export async function checkRedis(target: RedisTarget, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Connects a one-off client, asks (see ask) and disconnects, within timeoutMs: null when it answered,
+ * else the most telling error (the client's last socket error, or the failure itself). `whole` bounds
+ * connect and command together; otherwise each is bounded by its own timeout, whose errors say more.
+ */
+async function answerOnce(target: RedisTarget, timeoutMs: number, whole: boolean): Promise<unknown> {
   const redis = redisClient(target, { lazyConnect: true, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs, maxRetriesPerRequest: 0, retryDelayMs: () => null });
   let lastError: unknown = null;
   redis.on('error', (error: unknown) => { lastError = error; });
   try {
     const answered = redis.connect().then(() => ask(redis, target));
-    // A cluster's connect is several steps (slots, then a ready check): bounded as a whole. A node's
-    // connect and command are bounded by their own timeouts, whose errors say more.
-    await (target.kind === 'node' ? answered : withTimeout(answered, timeoutMs, 'no answer'));
+    await (whole ? withTimeout(answered, timeoutMs, 'no answer') : answered);
+    return null;
   } catch (error) {
-    let why = lastError ?? error;
-    // A cluster client keeps its nodes' socket errors to itself ("Connection is closed."): ask the nodes.
-    if (target.kind === 'cluster') why = await nodesProblem(target.nodes, deadline - Date.now()) ?? why;
-    throw new DependencyError(`${describeRedis(target)} is unreachable (${reason(why)})`);
+    return lastError ?? error;
   } finally {
     redis.disconnect();
   }
 }
 
+/** Connects, asks (see ask) and disconnects, within timeoutMs; throws a DependencyError otherwise. */
+export async function checkRedis(target: RedisTarget, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // A cluster's connect is several steps (slots, then a ready check): bounded as a whole.
+  let why = await answerOnce(target, timeoutMs, target.kind === 'cluster');
+  if (why === null) return;
+  // A cluster client keeps its nodes' socket errors to itself ("Connection is closed."): ask the nodes.
+  if (target.kind === 'cluster') why = await nodesProblem(target.nodes, deadline - Date.now()) ?? why;
+  throw new DependencyError(`${describeRedis(target)} is unreachable (${reason(why)})`);
+}
+
 /** The first startup node's own connection error (in their order), or null when they all answer a PING. */
 async function nodesProblem(nodes: readonly string[], timeoutMs: number): Promise<unknown> {
   if (timeoutMs < 50) return null;
-  const problems = await Promise.all(nodes.map(async (url) => {
-    const node = redisClient({ kind: 'node', url }, { lazyConnect: true, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs, maxRetriesPerRequest: 0, retryDelayMs: () => null });
-    let lastError: unknown = null;
-    node.on('error', (error: unknown) => { lastError = error; });
-    try {
-      await withTimeout(node.connect().then(() => node.ping()), timeoutMs, 'no answer');
-      return null;
-    } catch (error) {
-      return lastError ?? error;
-    } finally {
-      node.disconnect();
-    }
-  }));
+  const problems = await Promise.all(nodes.map((url) => answerOnce({ kind: 'node', url }, timeoutMs, true)));
   return problems.find((problem) => problem !== null) ?? null;
 }
 

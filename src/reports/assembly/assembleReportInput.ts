@@ -3,7 +3,7 @@
 // (src/jobs/buildReportInput.ts) loads, this assembles. Nothing here invents a value: what the run did
 // not compute is null, with the reason where the report prints one.
 import type { AnalysisPlan, EndpointId, PopulationId } from '../../analysis/plan.ts';
-import type { CurveRecord, CurveTestRecord, EstimateRecord, FollowUpRecord, ModelKind } from '../../analysis/runResult.ts';
+import type { CurveRecord, CurveTestRecord, FollowUpRecord, ModelKind } from '../../analysis/runResult.ts';
 import type { AnalysisRow } from '../../timeline/index.ts';
 import type {
   AlertKind, ArmCurve, CurveComparison, DataQuality, EventTypeFlow, FollowUpSummary, HazardEstimate, IncidenceCurves, IncidenceEndpoint,
@@ -15,6 +15,7 @@ import { baselineTable } from './baselineTables.ts';
 import { EVENT_TYPES } from './eventLedger.ts';
 import type { EventLedger } from './eventLedger.ts';
 import { forestRows } from './forestRows.ts';
+import type { EstimateAsStored } from './forestRows.ts';
 import { modelTerm } from './terms.ts';
 
 /** Months on the report's axes: days / (365.25 / 12). */
@@ -23,16 +24,7 @@ export const DAYS_PER_MONTH = 365.25 / 12;
 const RISK_INTERVAL_MONTHS = 12;
 
 /** A stored estimate with the look it belongs to. */
-/**
- * An estimate as stored. Events per arm are null where nothing computed them: the paper-replication
- * rows of runs before their counts were computed (migration 2026_12_01_010 turned their stored 0s to null).
- */
-export type StoredEstimate = Omit<EstimateRecord, 'eventsPort' | 'eventsPtr'> & {
-  readonly eventsPort: number | null;
-  readonly eventsPtr: number | null;
-  readonly look: number;
-  readonly cutoff: string;
-};
+export type StoredEstimate = EstimateAsStored & { readonly look: number; readonly cutoff: string };
 
 /** What the run stored in `analysis_runs.results`. Runs stored before a field existed lack it. */
 export interface StoredRunResults {
