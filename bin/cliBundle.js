@@ -20,12 +20,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// The commands that have a bundle: entry file under src/cli and the function it exports, called
+// The commands that have a bundle: entry file under src and the function it exports, called
 // with (argv, version).
 const ENTRIES = {
-  stats: ['statsCli.ts', 'runStatsCli'],
-  ingest: ['ingestCli.ts', 'runIngestCli'],
-  worker: ['workerCli.ts', 'runWorkerCli'],
+  stats: ['cli/statsCli.ts', 'runStatsCli'],
+  ingest: ['cli/ingestCli.ts', 'runIngestCli'],
+  worker: ['cli/workerCli.ts', 'runWorkerCli'],
+};
+// Worker-thread entries with a bundle: a thread started through tsx loads and compiles every module of
+// the plan again (~1 s of CPU per thread and run, issue 12); from its bundle it reads one file.
+const THREAD_ENTRIES = {
+  planThread: 'jobs/planThread.ts',
 };
 
 /** [size, mtimeMs] of each input, or null if one is missing. */
@@ -107,18 +112,36 @@ export async function loadBundledCli(command) {
   const known = Object.hasOwn(ENTRIES, command) ? ENTRIES[command] : null;
   if (known === null) return null;
   const [file, exported] = known;
-  const entry = join(root, 'src', 'cli', file);
   try {
-    const cacheDir = join(root, 'node_modules', '.cache', 'cohortwatch');
-    // One bundle per checkout (worktrees may share node_modules) and per build configuration: a bundle
-    // built by an older version of this file is not reused (its stamps cover the sources, not the options).
-    const key = createHash('sha256').update(root).update(`\0${BUILD_CONFIG}`).digest('hex').slice(0, 16);
-    const bundlePath = join(cacheDir, `${command}-${key}.mjs`);
-    const manifestPath = join(cacheDir, `${command}-${key}.json`);
-    if (!isFresh(manifestPath, bundlePath)) await build(entry, cacheDir, bundlePath, manifestPath);
-    const run = (await import(pathToFileURL(bundlePath).href))[exported];
+    const run = (await import(pathToFileURL(await freshBundle(command, file)).href))[exported];
     return typeof run === 'function' ? run : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * The file URL of the up-to-date bundle of a worker-thread entry (built first if missing or out of
+ * date), or null: no such entry, bundles turned off (COHORTWATCH_NO_BUNDLE=1) or not buildable here.
+ */
+export async function bundledThreadEntry(name) {
+  if (!Object.hasOwn(THREAD_ENTRIES, name) || process.env.COHORTWATCH_NO_BUNDLE === '1') return null;
+  try {
+    return pathToFileURL(await freshBundle(name, THREAD_ENTRIES[name]));
+  } catch {
+    return null;
+  }
+}
+
+/** The path of the bundle of `file` (under src), rebuilt first unless every input is unchanged. */
+async function freshBundle(name, file) {
+  const entry = join(root, 'src', file);
+  const cacheDir = join(root, 'node_modules', '.cache', 'cohortwatch');
+  // One bundle per checkout (worktrees may share node_modules) and per build configuration: a bundle
+  // built by an older version of this file is not reused (its stamps cover the sources, not the options).
+  const key = createHash('sha256').update(root).update(`\0${BUILD_CONFIG}`).digest('hex').slice(0, 16);
+  const bundlePath = join(cacheDir, `${name}-${key}.mjs`);
+  const manifestPath = join(cacheDir, `${name}-${key}.json`);
+  if (!isFresh(manifestPath, bundlePath)) await build(entry, cacheDir, bundlePath, manifestPath);
+  return bundlePath;
 }

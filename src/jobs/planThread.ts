@@ -1,11 +1,10 @@
-// Entry of the worker thread started by runPlanInThread.ts.
-import { parentPort, workerData } from 'node:worker_threads';
+// Entry of the plan threads kept by runPlanInThread.ts: one share of a run per message, for as long as
+// the process lives (the thread's compiled code stays warm from one look to the next).
+import { parentPort } from 'node:worker_threads';
 import { parsePlanDocument } from '../analysis/planDocument.ts';
 import { planFromDocument } from '../analysis/plan.ts';
 import { runPlan } from '../analysis/runPlan.ts';
-import type { PlanShareInput } from './runPlanInThread.ts';
-
-const { input } = workerData as { input: PlanShareInput };
+import type { PlanShareRequest, PlanShareReply } from './runPlanInThread.ts';
 
 /**
  * Pairs handed out as threads become free: a thread holds the ticket of the next pair it will run
@@ -22,11 +21,19 @@ function ticketTaker(tickets: SharedArrayBuffer): (ordinal: number) => boolean {
     return true;
   };
 }
-try {
-  const parsed = parsePlanDocument(input.document);
-  if (!parsed.ok) throw new Error(`invalid plan document: ${parsed.problems.join('; ')}`);
-  const result = runPlan(planFromDocument(parsed.document), input.rows, { scope: input.scope ?? 'full', ...(input.tickets ? { takes: ticketTaker(input.tickets) } : {}) });
-  parentPort?.postMessage({ ok: true, result });
-} catch (error) {
-  parentPort?.postMessage({ ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+
+function runShare({ input }: PlanShareRequest): PlanShareReply['outcome'] {
+  try {
+    const parsed = parsePlanDocument(input.document);
+    if (!parsed.ok) throw new Error(`invalid plan document: ${parsed.problems.join('; ')}`);
+    const result = runPlan(planFromDocument(parsed.document), input.rows, { scope: input.scope ?? 'full', ...(input.tickets ? { takes: ticketTaker(input.tickets) } : {}) });
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };
+  }
 }
+
+parentPort?.on('message', (request: PlanShareRequest) => {
+  const reply: PlanShareReply = { id: request.id, outcome: runShare(request) };
+  parentPort?.postMessage(reply);
+});

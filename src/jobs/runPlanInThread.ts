@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { bundledThreadEntry } from '../../bin/cliBundle.js';
 import { planFromDocument } from '../analysis/plan.ts';
 import type { PlanRow } from '../analysis/planRow.ts';
 import type { PlanDocument } from '../analysis/planDocument.ts';
@@ -20,17 +21,112 @@ export interface PlanShareInput extends PlanThreadInput {
   readonly tickets?: SharedArrayBuffer;
 }
 
+/** A share of a run sent to a plan thread, and its answer (matched by id). */
+export interface PlanShareRequest {
+  readonly id: number;
+  readonly input: PlanShareInput;
+}
+export interface PlanShareReply {
+  readonly id: number;
+  readonly outcome: { ok: true; result: PlanRunResult } | { ok: false; error: string };
+}
+
 /** Two threads: the fits of one pair are sequential, and a worker process has other work too. */
 const DEFAULT_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 
-// The thread loads TypeScript itself (tsx), whatever loader the parent runs under (tsx CLI, vitest).
-// tsx is resolved here, from this file, not by the thread: an eval'd thread resolves bare names from the
-// process's working directory, which need not be the project (`cohortwatch` run from elsewhere).
+// A young generation larger than V8's default (16 MB semi-spaces): the fits allocate data-sized arrays
+// in bursts, and with the default most of them were copied out of it before they died. At 100,000
+// patients this took ~8% off the run (bench:reanalysis, docs/analysis.md).
+const YOUNG_GENERATION_MB = 128;
+
+// Without a bundle (COHORTWATCH_NO_BUNDLE=1, or a read-only checkout) the thread loads TypeScript itself
+// (tsx), whatever loader the parent runs under (tsx CLI, vitest). tsx is resolved here, from this file,
+// not by the thread: an eval'd thread resolves bare names from the process's working directory, which
+// need not be the project (`cohortwatch` run from elsewhere).
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });
 `;
 const TSX_API = import.meta.resolve('tsx/esm/api');
+const ENTRY = new URL('./planThread.ts', import.meta.url).href;
+
+/**
+ * A plan thread of this process: it runs the shares sent to it one after the other and lives until the
+ * process ends, so its compiled code is warm from one look to the next (a cold thread spent ~1.5 s of
+ * CPU per look compiling, at any cohort size). Idle, it does not keep the process alive.
+ */
+class PlanThread {
+  private readonly pending = new Map<number, { resolve: (result: PlanRunResult) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+
+  private constructor(private readonly worker: Worker, onGone: () => void) {
+    worker.unref();
+    worker.on('message', (reply: PlanShareReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (waiting === undefined) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.outcome.ok) waiting.resolve(reply.outcome.result);
+      else waiting.reject(new Error(reply.outcome.error));
+    });
+    // A thread that fails outside a share (out of memory, a crash) is gone: its shares fail, and the
+    // next run starts a new thread in its place.
+    const fail = (error: Error): void => {
+      onGone();
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`plan thread exited with code ${code}`)));
+  }
+
+  static async start(onGone: () => void): Promise<PlanThread> {
+    const bundle = await bundledThreadEntry('planThread');
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+    const worker = bundle !== null
+      ? new Worker(bundle, { resourceLimits })
+      : new Worker(BOOTSTRAP, { eval: true, workerData: { entry: ENTRY, tsx: TSX_API }, resourceLimits });
+    return new PlanThread(worker, onGone);
+  }
+
+  run(input: PlanShareInput): Promise<PlanRunResult> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      const request: PlanShareRequest = { id, input };
+      this.worker.postMessage(request);
+    });
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+// The process's plan threads, started on first use; a run with k threads uses the first k.
+let pool: Promise<PlanThread>[] = [];
+
+function planThreads(count: number): Promise<PlanThread[]> {
+  while (pool.length < count) {
+    const started: Promise<PlanThread> = PlanThread.start(() => drop(started));
+    started.catch(() => drop(started));
+    pool.push(started);
+  }
+  return Promise.all(pool.slice(0, count));
+}
+
+function drop(thread: Promise<PlanThread>): void {
+  pool = pool.filter((t) => t !== thread);
+}
+
+/** Ends the process's plan threads (tests; a process that exits needs not: idle threads do not hold it). */
+export async function closePlanThreads(): Promise<void> {
+  const closing = pool;
+  pool = [];
+  const started = await Promise.allSettled(closing);
+  await Promise.all(started.flatMap((t) => (t.status === 'fulfilled' ? [t.value.terminate()] : [])));
+}
 
 /**
  * Runs the plan in worker threads: the fits are CPU-bound for seconds at 100k patients, and on the
@@ -40,26 +136,9 @@ const TSX_API = import.meta.resolve('tsx/esm/api');
  */
 export async function runPlanInThread(input: PlanThreadInput): Promise<PlanRunResult> {
   const count = Math.max(1, Math.floor(input.threads ?? DEFAULT_THREADS));
-  if (count === 1) return runShare(input);
+  const threads = await planThreads(count);
+  if (count === 1) return threads[0].run(input);
   const tickets = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-  const shares = await Promise.all(Array.from({ length: count }, () => runShare({ ...input, tickets })));
+  const shares = await Promise.all(threads.map((thread) => thread.run({ ...input, tickets })));
   return mergePlanShares(planFromDocument(input.document), shares);
-}
-
-function runShare(input: PlanShareInput): Promise<PlanRunResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, {
-      eval: true,
-      workerData: { entry: new URL('./planThread.ts', import.meta.url).href, tsx: TSX_API, input },
-    });
-    let settled = false;
-    worker.once('message', (message: { ok: true; result: PlanRunResult } | { ok: false; error: string }) => {
-      settled = true;
-      if (message.ok) resolve(message.result);
-      else reject(new Error(message.error));
-      void worker.terminate();
-    });
-    worker.once('error', (error) => { settled = true; reject(error); });
-    worker.once('exit', (code) => { if (!settled) reject(new Error(`plan thread exited with code ${code}`)); });
-  });
 }

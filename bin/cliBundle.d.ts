@@ -1,0 +1,3 @@
+// Types of bin/cliBundle.js (plain JavaScript: it runs before tsx is loaded) for the TypeScript that uses it.
+export function loadBundledCli(command: string): Promise<((argv: string[], version: string) => Promise<void>) | null>;
+export function bundledThreadEntry(name: 'planThread'): Promise<URL | null>;
