@@ -46,21 +46,26 @@ function populationDesign(rows: readonly PlanRow[], population: Population, cova
   if (cached !== undefined) return cached;
   const defs = covariates.map((c) => COVARIATES[c]);
   const kept: PlanRow[] = [];
-  const values: number[][] = defs.map(() => []);
-  for (const row of rows) {
+  // Straight into typed columns, no array per row: the complete cases are the first `kept.length`
+  // entries (a row dropped for a missing value leaves entries that the next kept row overwrites).
+  const values = defs.map(() => new Float64Array(rows.length));
+  rows: for (const row of rows) {
     if (!population.includes(row)) continue;
-    const cells = defs.map((d) => d.value(row));
-    if (cells.some((v) => v === null)) continue;
+    for (let k = 0; k < defs.length; k++) {
+      const v = defs[k].value(row);
+      if (v === null) continue rows;
+      values[k][kept.length] = v;
+    }
     kept.push(row);
-    cells.forEach((v, k) => values[k].push(v ?? 0));
   }
   const port = new Float64Array(kept.length);
   let nPort = 0;
-  kept.forEach((row, i) => {
-    port[i] = row.port ? 1 : 0;
-    if (row.port) nPort += 1;
-  });
-  const columns = defs.map((d, k) => ({ name: d.name, values: Float64Array.from(values[k]) }));
+  for (let i = 0; i < kept.length; i++) {
+    if (!kept[i].port) continue;
+    port[i] = 1;
+    nPort += 1;
+  }
+  const columns = defs.map((d, k) => ({ name: d.name, values: values[k].slice(0, kept.length) }));
   const design = { kept, port, nPort, covariates: estimable(port, columns) };
   byCovariates.set(key, design);
   return design;
@@ -74,11 +79,12 @@ export function estimandData(rows: readonly PlanRow[], population: Population, e
   const event = new Uint8Array(n);
   let eventsPort = 0;
   let eventsPtr = 0;
-  kept.forEach((row, i) => {
+  for (let i = 0; i < n; i++) {
+    const row = kept[i];
     time[i] = endpoint.time(row);
     event[i] = endpoint.status(row) === 1 ? 1 : 0;
     if (row.port) eventsPort += event[i]; else eventsPtr += event[i];
-  });
+  }
   // Callers get their own arrays: a model may transform its inputs in place.
   return { n, time, event, port: Float64Array.from(port), covariates: columns.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })), nPort, eventsPort, eventsPtr };
 }
