@@ -1,6 +1,6 @@
-// Log lines are written in chunks (src/logging/logger.ts), yet a process that logs one line and goes
-// on running must show it at once (an operator tailing a quiet scheduler), and a process that exits
-// right after logging must not lose it.
+// Log lines are written asynchronously (src/logging/logger.ts), yet a process that logs one line and
+// goes on running must show it at once (an operator tailing a quiet scheduler), and a process that
+// exits right after logging must not lose it.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
