@@ -67,8 +67,12 @@ export interface DemoResult {
   readonly seconds: number;
 }
 
-// Follow-up events are applied concurrently (each in its own transaction under a per-patient lock).
-const EVENT_CONCURRENCY = 8;
+// The worker's own default (WORKER_CONCURRENCY): up to 1,000 deliveries at once, applied in batches
+// (one transaction per batch, under the batch's per-patient locks) over a pool as small as
+// `cohortwatch worker`'s. At 8, every batch held at most 8 events and the replay spent three quarters
+// of its time ingesting (~200 events/s).
+const EVENT_CONCURRENCY = 1000;
+const EVENT_POOL_SIZE = 8;
 const PHASE_TIMEOUT_MS = 180_000;
 const EFFECT_RULES: readonly string[] = ['boundary', 'departure', 'drift'];
 
@@ -126,7 +130,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     options.progress.phase('----------', 'starting services');
     const services = await startDemoServices({ env: options.userServices, workDir, mailDir, defaultRedisUrl: options.env.REDIS_URL });
     running.services = services;
-    const db = connect(services.databaseUrl, { poolSize: EVENT_CONCURRENCY + 6, applicationName: 'cohortwatch-demo' });
+    const db = connect(services.databaseUrl, { poolSize: EVENT_POOL_SIZE + 6, applicationName: 'cohortwatch-demo' });
     running.db = db;
     await registerDemoInvestigators(db);
 
