@@ -14,6 +14,8 @@ export interface PlanThreadInput {
   readonly scope?: 'full' | 'alerts';
   /** Threads sharing the plan's (population, endpoint) pairs; default min(2, available cores). */
   readonly threads?: number;
+  /** How long the threads wait for the process's next run before they end; default 5 minutes. */
+  readonly idleMs?: number;
 }
 
 /** What one thread runs: the input, and the shared ticket counter of the pairs (none = all of them). */
@@ -39,6 +41,11 @@ const DEFAULT_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 // patients this took ~8% off the run (bench:reanalysis, docs/analysis.md).
 const YOUNG_GENERATION_MB = 128;
 
+// Looks run back to back (the demo, a catch-up of several cutoffs) reuse warm threads; a scheduler
+// waiting a quarter for its next look does not keep two threads' heaps (hundreds of MB after a large
+// cohort) meanwhile.
+const DEFAULT_IDLE_MS = 5 * 60_000;
+
 // Without a bundle (COHORTWATCH_NO_BUNDLE=1, or a read-only checkout) the thread loads TypeScript itself
 // (tsx), whatever loader the parent runs under (tsx CLI, vitest). tsx is resolved here, from this file,
 // not by the thread: an eval'd thread resolves bare names from the process's working directory, which
@@ -51,21 +58,24 @@ const TSX_API = import.meta.resolve('tsx/esm/api');
 const ENTRY = new URL('./planThread.ts', import.meta.url).href;
 
 /**
- * A plan thread of this process: it runs the shares sent to it one after the other and lives until the
- * process ends, so its compiled code is warm from one look to the next (a cold thread spent ~1.5 s of
- * CPU per look compiling, at any cohort size). Idle, it does not keep the process alive.
+ * A plan thread of this process: it runs the shares sent to it one after the other and stays for the
+ * next run, so its compiled code is warm from one look to the next (a new thread took 1.2 s more than a
+ * warm one at 426 patients and 6 s more at 100,000, bench:reanalysis). Idle, it does not keep the
+ * process alive, and after idleMs without a run it ends.
  */
 class PlanThread {
   private readonly pending = new Map<number, { resolve: (result: PlanRunResult) => void; reject: (error: Error) => void }>();
   private nextId = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private idleMs = DEFAULT_IDLE_MS;
 
-  private constructor(private readonly worker: Worker, onGone: () => void) {
+  private constructor(private readonly worker: Worker, private readonly onGone: () => void) {
     worker.unref();
     worker.on('message', (reply: PlanShareReply) => {
       const waiting = this.pending.get(reply.id);
       if (waiting === undefined) return;
       this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0) this.idle();
       if (reply.outcome.ok) waiting.resolve(reply.outcome.result);
       else waiting.reject(new Error(reply.outcome.error));
     });
@@ -89,8 +99,22 @@ class PlanThread {
     return new PlanThread(worker, onGone);
   }
 
+  /** Idle: it does not hold the process, and it ends unless a run comes within idleMs. */
+  private idle(): void {
+    this.worker.unref();
+    // Out of the pool first, so no run can pick the thread while it ends.
+    this.idleTimer = setTimeout(() => {
+      this.onGone();
+      void this.worker.terminate();
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
   run(input: PlanShareInput): Promise<PlanRunResult> {
     const id = this.nextId++;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.idleMs = input.idleMs ?? DEFAULT_IDLE_MS;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
@@ -106,6 +130,11 @@ class PlanThread {
 
 // The process's plan threads, started on first use; a run with k threads uses the first k.
 let pool: Promise<PlanThread>[] = [];
+
+/** How many plan threads this process holds now (started or starting). */
+export function planThreadCount(): number {
+  return pool.length;
+}
 
 function planThreads(count: number): Promise<PlanThread[]> {
   while (pool.length < count) {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN } from '../../src/analysis/plan.ts';
 import { runPlan } from '../../src/analysis/runPlan.ts';
 import type { PlanRunResult } from '../../src/analysis/runResult.ts';
-import { closePlanThreads, runPlanInThread } from '../../src/jobs/runPlanInThread.ts';
+import { closePlanThreads, planThreadCount, runPlanInThread } from '../../src/jobs/runPlanInThread.ts';
 import { dayOf, syntheticCohort } from '../analysis/syntheticCohort.ts';
 
 const records = ({ timingsMs: _timings, ...rest }: PlanRunResult) => JSON.stringify(rest);
@@ -38,6 +38,18 @@ describe('the plan in several threads', () => {
     const broken = { ...DEFAULT_PLAN.document, endpoints: [] } as unknown as typeof DEFAULT_PLAN.document;
     await expect(runPlanInThread({ document: broken, rows })).rejects.toThrow(/invalid plan document/);
     expect(records(await runPlanInThread({ document: DEFAULT_PLAN.document, rows }))).toBe(records(runPlan(DEFAULT_PLAN, rows)));
+  }, 120_000);
+
+  it('ends threads left idle, and the next run starts new ones', async () => {
+    const rows = cohort(300, 4);
+    const expected = records(runPlan(DEFAULT_PLAN, rows));
+    await closePlanThreads();
+    expect(records(await runPlanInThread({ document: DEFAULT_PLAN.document, rows, idleMs: 300 }))).toBe(expected);
+    expect(planThreadCount()).toBeGreaterThan(0);
+    const deadline = Date.now() + 10_000;
+    while (planThreadCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(planThreadCount()).toBe(0);
+    expect(records(await runPlanInThread({ document: DEFAULT_PLAN.document, rows }))).toBe(expected);
   }, 120_000);
 
   it('gives the same records from the sources through tsx when bundles are off', async () => {
