@@ -1,5 +1,5 @@
 // Entry of the plan threads kept by runPlanInThread.ts: one share of a run per message, for as long as
-// the process lives (the thread's compiled code stays warm from one look to the next).
+// the thread is kept (its compiled code stays warm from one look to the next).
 import { parentPort } from 'node:worker_threads';
 import { parsePlanDocument } from '../analysis/planDocument.ts';
 import { planFromDocument } from '../analysis/plan.ts';
