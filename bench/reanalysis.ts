@@ -1,8 +1,8 @@
 // npm run bench:reanalysis — one full run of the analysis plan (every population x endpoint: monitoring
 // Cox, IPTW, PH test, sequential look, KM/CIF, follow-up, paper replication) at 426, 10k and 100k
 // patients of a generated cohort, in-process and through the worker threads the job uses: first on
-// threads started for it (a process's first look), then again on the same threads (every later look
-// of a long-running worker or scheduler process, whose plan threads stay warm).
+// threads started for it (a process's first look, and a scheduler's quarterly look), then again on the
+// same threads (looks that follow each other within minutes: the demo, a catch-up of several cutoffs).
 // Prints wall-clock time per stage and the CPU time of every run, and checks that the threaded runs
 // (the plan's pairs shared between threads, as the job runs it) give byte-identical results (every
 // record, in order; only the stage timings differ). Usage: tsx bench/reanalysis.ts [sizes...]
