@@ -35,5 +35,6 @@ USER cohortwatch
 VOLUME ["/reports"]
 # /healthz and /metrics of the worker (METRICS_PORT) and of the scheduler (SCHEDULER_METRICS_PORT).
 EXPOSE 9464 9465
-ENTRYPOINT ["tini", "--", "node", "/app/bin/cohortwatch.js"]
+# Run as its #! line does (bin/cohortwatch.js): with the worker's young-generation size.
+ENTRYPOINT ["tini", "--", "/app/bin/cohortwatch.js"]
 CMD ["--help"]

@@ -179,8 +179,14 @@ function cpuLine(cpu: CpuFigures, events: number, postgres?: number): string {
   return `CPU: ${parts.join(', ')}`;
 }
 
+/**
+ * Runs bin/cohortwatch.js as `npx cohortwatch` does, as an executable: with the node options of its
+ * #! line (the worker's young-generation size), which `node bin/cohortwatch.js` would not apply.
+ * `nodeArgs` (BENCH_NODE_ARGS) are added through NODE_OPTIONS.
+ */
 function run(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' | 'ignore' = 'inherit', nodeArgs: readonly string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, 'bin/cohortwatch.js', ...args], { stdio: ['ignore', stdio, 'inherit'], env });
+  const nodeOptions = [env.NODE_OPTIONS ?? '', ...nodeArgs].filter((a) => a !== '').join(' ');
+  return spawn('bin/cohortwatch.js', args, { stdio: ['ignore', stdio, 'inherit'], env: nodeOptions === '' ? env : { ...env, NODE_OPTIONS: nodeOptions } });
 }
 
 async function commits(admin: pg.Client, database: string): Promise<number> {

@@ -6,6 +6,7 @@ export type { EnvelopeCheck, EnvelopeParse } from './envelope.ts';
 export { eventJobId } from './eventJobId.ts';
 export { payloadHash } from './payloadHash.ts';
 export { canonicalJson } from './canonicalJson.ts';
+export { sha256Hex } from './sha256Hex.ts';
 export { toStoredEvent } from './storedEvent.ts';
 export type { StoredEvent } from './storedEvent.ts';
 export { parseOffsetDateTime } from './offsetDateTime.ts';

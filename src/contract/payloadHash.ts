@@ -1,7 +1,7 @@
 // Detects "same eventId, different payload" conflicts: the first payload's hash is stored with the
 // event and a redelivery is compared against it.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonicalJson.ts';
+import { sha256Hex } from './sha256Hex.ts';
 import type { FollowUpEvent } from './schemas.ts';
 
 /**
@@ -10,5 +10,5 @@ import type { FollowUpEvent } from './schemas.ts';
  * spelling are part of what the producer sent), and so are an omitted optional field and an empty one.
  */
 export function payloadHash(event: FollowUpEvent): string {
-  return createHash('sha256').update(canonicalJson(event), 'utf8').digest('hex');
+  return sha256Hex(canonicalJson(event));
 }

@@ -21,10 +21,12 @@ function conflict(retraction: Pick<RetractionEvent, 'eventId' | 'occurredOn'>, k
 
 /** `reported`: the patient's events reported by the cutoff (and only those: a later target is not known yet). */
 export function resolveRetractions(reported: readonly StoredEvent[]): RetractionOutcome {
-  const byId = new Map(reported.map((event) => [event.eventId, event]));
   const retracted = new Set<string>();
   const effective: StoredRetraction[] = [];
   const conflicts: DataQualityConflict[] = [];
+  // Most patients have no retraction: no index of their events is needed then.
+  if (!reported.some((event) => event.type === 'retraction')) return { retracted, effective, conflicts };
+  const byId = new Map(reported.map((event) => [event.eventId, event]));
   for (const event of reported) {
     if (event.type !== 'retraction') continue;
     const target = byId.get(event.retracts);

@@ -2,7 +2,8 @@
 // not on this machine, so the file is parsed (YAML, with compose's merge keys) and its required keys
 // checked: the image is built from the Dockerfile, healthchecks and restart policies, secrets from .env
 // with no default password, PostgreSQL and Redis unpublished, Redis with a password, a reports volume.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -120,7 +121,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^COPY --from=deps \/app\/node_modules/m);
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends chromium/);
     expect(dockerfile).toMatch(/^USER cohortwatch$/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["tini", "--", "node", "\/app\/bin\/cohortwatch\.js"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["tini", "--", "\/app\/bin\/cohortwatch\.js"\]$/m);
+  });
+
+  it('runs bin/cohortwatch.js as an executable, which starts node with the options of its #! line', () => {
+    expect(statSync(path.join(repo, 'bin/cohortwatch.js')).mode & 0o111).not.toBe(0);
+    expect(read('bin/cohortwatch.js').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=64');
+    const run = spawnSync(path.join(repo, 'bin/cohortwatch.js'), ['--version'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe((JSON.parse(read('package.json')) as { version: string }).version);
   });
 
   it('has every runtime dependency of bin/cohortwatch.js in dependencies (npm ci --omit=dev drops the rest)', () => {

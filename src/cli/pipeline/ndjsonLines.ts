@@ -2,9 +2,8 @@
 // enqueue, a line to report (not JSON, over the size/depth limits, no usable eventId), or a repeat of
 // an earlier line's eventId. Everything else about the event is the worker's to judge, so invalid
 // events are recorded with their reason in rejected_events rather than lost in a terminal.
-import { createHash } from 'node:crypto';
 import type { Interface } from 'node:readline';
-import { canonicalJson, parseEnvelope } from '../../contract/index.ts';
+import { canonicalJson, parseEnvelope, sha256Hex } from '../../contract/index.ts';
 import { eventIdSchema } from '../../contract/schemas.ts';
 
 export type ClassifiedLine =
@@ -35,7 +34,7 @@ export class NdjsonClassifier {
     if (!eventId.success) {
       return { kind: 'unparseable', line, reason: 'no usable eventId (1-128 of A-Z a-z 0-9 . _ : -)' };
     }
-    const hash = createHash('sha256').update(canonicalJson(value)).digest('hex');
+    const hash = sha256Hex(canonicalJson(value));
     const first = this.seen.get(eventId.data);
     if (first !== undefined) {
       // The job id is derived from the eventId, so the queue cannot carry a second payload for it:
