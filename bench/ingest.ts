@@ -179,14 +179,16 @@ function cpuLine(cpu: CpuFigures, events: number, postgres?: number): string {
   return `CPU: ${parts.join(', ')}`;
 }
 
+/** The node options of bin/cohortwatch.js's #! line (`#!/usr/bin/env -S node OPTIONS`). */
+const SHEBANG_NODE_OPTIONS = readFileSync('bin/cohortwatch.js', 'utf8').split('\n')[0].replace(/^#!\/usr\/bin\/env (-S )?node ?/, '').split(' ').filter((a) => a !== '');
+
 /**
- * Runs bin/cohortwatch.js as `npx cohortwatch` does, as an executable: with the node options of its
- * #! line (the worker's young-generation size), which `node bin/cohortwatch.js` would not apply.
- * `nodeArgs` (BENCH_NODE_ARGS) are added through NODE_OPTIONS.
+ * Runs bin/cohortwatch.js as `npx cohortwatch` does (as an executable, so with the node options of its
+ * #! line: the worker's young-generation size), which `node bin/cohortwatch.js` alone would not apply;
+ * then `nodeArgs` (BENCH_NODE_ARGS, e.g. --cpu-prof, which NODE_OPTIONS does not take).
  */
 function run(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' | 'ignore' = 'inherit', nodeArgs: readonly string[] = []): ChildProcess {
-  const nodeOptions = [env.NODE_OPTIONS ?? '', ...nodeArgs].filter((a) => a !== '').join(' ');
-  return spawn('bin/cohortwatch.js', args, { stdio: ['ignore', stdio, 'inherit'], env: nodeOptions === '' ? env : { ...env, NODE_OPTIONS: nodeOptions } });
+  return spawn(process.execPath, [...SHEBANG_NODE_OPTIONS, ...nodeArgs, 'bin/cohortwatch.js', ...args], { stdio: ['ignore', stdio, 'inherit'], env });
 }
 
 async function commits(admin: pg.Client, database: string): Promise<number> {
