@@ -204,7 +204,12 @@ class ColumnBuilder {
 
   /** The columns one variable contributes: itself if numeric, else one dummy per non-reference level. */
   variable(name: string): Column[] {
-    if (!this.isFactor(name)) return [{ name, values: numericColumn(this.table, name, this.rows, 'covariate') }];
+    if (!this.isFactor(name)) {
+      const values = column(this.table, name);
+      // isFactor has just found every used value finite: a typed column used whole needs no second pass.
+      if (values instanceof Float64Array && values.length === this.rows.length) return [{ name, values }];
+      return [{ name, values: numericColumn(this.table, name, this.rows, 'covariate') }];
+    }
     const levels = this.factorLevels(name);
     const values = column(this.table, name);
     const text = Array.from(this.rows, (r) => levelText(values[r]));

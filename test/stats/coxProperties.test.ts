@@ -180,6 +180,15 @@ describe('Cox fit on degenerate data (as R)', () => {
     expect(() => fitCox({ ...monotone, ties: 'exact' as Ties })).toThrow(/ties must be/);
   });
 
+  it('names the design column and row of a NaN or infinite covariate, with or without weights', () => {
+    const z = monotone.x[1];
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const x = [monotone.x[0], Float64Array.from(z, (v, i) => (i === 6 ? bad : v))];
+      expect(() => fitCox({ ...monotone, x })).toThrow(/design column "z" has a non-finite value in row 7/);
+      expect(() => fitCox({ ...monotone, x, weights: new Float64Array(14).fill(2) })).toThrow(/design column "z" has a non-finite value in row 7/);
+    }
+  });
+
   it('gives zph a clear error when fit and input disagree', () => {
     const fit = fitCox(monotone);
     expect(() => coxZph({ ...monotone, x: [monotone.x[0]], names: ['x'] }, fit, { transform: 'km' })).toThrow(/2 coefficients/);

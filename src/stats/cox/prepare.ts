@@ -65,11 +65,14 @@ function checkValues(input: CoxInput, n: number): void {
       if (!(weights[i] > 0 && Number.isFinite(weights[i]))) throw new CoxInputError(`weight of row ${i + 1} must be a positive finite number`);
     }
   }
-  for (let j = 0; j < input.x.length; j++) {
-    const col = input.x[j];
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(col[i])) throw new CoxInputError(`design column "${input.names[j]}" has a non-finite value in row ${i + 1}`);
-    }
+  // The design columns are checked by centring(), which reads them all anyway.
+}
+
+/** The row of a design column's first non-finite value (the error), once its sum showed there may be one. */
+function checkColumn(input: CoxInput, j: number, n: number): void {
+  const col = input.x[j];
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(col[i])) throw new CoxInputError(`design column "${input.names[j]}" has a non-finite value in row ${i + 1}`);
   }
 }
 
@@ -151,6 +154,8 @@ function centring(input: CoxInput, n: number, counting: boolean): Float64Array {
       if (zeroOne && v !== 0 && v !== 1 && v !== -1) zeroOne = false;
       sum += w === undefined ? v : v * w[i];
     }
+    // A NaN or ±Infinity among the values makes the sum non-finite (so may finite values of ~1e308).
+    if (!Number.isFinite(sum)) checkColumn(input, j, n);
     means[j] = zeroOne ? 0 : sum / totalWeight;
   }
   return means;
