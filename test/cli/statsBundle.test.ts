@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_CONFIG } from '../../bin/cliBundle.js';
 
 // `stats` runs from a bundle of its sources cached in node_modules/.cache/cohortwatch (bin/cliBundle.js).
 // On a copy of the checkout: the bundle prints what tsx prints, and an edited source is rebuilt before
@@ -20,7 +21,7 @@ beforeAll(() => {
   for (const part of ['bin', 'src', 'package.json', 'tsconfig.json']) cpSync(join(here, part), join(root, part), { recursive: true });
   symlinkSync(realpathSync(join(here, 'node_modules')), join(root, 'node_modules'));
   // bin/cliBundle.js's key: the checkout's root and its BUILD_CONFIG.
-  const key = createHash('sha256').update(root).update('\0stdlib-inside-1').digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(root).update(`\0${BUILD_CONFIG}`).digest('hex').slice(0, 16);
   const cache = join(realpathSync(join(here, 'node_modules')), '.cache', 'cohortwatch');
   cacheFiles = [join(cache, `stats-${key}.mjs`), join(cache, `stats-${key}.json`)];
 });
