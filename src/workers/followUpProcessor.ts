@@ -22,7 +22,7 @@ export interface ProcessorDependencies {
   metrics?: PipelineMetrics;
   /** The timeline's "as of" instant; the wall clock unless a simulation drives it. */
   now?: () => Date;
-  /** Transactions running at once (each holds one database connection); default 2. */
+  /** Transactions running at once (each holds one database connection); default 3. */
   maxInFlight?: number;
   /** Most events in one transaction; default 500. */
   maxBatch?: number;
@@ -30,14 +30,15 @@ export interface ProcessorDependencies {
 
 /**
  * A batch costs five round trips to PostgreSQL whatever its size, so throughput comes from large
- * batches, two in flight (on disjoint patients, so they never wait for each other); the second one
+ * batches, several in flight (on disjoint patients, so they never wait for each other); another one
  * starts only when a full batch is queued (groupCommit.ts). The jobs in running batches stay active
  * in BullMQ until they commit, so the worker's concurrency (default 1000) is what fills them.
  * Measured with bench/ingest.ts (55,000 events, one worker, load 3): 250 per batch 4,057 events/s,
  * 500 per batch 4,337 events/s with less CPU per event (worker 0.157 vs 0.172 ms, PostgreSQL 0.080
- * vs 0.091 ms).
+ * vs 0.091 ms). Three in flight rather than two (load 2, 1 Dec): 5,556-5,598 events/s in three
+ * rounds against 5,150-5,488 in six: with two, both were often waiting on PostgreSQL at once.
  */
-const DEFAULT_IN_FLIGHT = 2;
+const DEFAULT_IN_FLIGHT = 3;
 const DEFAULT_MAX_BATCH = 500;
 
 /** The patient an event is about, read before validation (an invalid one has no key). */
