@@ -19,12 +19,12 @@ import type { CsvColumn, CsvTable } from './csvTable.ts';
  * both exact, and one IEEE operation rounds it correctly (Clinger 1990), as DuckDB's parser does; the
  * others go through Number(), which rounds correctly too.
  *
- * A file of PARALLEL_FROM_BYTES or more is read in two halves at once, split at a line start: this
- * thread parses the first, a worker thread the second, with the same code (spanParser); the worker's
- * columns are appended to this thread's, so the values and their order are those of one pass. The
- * worker reports whether its half holds a decimal in each column (the sniffer rule above needs the
- * first half's sample); anything the worker cannot do (it fails, or the first half is shorter than the
- * sniffer's sample) and this thread parses the second half itself, as before.
+ * A file of PARALLEL_FROM_BYTES or more is read in two parts at once, split at a line start: this
+ * thread parses the first (MAIN_THREAD_SHARE of the bytes), a worker thread the rest, with the same
+ * code (spanParser); the worker's columns are appended to this thread's, so the values and their
+ * order are those of one pass. The worker reports whether its part holds a decimal in each column (the
+ * sniffer rule above needs the first part's sample); anything the worker cannot do (it fails, or the
+ * first part is shorter than the sniffer's sample) and this thread parses the rest itself, as before.
  *
  * Measured at 1,000,000 rows × 12 columns (72 MB), ten used: see docs/stats-cox.md.
  */
@@ -254,6 +254,12 @@ const LF = 10;
 const CR = 13;
 /** Files from this size are parsed in two halves on two threads (docs/stats-cox.md). */
 export const PARALLEL_FROM_BYTES = 1 << 24;
+/**
+ * The share of the rows' bytes this thread parses: it starts at once, the worker only after its ~40 ms
+ * start-up, so equal halves left this thread waiting. 1M-row cox, `hyperfine -N -r 12/15` alternated
+ * (idle, 2026-12-01): 0.5 1.900 / 1.899 s, 0.62 1.849 / 1.874 s, 0.68 1.924 s.
+ */
+const MAIN_THREAD_SHARE = 0.6;
 
 const { parseSpan, Refused } = spanParser(readSync);
 
@@ -367,7 +373,7 @@ function parse(fd: number, path: string, names: readonly string[], parallelFromB
   const targets: Target[] = wanted.map(() => ({ values: new Float64Array(capacity), firstValue: -1, decimalInSample: false, integerInSample: false, decimalLater: false }));
   /** Per field of a row: index into targets, or -1 for a column the method does not use. */
   const slot = Int32Array.from(header, (name) => wanted.indexOf(name));
-  const split = size >= parallelFromBytes ? lineStartFrom(fd, Math.max(end + 1, Math.floor((end + 1 + size) / 2)), size) : size;
+  const split = size >= parallelFromBytes ? lineStartFrom(fd, Math.max(end + 1, Math.floor(end + 1 + (size - end - 1) * MAIN_THREAD_SHARE)), size) : size;
   const worker = split < size ? startHalfWorker(path, split, size, slot, wanted.length, Math.ceil(capacity / 2) + 16) : null;
   if (worker !== null) started(worker);
   const row = parseSpan(fd, { buffer, pos: end + 1, length, base: 0 }, split, slot, header.length, targets, 0, SNIFF_ROWS);
