@@ -1,7 +1,8 @@
 // Job ids and payload hashes: what makes a redelivery the same event and a conflict a different one.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, eventJobId, payloadHash, validateEvent } from '../../src/contract/index.ts';
+import { canonicalJson, eventJobId, payloadHash, sha256Hex, validateEvent } from '../../src/contract/index.ts';
 import type { FollowUpEvent } from '../../src/contract/index.ts';
 import { validEvents, withFields } from './events.ts';
 
@@ -10,6 +11,21 @@ function valid(raw: unknown): FollowUpEvent {
   if (!result.ok) throw new Error(result.reason);
   return result.event;
 }
+
+describe('sha256Hex', () => {
+  // Job ids and stored payload hashes must stay what earlier versions computed: a queue or a database
+  // holds them across upgrades, and a changed hash would turn every redelivery into a conflict.
+  it('is the SHA-256 of the UTF-8 text, as createHash gives it, for any string', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
+      expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    }), { seed: 20261201, numRuns: 500 });
+    expect(sha256Hex('é🙂')).toBe(createHash('sha256').update('é🙂', 'utf8').digest('hex'));
+  });
+
+  it('keeps the job id of a known eventId', () => {
+    expect(eventJobId('reg-1')).toBe('ev-1226f88b81dcaf0a7e49f7ba3cdcbe59');
+  });
+});
 
 describe('eventJobId', () => {
   it('is ev- and 32 hex characters, the same for the same eventId', () => {
