@@ -123,15 +123,23 @@ function strataColumns(spec: DesignSpec): string[] {
   return typeof spec.strata === 'string' ? [spec.strata] : [...spec.strata];
 }
 
+/**
+ * The table's own array when it is typed and every row is used (rows[i] = i), else null: a design uses
+ * it as it is, not a copy (a million-row CSV's ten columns were 80 MB of copies). Nothing downstream
+ * writes to a design's columns.
+ */
+function usedWhole(values: ArrayLike<Cell>, rows: Int32Array): Float64Array | null {
+  return values instanceof Float64Array && rows.length === values.length ? values : null;
+}
+
 function numericColumn(table: ColumnTable, name: string, rows: Int32Array, role: string): Float64Array {
   const values = column(table, name);
-  if (values instanceof Float64Array && rows.length === values.length) {
-    // Every row used (rows[i] = i): the table's own array, checked, not copied (a million-row CSV's
-    // ten columns were 80 MB of copies). Nothing downstream writes to a design's columns.
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) throw new DesignError(`${role} column "${name}" has a non-numeric value in row ${i + 1}`);
+  const whole = usedWhole(values, rows);
+  if (whole !== null) {
+    for (let i = 0; i < whole.length; i++) {
+      if (!Number.isFinite(whole[i])) throw new DesignError(`${role} column "${name}" has a non-numeric value in row ${i + 1}`);
     }
-    return values;
+    return whole;
   }
   const out = new Float64Array(rows.length);
   if (values instanceof Float64Array) {
@@ -205,10 +213,9 @@ class ColumnBuilder {
   /** The columns one variable contributes: itself if numeric, else one dummy per non-reference level. */
   variable(name: string): Column[] {
     if (!this.isFactor(name)) {
-      const values = column(this.table, name);
-      // isFactor has just found every used value finite: a typed column used whole needs no second pass.
-      if (values instanceof Float64Array && values.length === this.rows.length) return [{ name, values }];
-      return [{ name, values: numericColumn(this.table, name, this.rows, 'covariate') }];
+      // isFactor has just found every used value finite: a column used whole needs no second pass.
+      const values = usedWhole(column(this.table, name), this.rows) ?? numericColumn(this.table, name, this.rows, 'covariate');
+      return [{ name, values }];
     }
     const levels = this.factorLevels(name);
     const values = column(this.table, name);
