@@ -110,6 +110,13 @@ export interface AuditLogTable {
   after: JSONColumnType<JsonDocument> | null;
 }
 
+/** Each patient's stored-event count and sum of hashtext(event_id), kept by triggers on follow_up_events. */
+export interface PatientEventCountTable {
+  patient_id: string;
+  event_count: number;
+  id_hash: number;
+}
+
 export interface PipelineTables {
   follow_up_events: FollowUpEventTable;
   rejected_events: RejectedEventTable;
@@ -117,4 +124,5 @@ export interface PipelineTables {
   baseline_history: BaselineHistoryTable;
   timelines: TimelineTable;
   audit_log: AuditLogTable;
+  patient_event_counts: PatientEventCountTable;
 }

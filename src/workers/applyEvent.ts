@@ -91,7 +91,8 @@ export async function applyEvents(db: Kysely<Database>, raws: readonly unknown[]
 }
 
 /**
- * One statement: take the patients' transaction-scoped advisory locks, then insert the events; an
+ * One statement: take the patients' transaction-scoped advisory locks, then insert the events and an
+ * `event_stored` audit row for each (written from the inserted rows, so they are not sent twice); an
  * eventId already stored is skipped. Returns the eventIds inserted.
  *
  * The locks are taken in ascending key order (the aggregate consumes the sorted keys), so two
@@ -110,13 +111,18 @@ async function lockAndInsert(trx: Kysely<Database>, valid: readonly Valid[]): Pr
     with locked as (
       select count(pg_advisory_xact_lock(${PATIENT_LOCK_NAMESPACE}::int4, keys.key)) as n
       from (select distinct hashtext(id) as key from unnest(${patientIds}::text[]) as ids(id) order by key) as keys
+    ), stored as (
+      insert into follow_up_events (event_id, patient_id, type, occurred_on, reported_at, centre, payload, payload_hash)
+      select e.event_id, e.patient_id, e.type, e.occurred_on, e.reported_at, e.centre, e.payload, e.payload_hash
+      from locked, json_populate_recordset(null::follow_up_events, ${JSON.stringify(rows)}) as e
+      where locked.n >= 0
+      on conflict (event_id) do nothing
+      returning event_id, patient_id, type
+    ), audited as (
+      insert into audit_log (action, patient_id, event_id, reason)
+      select 'event_stored', patient_id, event_id, type || ' event stored' from stored
     )
-    insert into follow_up_events (event_id, patient_id, type, occurred_on, reported_at, centre, payload, payload_hash)
-    select e.event_id, e.patient_id, e.type, e.occurred_on, e.reported_at, e.centre, e.payload, e.payload_hash
-    from locked, json_populate_recordset(null::follow_up_events, ${JSON.stringify(rows)}) as e
-    where locked.n >= 0
-    on conflict (event_id) do nothing
-    returning event_id, hashtext(event_id) as id_hash`.execute(trx);
+    select event_id, hashtext(event_id) as id_hash from stored`.execute(trx);
   return new Map(inserted.rows.map((row) => [row.event_id, row.id_hash]));
 }
 

@@ -93,7 +93,8 @@ export interface InsertedEvent {
  * One round trip for the whole batch: each patient's stored events, previous timeline and current
  * baseline. A patient the worker remembers (`memory`) is sent with the count and id-hash sum its
  * stored events must have if they are the remembered ones plus those just inserted; then its
- * payloads are not sent back (events null) and the remembered ones are used.
+ * payloads are not sent back (events null) and the remembered ones are used. The count and sum are
+ * PostgreSQL's, kept by triggers on the event log (migration 2026_12_01_020), read under the lock.
  */
 async function loadPatients(trx: Kysely<Database>, byPatient: ReadonlyMap<string, readonly InsertedEvent[]>, memory: PatientEventCache | undefined): Promise<PatientState[]> {
   const patientIds = [...byPatient.keys()];
@@ -108,9 +109,9 @@ async function loadPatients(trx: Kysely<Database>, byPatient: ReadonlyMap<string
   const { rows } = await sql<PatientRow>`
     select
       ids.patient_id,
-      stored.n as stored_count,
-      stored.h::text as id_hash,
-      case when stored.n = ids.expected_count and stored.h = ids.expected_hash then null
+      coalesce(stored.event_count, 0) as stored_count,
+      coalesce(stored.id_hash, 0)::text as id_hash,
+      case when coalesce(stored.event_count, 0) = ids.expected_count and coalesce(stored.id_hash, 0) = ids.expected_hash then null
         else (select coalesce(json_agg(e.payload), '[]'::json) from follow_up_events e where e.patient_id = ids.patient_id) end as events,
       t.patient_id is not null as has_timeline,
       t.registered, t.ptr_date, t.last_known_on, t.os_days, t.os_status, t.pfs_days, t.pfs_status,
@@ -118,9 +119,7 @@ async function loadPatients(trx: Kysely<Database>, byPatient: ReadonlyMap<string
       p.registration_event_id, p.baseline
     from unnest(${patientIds}::text[], ${expected.map((e) => e.count)}::int4[], ${expected.map((e) => String(e.idHash))}::int8[])
       as ids(patient_id, expected_count, expected_hash)
-    cross join lateral (
-      select count(*)::int4 as n, coalesce(sum(hashtext(e.event_id)), 0)::int8 as h from follow_up_events e where e.patient_id = ids.patient_id
-    ) as stored
+    left join patient_event_counts stored on stored.patient_id = ids.patient_id
     left join timelines t on t.patient_id = ids.patient_id
     left join patients p on p.patient_id = ids.patient_id`.execute(trx);
   const rememberedById = new Map(patientIds.map((id, i) => [id, remembered[i]]));
@@ -151,7 +150,7 @@ function storedEvents(row: PatientRow, known: CachedPatient | undefined, inserte
 }
 
 interface AuditRow {
-  action: 'event_stored' | 'timeline_changed' | 'baseline_set' | 'baseline_corrected';
+  action: 'timeline_changed' | 'baseline_set' | 'baseline_corrected';
   patientId: string;
   eventId: string;
   reason: string;
@@ -174,9 +173,8 @@ function rebuildOne(state: PatientState, stored: readonly FollowUpEvent[], now: 
   const after = stateOf(timeline, state.events.length);
   const { before, patientId } = state;
   const trigger = stored[0];
-  const audit: AuditRow[] = stored.map((event) => ({
-    action: 'event_stored', patientId, eventId: event.eventId, reason: `${event.type} event stored`, before: null, after: null,
-  }));
+  // The `event_stored` rows were written with the events (applyEvent.ts's lockAndInsert).
+  const audit: AuditRow[] = [];
   // A patient's first timeline is recorded whole (before: null); later ones by their changed columns.
   const change = before === null ? { before: null, after } : timelineChange(before, after);
   const timelineChanged = change !== null;

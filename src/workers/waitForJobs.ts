@@ -44,6 +44,23 @@ async function hasFinished(queue: FollowUpQueue, jobId: string): Promise<boolean
   return job === undefined || job === null || typeof job.finishedOn === 'number';
 }
 
+/**
+ * Looks up the oldest pending jobs, PENDING_PROBE at a time, until that many are still pending;
+ * returns the pending list without those found finished. (No spreading of the list into a call:
+ * a million arguments overflow the stack.)
+ */
+async function probeOldest(queue: FollowUpQueue, pending: readonly string[]): Promise<string[]> {
+  const stillPending: string[] = [];
+  let index = 0;
+  while (index < pending.length && stillPending.length < PENDING_PROBE) {
+    const batch = pending.slice(index, index + PENDING_PROBE);
+    index += batch.length;
+    const finished = await Promise.all(batch.map((id) => hasFinished(queue, id)));
+    batch.forEach((id, i) => { if (!finished[i]) stillPending.push(id); });
+  }
+  return stillPending.concat(pending.slice(index));
+}
+
 export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[], options: WaitOptions = {}): Promise<void> {
   let pending = [...new Set(jobIds)];
   const total = pending.length;
@@ -68,16 +85,7 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
       && (unfinished <= pending.length || unfinished / drainedPerMs <= Math.max(DRAIN_SKIP_MS, now - started)));
     lastUnfinished = unfinished;
     lastPolled = now;
-    const stillPending: string[] = [];
-    let index = draining ? pending.length : 0;
-    if (draining) stillPending.push(...pending);
-    while (index < pending.length && stillPending.length < PENDING_PROBE) {
-      const batch = pending.slice(index, index + PENDING_PROBE);
-      index += batch.length;
-      const finished = await Promise.all(batch.map((id) => hasFinished(queue, id)));
-      batch.forEach((id, i) => { if (!finished[i]) stillPending.push(id); });
-    }
-    pending = stillPending.concat(pending.slice(index));
+    if (!draining) pending = await probeOldest(queue, pending);
     // Without lookups, at least those of ours the queue cannot be holding any more are done.
     done = Math.max(done, total - pending.length, total - Math.min(total, unfinished));
     options.onProgress?.(done, total);

@@ -33,4 +33,27 @@ describe('pipeline database', () => {
     }).execute();
     await expect(again).rejects.toThrow(/duplicate key/);
   });
+
+  it('keeps each patient\'s event count and id-hash sum equal to the log\'s through inserts, updates, deletes and truncate', async () => {
+    const fromLog = async () => (await sql<{ patient_id: string; event_count: number; id_hash: number }>`
+      select patient_id, count(*)::int4 as event_count, sum(hashtext(event_id))::int8 as id_hash
+      from follow_up_events group by patient_id order by patient_id`.execute(t.db)).rows;
+    const kept = () => t.db.selectFrom('patient_event_counts').select(['patient_id', 'event_count', 'id_hash']).orderBy('patient_id').execute();
+    const event = (id: string, patient: string) => ({
+      event_id: id, patient_id: patient, type: 'last_contact', occurred_on: '2020-01-01',
+      reported_at: '2020-01-02T00:00:00Z', centre: null, payload: '{}', payload_hash: id,
+    });
+    await t.db.insertInto('follow_up_events').values([event('c1', 'pa'), event('c2', 'pa'), event('c3', 'pb')]).execute();
+    await t.db.insertInto('follow_up_events').values([event('c3', 'pb'), event('c4', 'pb')]).onConflict((oc) => oc.doNothing()).execute();
+    expect((await kept()).find((r) => r.patient_id === 'pb')?.event_count).toBe(2);
+    expect(await kept()).toEqual(await fromLog());
+    await t.db.updateTable('follow_up_events').set({ patient_id: 'pc' }).where('event_id', 'in', ['c1', 'c4']).execute();
+    await t.db.updateTable('follow_up_events').set({ event_id: 'c2-renamed' }).where('event_id', '=', 'c2').execute();
+    expect(await kept()).toEqual(await fromLog());
+    await t.db.deleteFrom('follow_up_events').where('patient_id', '=', 'pa').execute();
+    expect((await kept()).map((r) => r.patient_id)).not.toContain('pa');
+    expect(await kept()).toEqual(await fromLog());
+    await sql`truncate follow_up_events cascade`.execute(t.db);
+    expect(await kept()).toEqual([]);
+  });
 });

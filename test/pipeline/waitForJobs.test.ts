@@ -34,4 +34,20 @@ describe('waitForJobs', () => {
       await queue.close();
     }
   });
+
+  it('waits for a million job ids without overflowing the stack, and times out with how many are pending', async () => {
+    const queue = createFollowUpQueue(testQueueConfig(`${q.prefix}-million`, q.redisUrl));
+    try {
+      // Jobs nobody processes, first in the list: the queue never empties and each poll's lookup of
+      // the oldest finds them pending, so the whole list stays pending until the timeout.
+      const stuck = Array.from({ length: 32 }, (_, i) => `stuck-${i}`);
+      await queue.addBulk(stuck.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })));
+      const ids = [...stuck, ...Array.from({ length: 1_000_000 - stuck.length }, (_, i) => `ours-${i}`)];
+      await expect(waitForJobs(queue, ids, { pollMs: 10, timeoutMs: 200 }))
+        .rejects.toThrow('1000000 of 1000000 events still in the queue after the wait timeout');
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
 });
