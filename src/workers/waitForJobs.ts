@@ -27,6 +27,11 @@ const PENDING_PROBE = 32;
 // other producers keep the queue busy, and then the queue stops draining or outgrows our pending
 // jobs, and lookups resume.
 const DRAIN_SKIP_MS = 10_000;
+// Workers finish jobs in bursts (a batch of hundreds commits at once, a few times a second), so two
+// polls 50 ms apart often see no change: the queue counts as draining while it shrank within this
+// long, and its rate is the average since the wait began. Judged between consecutive polls instead,
+// half the polls of a 55,000-event ingest looked draining and the lookups ran for nearly every job.
+const STALL_MS = 1_000;
 
 export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
@@ -69,8 +74,9 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
   // user soon after the last job (at 200 ms, ~0.1 s of a 10 s `ingest --wait` was spent waiting for the poll).
   const pollMs = options.pollMs ?? 50;
   const started = Date.now();
-  let lastUnfinished = Infinity;
-  let lastPolled = started;
+  let first: { unfinished: number; at: number } | null = null;
+  let fewest = Infinity;
+  let shrankAt = started;
   let done = 0;
   while (pending.length > 0) {
     // One call answers the common case at the end: an empty queue means every job of ours has left it.
@@ -78,13 +84,15 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
     const unfinished = Object.values(counts).reduce((sum, n) => sum + n, 0);
     const now = Date.now();
     if (unfinished === 0) pending = [];
-    const drainedPerMs = (lastUnfinished - unfinished) / Math.max(1, now - lastPolled);
+    if (unfinished < fewest) { fewest = unfinished; shrankAt = now; }
     // The first poll only measures (its lookups would be every job finished while we were enqueueing).
-    const firstPoll = !Number.isFinite(lastUnfinished);
-    const draining = firstPoll || (drainedPerMs > 0
-      && (unfinished <= pending.length || unfinished / drainedPerMs <= Math.max(DRAIN_SKIP_MS, now - started)));
-    lastUnfinished = unfinished;
-    lastPolled = now;
+    let draining = first === null;
+    if (first === null) first = { unfinished, at: now };
+    else {
+      const drainedPerMs = (first.unfinished - unfinished) / Math.max(1, now - first.at);
+      draining = now - shrankAt <= STALL_MS && drainedPerMs > 0
+        && (unfinished <= pending.length || unfinished / drainedPerMs <= Math.max(DRAIN_SKIP_MS, now - started));
+    }
     if (!draining) pending = await probeOldest(queue, pending);
     // Without lookups, at least those of ours the queue cannot be holding any more are done.
     done = Math.max(done, total - pending.length, total - Math.min(total, unfinished));
