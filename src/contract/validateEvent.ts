@@ -1,5 +1,6 @@
 // The single entry point producers' events go through: limits, schema, then cross-field rules, with
 // one specific one-line reason for the first problem found.
+import { compile } from 'zod';
 import { crossFieldProblem } from './crossFieldRules.ts';
 import { schemaRejectionCode } from './rejectionCode.ts';
 import type { RejectionCode } from './rejectionCode.ts';
@@ -32,6 +33,16 @@ function usableIds(raw: unknown): { eventId?: string; patientId?: string } {
   };
 }
 
+// zod's ahead-of-time compiled parser of the same schema: a generated function tries each event first,
+// and anything it does not accept goes through the runtime parser, so rejections and their issues are
+// the runtime's own. 64 vs 216 ms per 55,000 simulated events (issue 12); validateEvent.test.ts checks
+// both give the same result on valid and broken events. Compiled on first use (~9 ms), not at import.
+let compiled: typeof followUpEventSchema | undefined;
+export function compiledEventSchema(): typeof followUpEventSchema {
+  compiled ??= compile(followUpEventSchema);
+  return compiled;
+}
+
 function rejected(reason: string, code: RejectionCode, raw: unknown): ValidationResult {
   return { ok: false, reason, code, ...usableIds(raw) };
 }
@@ -39,7 +50,7 @@ function rejected(reason: string, code: RejectionCode, raw: unknown): Validation
 export function validateEvent(raw: unknown, options: ValidateOptions = {}): ValidationResult {
   const shape = checkShape(raw, options.byteLength);
   if (!shape.ok) return rejected(shape.reason, 'schema', raw);
-  const parsed = followUpEventSchema.safeParse(raw, { reportInput: true });
+  const parsed = compiledEventSchema().safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const issue = firstIssue(parsed.error.issues);
     return rejected(issue === undefined ? 'event is not valid' : formatIssue(issue, raw), schemaRejectionCode(issue), raw);

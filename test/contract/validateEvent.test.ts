@@ -1,6 +1,9 @@
 // The contract's rules, one test each: what is accepted, and the exact reason for what is not.
 import { describe, expect, it } from 'vitest';
-import { validateEvent } from '../../src/contract/index.ts';
+import { compile } from 'zod';
+import { followUpEventSchema, validateEvent } from '../../src/contract/index.ts';
+import { compiledEventSchema } from '../../src/contract/validateEvent.ts';
+import { simulateEvents } from '../../src/sim/index.ts';
 import { validEvents, withBaseline, withFields } from './events.ts';
 
 function reasonFor(raw: unknown): string {
@@ -269,5 +272,51 @@ describe('the rejection names the event when it can', () => {
     expect(result.ok).toBe(false);
     expect(result).not.toHaveProperty('eventId');
     expect(result).not.toHaveProperty('patientId');
+  });
+});
+
+describe('the compiled schema validateEvent uses', () => {
+  // Each change breaks or bends one field; together they reach every kind of rule the schema has.
+  const changes: ((e: Record<string, unknown>) => void)[] = [
+    (e) => { e.occurredOn = '2020-02-30'; },
+    (e) => { e.reportedAt = '2020-01-01T25:00:00Z'; },
+    (e) => { e.reportedAt = '2020-01-01T00:00:00'; },
+    (e) => { e.unexpected = 1; },
+    (e) => { delete e.patientId; },
+    (e) => { e.type = 'relapse'; },
+    (e) => { e.centre = ''; },
+    (e) => { e.centre = '\u0001x'; },
+    (e) => { e.eventId = 'a b'; },
+    (e) => { e.occurredOn = 20200101; },
+    (e) => { if (e.baseline) (e.baseline as Record<string, unknown>).ageAtPtr = 3.5; },
+    (e) => { if (e.baseline) (e.baseline as Record<string, unknown>).tCategory = 'T9'; },
+    (e) => { if (e.baseline) delete (e.baseline as Record<string, unknown>).port; },
+    (e) => { if (e.baseline) (e.baseline as Record<string, unknown>).portStartedOn = null; },
+    (e) => { if (Array.isArray(e.sites)) e.sites = []; },
+    (e) => { if (e.type === 'death') e.cause = 'unknown-cause'; },
+  ];
+
+  it('is compiled by zod, not left to the runtime parser', () => {
+    expect(() => compile(followUpEventSchema, { strict: true })).not.toThrow();
+  });
+
+  it('answers as the runtime schema, value and issues, on simulated events and on each of them broken', () => {
+    let rejected = 0;
+    let index = 0;
+    for (const simulated of simulateEvents({ seed: 7, patients: 150 })) {
+      for (const change of [null, changes[index % changes.length]]) {
+        const event = structuredClone(simulated) as unknown as Record<string, unknown>;
+        change?.(event);
+        const runtime = followUpEventSchema.safeParse(event, { reportInput: true });
+        const compiled = compiledEventSchema().safeParse(event, { reportInput: true });
+        expect(compiled.success).toBe(runtime.success);
+        if (runtime.success && compiled.success) expect(JSON.stringify(compiled.data)).toBe(JSON.stringify(runtime.data));
+        else expect(compiled.error?.issues).toEqual(runtime.error?.issues);
+        if (!runtime.success) rejected++;
+      }
+      index++;
+    }
+    expect(index).toBeGreaterThan(1000);
+    expect(rejected).toBeGreaterThan(index / 2);
   });
 });
