@@ -15,7 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     patient_id text primary key,
     event_count int4 not null,
     id_hash int8 not null
-  )`.execute(db);
+  ) with (fillfactor = 70)`.execute(db);
+  await sql`alter table timelines set (fillfactor = 70)`.execute(db);
   await sql`insert into patient_event_counts (patient_id, event_count, id_hash)
     select patient_id, count(*), sum(hashtext(event_id)) from follow_up_events group by patient_id`.execute(db);
 

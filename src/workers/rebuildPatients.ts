@@ -231,9 +231,11 @@ export async function rebuildPatients(trx: Kysely<Database>, inserted: readonly 
     event_id: event.eventId, patient_id: event.patientId, ptr_date: event.occurredOn, centre: event.centre ?? null,
     baseline: event.baseline, reported_at: event.reportedAt,
   }));
-  const baselines = writes.flatMap((w) => (w.patient ? [{ patient_id: w.patientId, ...w.patient, updated_at: now }] : []));
+  // The instant once as text, not a Date per row for JSON.stringify to format (two per timeline).
+  const at = now.toISOString();
+  const baselines = writes.flatMap((w) => (w.patient ? [{ patient_id: w.patientId, ...w.patient, updated_at: at }] : []));
   const unregistered = writes.filter((w) => w.patient === null).map((w) => w.patientId);
-  const timelines = writes.map((w) => ({ patient_id: w.patientId, ...w.timeline, as_of: now, updated_at: now }));
+  const timelines = writes.map((w) => ({ patient_id: w.patientId, ...w.timeline, as_of: at, updated_at: at }));
   const audit = writes.flatMap((w) => w.audit).map((a) => ({
     action: a.action, patient_id: a.patientId, event_id: a.eventId, reason: a.reason, before: a.before, after: a.after,
   }));
