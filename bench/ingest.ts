@@ -309,7 +309,8 @@ async function main(): Promise<void> {
       const e2eRate = median(e2eRates);
       // Three decimals and the verdict on the unrounded ratio: 0.4952 printed as "0.50" read as met.
       const ratio = e2eRate / rawRate;
-      const verdict = Number.isNaN(ratio) ? 'no raw phase' : ratio >= 0.5 ? 'met' : 'NOT met';
+      // The issue's target is for the defaults a user gets: one worker process.
+      const verdict = Number.isNaN(ratio) ? 'no raw phase' : workers !== 1 ? 'the target is for the default, one worker process' : ratio >= 0.5 ? 'met' : 'NOT met';
       console.log(`  median: raw ${rawRate.toFixed(0)} events/s, end to end ${e2eRate.toFixed(0)} events/s; end-to-end / raw BullMQ = ${ratio.toFixed(3)} (target >= 0.5: ${verdict})`);
     }
   } finally {
