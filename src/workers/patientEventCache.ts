@@ -4,9 +4,9 @@
 // reload was most of the batch's PostgreSQL output and of the worker's parsing.
 //
 // The memory is never trusted: every rebuild reads PostgreSQL's count of the patient's stored events
-// and sum of hashtext(event_id) over them (kept by triggers on the log, migration 2026_12_01_020),
-// under the patient's lock, and a patient's payloads are
-// reloaded unless both equal what this memory holds plus the events the transaction just inserted.
+// and sum of hashtext(event_id) over them (kept by triggers on the log, migration 2026_12_01_020)
+// under the patient's lock, and reloads the patient's payloads unless both equal what this memory
+// holds plus the events the transaction just inserted.
 // So another worker's events, a redelivery, a rolled-back transaction, a restore or an operator's
 // deletion all fall back to the full reload. An entry is written only after its transaction
 // committed. Bounded by a number of events, least recently used first out.

@@ -30,7 +30,7 @@ const DRAIN_SKIP_MS = 10_000;
 // Workers finish jobs in bursts (a batch of hundreds commits at once, a few times a second), so two
 // polls 50 ms apart often see no change: the queue counts as draining while it shrank within this
 // long, and its rate is the average since the wait began. Judged between consecutive polls instead,
-// half the polls of a 55,000-event ingest looked draining and the lookups ran for nearly every job.
+// half the polls of a 55,000-event ingest looked stalled and the lookups ran for nearly every job.
 const STALL_MS = 1_000;
 
 export class WaitTimeoutError extends Error {
