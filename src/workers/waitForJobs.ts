@@ -66,6 +66,17 @@ async function probeOldest(queue: FollowUpQueue, pending: readonly string[]): Pr
   return stillPending.concat(pending.slice(index));
 }
 
+/**
+ * Whether the queue empties fast enough that waiting for it to be empty is as good as looking up our
+ * jobs (DRAIN_SKIP_MS, STALL_MS): it shrank lately, and at its average rate since the first poll it is
+ * empty soon, or it holds no more than ours still pending.
+ */
+function draining(first: { unfinished: number; at: number }, unfinished: number, now: number, shrankAt: number, ourPending: number, waitedMs: number): boolean {
+  if (now - shrankAt > STALL_MS) return false;
+  const perMs = (first.unfinished - unfinished) / Math.max(1, now - first.at);
+  return perMs > 0 && (unfinished <= ourPending || unfinished / perMs <= Math.max(DRAIN_SKIP_MS, waitedMs));
+}
+
 export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[], options: WaitOptions = {}): Promise<void> {
   let pending = [...new Set(jobIds)];
   const total = pending.length;
@@ -86,14 +97,8 @@ export async function waitForJobs(queue: FollowUpQueue, jobIds: readonly string[
     if (unfinished === 0) pending = [];
     if (unfinished < fewest) { fewest = unfinished; shrankAt = now; }
     // The first poll only measures (its lookups would be every job finished while we were enqueueing).
-    let draining = first === null;
     if (first === null) first = { unfinished, at: now };
-    else {
-      const drainedPerMs = (first.unfinished - unfinished) / Math.max(1, now - first.at);
-      draining = now - shrankAt <= STALL_MS && drainedPerMs > 0
-        && (unfinished <= pending.length || unfinished / drainedPerMs <= Math.max(DRAIN_SKIP_MS, now - started));
-    }
-    if (!draining) pending = await probeOldest(queue, pending);
+    else if (!draining(first, unfinished, now, shrankAt, pending.length, now - started)) pending = await probeOldest(queue, pending);
     // Without lookups, at least those of ours the queue cannot be holding any more are done.
     done = Math.max(done, total - pending.length, total - Math.min(total, unfinished));
     options.onProgress?.(done, total);
